@@ -1,0 +1,52 @@
+"""Investor: forward-funds (buys before construction) mid-rent and free-rent blocks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.agents.base import Actor
+from sim.area import FREE_RENT, MID_RENT, PhaseState
+
+if TYPE_CHECKING:
+    from sim.model import AreaModel
+
+
+class Investor(Actor):
+    """An institutional investor with capital for forward funding.
+
+    Attributes:
+        committed: € committed to forward-funding deals this year.
+    """
+
+    kind = "investor"
+
+    def __init__(self, model: AreaModel, name: str) -> None:
+        super().__init__(model, name)
+        self.params = model.spec.actors.investors
+        self.committed = 0.0
+
+    def new_year(self) -> None:
+        """Reset the yearly forward-funding allocation."""
+        self.committed = 0.0
+
+    def block_value(self, phase: PhaseState) -> float:
+        """€ the investor will pay for the phase's rental homes: rent capitalised at its required yield."""
+        q = self.model.quarter
+        value = self.model.econ.sale_value[phase.area.region_index, q]
+        return float(np.dot(phase.homes[[MID_RENT, FREE_RENT]], value[[MID_RENT, FREE_RENT]]))
+
+    def consider_forward_funding(self, phase: PhaseState) -> bool:
+        """TEMPORARY RULE (Core): fund a rental block at its capitalised value while this year's allocation lasts."""
+        if phase.forward_funded or phase.rental_homes == 0:
+            return True
+        price = self.block_value(phase)
+        if self.committed + price > self.params.capital_per_year:
+            return False
+        self.committed += price
+        phase.forward_funded = True
+        phase.rental_price = price
+        phase.investor = self
+        self.model.log(phase, "forward_funded", price=price, homes=phase.rental_homes)
+        return True

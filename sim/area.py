@@ -1,0 +1,207 @@
+"""Areas and their phases: programme, public works and lifecycle state (pure domain, no Mesa).
+
+An :class:`AreaPlan` is built once per run from the scenario: homes per phase and
+segment, and the public-works cost items drawn with their uncertainty. A
+:class:`PhaseState` holds what changes during the run (stage, sales, money paid).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.finance.grex import COST_ITEMS
+from sim.scenario.schema import SEGMENTS, STAGES, Archetype, Scenario
+from sim.scenario.schema import Area as AreaSpec
+
+SOCIAL, MID_RENT, FREE_RENT, OWNER = range(4)
+RENTAL_SEGMENTS = (MID_RENT, FREE_RENT)
+STAGE_INDEX = {name: i for i, name in enumerate(STAGES)}
+ABANDONED = len(STAGES)  # stage code for abandoned phases (after 'done' in reports)
+AREA_WIDE_ITEMS = ("infrastructure", "public_transport")
+"""Cost items that serve the whole area and are paid with its first phase (bovenplans)."""
+CIVIL_ITEMS = ("demolition", "remediation", "site_preparation", "infrastructure", "public_transport")
+"""Cost items that count as civil works for plan costs (VTU) and contingency."""
+
+
+def split_homes(total: int, shares: tuple[float, ...] | np.ndarray) -> np.ndarray:
+    """Split ``total`` homes over shares by the largest-remainder method (sums exactly to total)."""
+    shares = np.asarray(shares, dtype=float)
+    raw = total * shares / shares.sum()
+    base = np.floor(raw).astype(np.int64)
+    remainder = total - int(base.sum())
+    if remainder:
+        order = np.argsort(-(raw - base), kind="stable")
+        base[order[:remainder]] += 1
+    return base
+
+
+def phase_sizes(spec: AreaSpec) -> list[int]:
+    """Homes per phase: explicit ``phase_homes`` or ``phases`` near-equal parts."""
+    if spec.phase_homes is not None:
+        return list(spec.phase_homes)
+    return [int(h) for h in split_homes(spec.homes, np.ones(spec.phases))]
+
+
+def cost_items_per_home(archetype: Archetype, municipal_share: float) -> dict[str, float]:
+    """Public-works cost items (€/home, start-year prices) before uncertainty and VTU/contingency."""
+    return {
+        "acquisition": archetype.acquisition_per_home * (1.0 - municipal_share),
+        "demolition": archetype.demolition_per_home,
+        "remediation": archetype.remediation_per_home,
+        "site_preparation": archetype.site_preparation_per_home,
+        "infrastructure": archetype.infrastructure_per_home,
+        "public_transport": archetype.public_transport_per_home,
+    }
+
+
+def with_overheads(items: dict[str, float], archetype: Archetype) -> dict[str, float]:
+    """Add plan costs (VTU) and contingency as shares of civil works."""
+    civil = sum(items[k] for k in CIVIL_ITEMS)
+    out = dict(items)
+    out["plan_costs"] = archetype.plan_cost_share * civil
+    out["contingency"] = archetype.contingency_share * civil
+    return out
+
+
+@dataclass(slots=True)
+class PhaseState:
+    """A phase of an area: its programme, its public works, and where it is in its lifecycle.
+
+    Money amounts are € at start-year prices unless named otherwise; ``*_paid`` are
+    nominal euros actually paid.
+    """
+
+    area: AreaPlan
+    index: int
+    homes: np.ndarray  # (4,) homes per segment, SEGMENTS order
+    costs: dict[str, float]  # public-works cost items at start-year prices (€)
+    unpaid: dict[str, float]  # cost items not yet paid (start-year prices, €)
+    planned_start: float  # quarter in which preparation is planned to begin
+    stage: int = -1  # index into STAGES; -1 = not begun; ABANDONED
+    stage_since: float = 0.0
+    marketing_open: bool = False
+    land_ready: bool = False
+    owner_sold: float = 0.0  # owner-occupied homes presold
+    owner_revenue: float = 0.0  # € locked in presale contracts
+    forward_funded: bool = False
+    social_committed: bool = False
+    wait_since: float | None = None  # quarter the phase started to wait for a go
+    go_time: float | None = None
+    construction_start: float | None = None
+    completion: float | None = None
+    land_price_paid: float = 0.0  # € paid for the land (market segments + social)
+    public_costs_paid: float = 0.0  # € of public works paid
+    rental_price: float = 0.0  # € agreed with the investor for the rental blocks
+    developer: object = None  # Developer agent building the market segments
+    investor: object = None  # Investor agent that forward-funded the rental blocks
+    housing_association: object = None  # HousingAssociation building the social homes
+    market_land_price: float = 0.0  # € the developer pays for the land of the market segments
+    contract_market: float = 0.0  # € construction contract of the market segments (fixed at start)
+    contract_social: float = 0.0  # € construction contract of the social homes (fixed at start)
+    go_event: object = None  # simpy Event succeeded when the phase may start
+    process: object = None  # simpy Process
+    reason: str = ""  # why it stalled / was abandoned / went
+
+    @property
+    def total_homes(self) -> int:
+        return int(self.homes.sum())
+
+    @property
+    def owner_homes(self) -> int:
+        return int(self.homes[OWNER])
+
+    @property
+    def rental_homes(self) -> int:
+        return int(self.homes[MID_RENT] + self.homes[FREE_RENT])
+
+    @property
+    def presale_share(self) -> float:
+        """Share of owner-occupied homes sold (1.0 when the phase has none)."""
+        return 1.0 if self.owner_homes == 0 else self.owner_sold / self.owner_homes
+
+    @property
+    def stage_name(self) -> str:
+        if self.stage < 0:
+            return "planned"
+        return "abandoned" if self.stage == ABANDONED else STAGES[self.stage]
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet done and not abandoned."""
+        return self.stage < STAGE_INDEX["done"]
+
+
+@dataclass(slots=True)
+class AreaPlan:
+    """One transformation area in a run."""
+
+    spec: AreaSpec
+    region_index: int
+    archetype: Archetype
+    cooperation: str
+    cost_draws: dict[str, float]  # multiplicative uncertainty per cost item (mean 1)
+    phases: list[PhaseState] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def homes_by_segment(self) -> np.ndarray:
+        return np.sum([p.homes for p in self.phases], axis=0)
+
+    def state(self) -> str:
+        """'done', 'abandoned', 'stalled' (some phase waits for a go), 'active' or 'planned'."""
+        stages = [p.stage for p in self.phases]
+        if all(s == STAGE_INDEX["done"] for s in stages):
+            return "done"
+        if all(s in (STAGE_INDEX["done"], ABANDONED) for s in stages):
+            return "abandoned" if any(s == ABANDONED for s in stages) else "done"
+        if any(p.wait_since is not None and p.go_time is None and p.is_open for p in self.phases):
+            return "stalled"
+        if all(s < 0 for s in stages):
+            return "planned"
+        return "active"
+
+
+def build_areas(scenario: Scenario, cost_rng: np.random.Generator) -> list[AreaPlan]:
+    """Areas with phases and drawn public-works costs.
+
+    Draws exactly ``len(areas) × len(COST_ITEMS)`` normals from ``cost_rng`` whatever the
+    scenario's options, so other streams and policy variants see the same costs.
+    """
+    regions = {r.name: i for i, r in enumerate(scenario.regions)}
+    archetypes = {a.name: a for a in scenario.archetypes}
+    z = cost_rng.standard_normal((len(scenario.areas), len(COST_ITEMS)))
+    areas = []
+    for a_i, spec in enumerate(scenario.areas):
+        arch = archetypes[spec.archetype]
+        sigma = arch.cost_uncertainty
+        draws = {item: float(np.exp(sigma * z[a_i, k] - sigma**2 / 2)) for k, item in enumerate(COST_ITEMS)}
+        area = AreaPlan(spec=spec, region_index=regions[spec.region], archetype=arch,
+                        cooperation=spec.cooperation or scenario.cooperation.model, cost_draws=draws)
+        per_home = cost_items_per_home(arch, spec.ownership.municipality)
+        sizes = phase_sizes(spec)
+        for p_i, size in enumerate(sizes):
+            items = {}
+            for item, value in per_home.items():
+                if item in AREA_WIDE_ITEMS:
+                    amount = value * spec.homes if p_i == 0 else 0.0
+                else:
+                    amount = value * size
+                items[item] = amount * draws[item]
+            items = with_overheads(items, arch)
+            items["plan_costs"] *= draws["plan_costs"]
+            items["contingency"] *= draws["contingency"]
+            homes = split_homes(size, spec.programme.shares())
+            area.phases.append(PhaseState(area=area, index=p_i, homes=homes, costs=items, unpaid=dict(items),
+                                          planned_start=spec.start_quarter + p_i * spec.phase_interval_quarters))
+        areas.append(area)
+    return areas
+
+
+__all__ = ["ABANDONED", "AREA_WIDE_ITEMS", "AreaPlan", "CIVIL_ITEMS", "FREE_RENT", "MID_RENT", "OWNER",
+           "PhaseState", "RENTAL_SEGMENTS", "SEGMENTS", "SOCIAL", "STAGE_INDEX", "build_areas",
+           "cost_items_per_home", "phase_sizes", "split_homes", "with_overheads"]

@@ -1,0 +1,90 @@
+"""What is observed each quarter: model-level series and an area-level table (Mesa DataCollector)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sim.area import ABANDONED, STAGE_INDEX
+from sim.scenario.schema import REGIMES, SEGMENTS
+
+if TYPE_CHECKING:
+    from sim.model import AreaModel
+
+AREA_COLUMNS = ["quarter", "area", "region", "state", "stage", "homes_started", "homes_completed",
+                "public_costs_paid", "land_revenue", "presold_share"]
+
+
+def _public_cash(m: AreaModel) -> float:
+    return sum(a.cash for a in m.municipalities)
+
+
+def _private_cash(m: AreaModel) -> float:
+    return sum(a.cash for group in (m.developers, m.housing_associations, m.investors) for a in group)
+
+
+def _count(m: AreaModel, predicate) -> int:
+    return sum(1 for p in m.phases if predicate(p))
+
+
+def model_reporters(model: AreaModel) -> dict:
+    """Reporter functions (model → value) for the model-level time series."""
+    reporters = {
+        "quarter": lambda m: m.quarter,
+        "year": lambda m: m.spec.start_year + m.quarter // 4,
+        "regime": lambda m: REGIMES[int(m.market.regime[m.quarter])],
+        "cost_index": lambda m: float(m.market.cost_index[m.quarter]),
+        "bond_rate": lambda m: float(m.market.bond_rate[m.quarter]),
+        "mortgage_rate": lambda m: float(m.market.mortgage_rate[m.quarter]),
+        "phases_waiting": lambda m: _count(m, lambda p: p.wait_since is not None and p.go_time is None
+                                           and p.is_open),
+        "phases_building": lambda m: _count(m, lambda p: p.stage == STAGE_INDEX["construction"]),
+        "phases_done": lambda m: _count(m, lambda p: p.stage == STAGE_INDEX["done"]),
+        "phases_abandoned": lambda m: _count(m, lambda p: p.stage == ABANDONED),
+        "public_cash": _public_cash,
+        "private_cash": _private_cash,
+        "municipal_provisions": lambda m: sum(x.total_provisions for x in m.municipalities),
+    }
+    for r, region in enumerate(model.spec.regions):
+        reporters[f"price_index_{region.name}"] = lambda m, r=r: float(m.market.price_index[r, m.quarter])
+        reporters[f"absorption_{region.name}"] = lambda m, r=r: float(
+            m.spec.regions[r].absorption_homes_per_quarter * m.market.absorption_factor[r, m.quarter])
+        reporters[f"completed_{region.name}"] = lambda m, r=r: float(m.completed[r].sum())
+    for s, segment in enumerate(SEGMENTS):
+        reporters[f"started_{segment}"] = lambda m, s=s: float(m.started[:, s].sum())
+        reporters[f"completed_{segment}"] = lambda m, s=s: float(m.completed[:, s].sum())
+        reporters[f"completed_total_{segment}"] = lambda m, s=s: float(m.completed_total[:, s].sum())
+    return reporters
+
+
+def collect_areas(model: AreaModel) -> None:
+    """Append one row per area for this quarter to the 'areas' table."""
+    dc = model.datacollector
+    regions = model.spec.regions
+    for area in model.areas:
+        furthest = max(p.stage for p in area.phases)
+        started = sum(p.total_homes for p in area.phases if p.construction_start is not None)
+        completed = sum(p.total_homes for p in area.phases if p.completion is not None)
+        owner = sum(p.owner_homes for p in area.phases)
+        sold = sum(p.owner_sold for p in area.phases)
+        dc.add_table_row("areas", {
+            "quarter": model.quarter, "area": area.name, "region": regions[area.region_index].name,
+            "state": area.state(), "stage": furthest, "homes_started": started, "homes_completed": completed,
+            "public_costs_paid": sum(p.public_costs_paid for p in area.phases),
+            "land_revenue": sum(p.land_price_paid for p in area.phases),
+            "presold_share": float(sold / owner) if owner else float(np.nan),
+        })
+
+
+class AreaDataCollector(mesa.DataCollector):
+    """Mesa's DataCollector plus the per-area table."""
+
+    def collect(self, model: AreaModel) -> None:
+        super().collect(model)
+        collect_areas(model)
+
+
+def make_datacollector(model: AreaModel) -> AreaDataCollector:
+    return AreaDataCollector(model_reporters=model_reporters(model), tables={"areas": AREA_COLUMNS})

@@ -1,0 +1,133 @@
+"""The double-entry ledger: every euro that moves in a run is one transaction.
+
+Accounts are strings ``"kind:name"``: actors (``municipality:tight``,
+``developer:1``, ``housing_association:middle``, ``investor:1``), funds
+(``fund:state``) and outside parties (``outside:contractors``,
+``outside:home_buyers``, ``outside:lenders``, ``outside:original_owners``,
+``outside:shareholders``). A transaction moves a positive amount from one
+account to another, so all balances always sum to zero; a negative balance is
+a net cash outflow (for an actor: money borrowed or equity spent).
+
+Book entries that are not cash (municipal loss provisions, profit taken) use
+the categories in :data:`BOOK_CATEGORIES` and sub-accounts of the actor
+(``municipality:tight/provisions``); business cases and cash positions ignore them.
+
+The ledger is columnar (lists appended per transaction) so a 30-year run with
+thousands of transactions stays cheap; :meth:`Ledger.to_frame` gives pandas.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+BOOK_CATEGORIES = frozenset({"provision", "provision_release", "profit_taken"})
+"""Categories that are accounting entries, not cash."""
+
+OUTSIDE = ("outside:contractors", "outside:home_buyers", "outside:lenders",
+           "outside:original_owners", "outside:shareholders", "outside:consultants")
+"""Parties outside the model whose money enters or leaves through the ledger."""
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """One movement of money (€) at quarter ``time`` from ``source`` to ``target``."""
+
+    time: float
+    source: str
+    target: str
+    amount: float
+    area: str
+    phase: int
+    category: str
+
+
+class Ledger:
+    """Columnar double-entry ledger with running balances per account."""
+
+    __slots__ = ("_time", "_source", "_target", "_amount", "_area", "_phase", "_category", "balances")
+
+    def __init__(self) -> None:
+        self._time: list[float] = []
+        self._source: list[str] = []
+        self._target: list[str] = []
+        self._amount: list[float] = []
+        self._area: list[str] = []
+        self._phase: list[int] = []
+        self._category: list[str] = []
+        self.balances: defaultdict[str, float] = defaultdict(float)
+
+    def transfer(self, time: float, source: str, target: str, amount: float, category: str,
+                 area: str = "", phase: int = -1) -> None:
+        """Move ``amount`` (€, ≥ 0) from ``source`` to ``target``; zero amounts are skipped."""
+        if amount < 0:
+            raise ValueError(f"negative transfer {amount!r} ({category}); swap source and target")
+        if amount == 0:
+            return
+        if source == target:
+            raise ValueError(f"transfer from {source} to itself ({category})")
+        self._time.append(time)
+        self._source.append(source)
+        self._target.append(target)
+        self._amount.append(amount)
+        self._area.append(area)
+        self._phase.append(phase)
+        self._category.append(category)
+        self.balances[source] -= amount
+        self.balances[target] += amount
+
+    def __len__(self) -> int:
+        return len(self._amount)
+
+    def balance(self, account: str) -> float:
+        """Current balance of an account (€)."""
+        return self.balances.get(account, 0.0)
+
+    def total(self) -> float:
+        """Sum of all balances (€); zero up to rounding by construction."""
+        return float(sum(self.balances.values()))
+
+    def transactions(self) -> list[Transaction]:
+        """All transactions as objects (slow; for tests and inspection)."""
+        return [Transaction(*row) for row in zip(self._time, self._source, self._target, self._amount,
+                                                 self._area, self._phase, self._category, strict=True)]
+
+    def to_frame(self) -> pd.DataFrame:
+        """All transactions as a DataFrame (one row each)."""
+        return pd.DataFrame({
+            "time": pd.Series(self._time, dtype="float64"),
+            "source": pd.Series(self._source, dtype="string"),
+            "target": pd.Series(self._target, dtype="string"),
+            "amount": pd.Series(self._amount, dtype="float64"),
+            "area": pd.Series(self._area, dtype="string"),
+            "phase": pd.Series(self._phase, dtype="int64"),
+            "category": pd.Series(self._category, dtype="string"),
+        })
+
+
+def party_of(account: str) -> str:
+    """The party an account belongs to: ``'municipality:tight/provisions'`` → ``'municipality:tight'``."""
+    return account.split("/", 1)[0]
+
+
+def party_kind(account: str) -> str:
+    """The kind of party: ``'developer:1'`` → ``'developer'``."""
+    return account.split(":", 1)[0]
+
+
+def business_cases(frame: pd.DataFrame) -> pd.DataFrame:
+    """Net cash (€) per area, party and category from a ledger frame.
+
+    Positive = the party received money; negative = it paid. Book entries are left
+    out. For every area, the column sums to zero over all parties (every euro
+    paid by one party is received by another).
+    """
+    cash = frame[~frame["category"].isin(BOOK_CATEGORIES)]
+    out = pd.concat([
+        cash.assign(party=cash["target"].map(party_of), net=cash["amount"]),
+        cash.assign(party=cash["source"].map(party_of), net=-cash["amount"]),
+    ])
+    table = out.groupby(["area", "party", "category"], as_index=False)["net"].sum()
+    return table.sort_values(["area", "party", "category"], ignore_index=True)

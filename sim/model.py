@@ -1,0 +1,268 @@
+"""AreaModel: one run of the portfolio of areas, one Mesa step per quarter.
+
+The fixed order of a quarter (see docs/ODD.md, "Process overview and scheduling"):
+
+1. **market** — the quarter's prices, costs, rates and absorption are read from the
+   pre-drawn market path;
+2. **funds** — open and allocate (slot for the Funds issue; no fund in Core);
+3. **municipalities act** — stop phases that waited too long; in Q4 close the books (BBV);
+4. **negotiations** — (Core: none; land is sold at residual value, a temporary rule);
+5. **home buyers, housing associations, investors and developers decide** — the
+   region's new-build absorption is shared over phases on sale; housing associations
+   reset their room in Q1; developers give phases the go;
+6. **interest** on money invested in land development and construction;
+7. **SimPy** runs every lifecycle process to the end of the quarter (``env.run``);
+8. **data collected**.
+
+Randomness: ``model.rng`` (seeded by the scenario seed) spawns four independent streams,
+market, costs, durations and behaviour, so the market future and the drawn costs and
+durations of a seed are the same whatever the agents do (common random numbers).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import mesa
+import numpy as np
+import simpy
+
+from sim.agents import Developer, HousingAssociation, Investor, Municipality
+from sim.area import OWNER, SOCIAL, PhaseState, build_areas
+from sim.collect import make_datacollector
+from sim.durations import APPEAL_DRAW, draw_uniforms, stage_durations
+from sim.ledger import BOOK_CATEGORIES, Ledger, party_kind, party_of
+from sim.lifecycle import phase_lifecycle
+from sim.market import generate_path
+from sim.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+from sim.valuation import home_economics
+
+INTEREST_PAYERS = ("municipality", "developer")
+"""Parties charged interest on money invested in an area (grex book value; development loans)."""
+
+
+class AreaModel(mesa.Model):
+    """The area-transformation model for one scenario and seed.
+
+    Args:
+        scenario: a validated scenario (default: the built-in ``nl_programme``).
+        seed: overrides the scenario's seed.
+        rng: accepted for ``mesa.batch_run`` compatibility (an int seed); same as ``seed``.
+    """
+
+    def __init__(self, scenario: Scenario | None = None, seed: int | None = None, rng: int | None = None) -> None:
+        if scenario is None:
+            scenario = load_scenario(DEFAULT_SCENARIO)
+        if seed is None:
+            seed = rng if rng is not None else scenario.seed
+        super().__init__(rng=int(seed))
+        self.spec = scenario
+        self.seed = int(seed)
+        market_rng, cost_rng, duration_rng, behaviour_rng = self.rng.spawn(4)
+        self.behaviour_rng = behaviour_rng
+        self.quarter = 0
+        self.n_quarters = scenario.n_quarters
+
+        self.market = generate_path(scenario.market, scenario.regions, self.n_quarters, scenario.start_year,
+                                    market_rng)
+        self.econ = home_economics(scenario, self.market)
+        self.areas = build_areas(scenario, cost_rng)
+        self.phases: list[PhaseState] = [p for a in self.areas for p in a.phases]
+        uniforms = draw_uniforms(len(self.phases), duration_rng)
+        self.durations = stage_durations(scenario, uniforms, [p.area.archetype for p in self.phases])
+        self.appealed = uniforms[:, APPEAL_DRAW] < scenario.lifecycle.appeal_probability
+
+        self.env = simpy.Environment()
+        self.ledger = Ledger()
+        self.events: list[dict] = []
+        self._invested: defaultdict[tuple[str, str], float] = defaultdict(float)
+        self._create_actors()
+        self._create_capacity()
+
+        n_regions = len(scenario.regions)
+        self.started = np.zeros((n_regions, 4))
+        self.completed = np.zeros((n_regions, 4))
+        self.completed_total = np.zeros((n_regions, 4))
+        self._selling: list[PhaseState] = []
+        for gid, phase in enumerate(self.phases):
+            phase.process = self.env.process(phase_lifecycle(self, phase, gid))
+        self.datacollector = make_datacollector(self)
+
+    # ------------------------------------------------------------------ set-up
+    def _create_actors(self) -> None:
+        spec = self.spec
+        self.municipalities = [Municipality(self, r.name, i) for i, r in enumerate(spec.regions)]
+        self.housing_associations = [HousingAssociation(self, r.name, i) for i, r in enumerate(spec.regions)]
+        self.developers = [Developer(self, str(i + 1)) for i in range(spec.actors.developers.count)]
+        self.investors = [Investor(self, str(i + 1)) for i in range(spec.actors.investors.count)]
+        for a_i, area in enumerate(self.areas):
+            self.municipalities[area.region_index].areas.append(area)
+            developer = self.developers[a_i % len(self.developers)]  # TEMPORARY RULE (Core): round robin
+            for phase in area.phases:
+                phase.developer = developer
+                phase.housing_association = self.housing_associations[area.region_index]
+                developer.phases.append(phase)
+
+    def _create_capacity(self) -> None:
+        spec = self.spec
+        for m in self.municipalities:
+            m.planning_staff = simpy.Resource(self.env, capacity=spec.actors.municipality.planning_staff)
+        self.appeals_court = simpy.Resource(self.env, capacity=spec.lifecycle.appeals_court_capacity)
+        self.construction_capacity = [
+            simpy.Container(self.env, capacity=r.construction_capacity_homes, init=r.construction_capacity_homes)
+            for r in spec.regions]
+
+    def municipality_of(self, phase: PhaseState) -> Municipality:
+        return self.municipalities[phase.area.region_index]
+
+    def pick_investor(self, phase: PhaseState) -> bool:
+        """TEMPORARY RULE (Core): offer a rental block to investors in turn; True if one funds it."""
+        n = len(self.investors)
+        for k in range(n):
+            investor = self.investors[(phase.area.region_index + phase.index + k) % n]
+            if investor.consider_forward_funding(phase):
+                return True
+        return False
+
+    # ------------------------------------------------------------------ money and log
+    def book(self, source: str, target: str, amount: float, category: str, phase: PhaseState | None = None,
+             area_name: str | None = None) -> None:
+        """Record a transfer (€) in the ledger, attributed to a phase (or just an area)."""
+        area = area_name if area_name is not None else (phase.area.name if phase is not None else "")
+        index = phase.index if (phase is not None and area_name is None) else -1
+        self.ledger.transfer(self.env.now, source, target, amount, category, area, index)
+        if area and category not in BOOK_CATEGORIES:
+            for account, sign in ((source, -1.0), (target, 1.0)):
+                if party_kind(account) in INTEREST_PAYERS:
+                    self._invested[(party_of(account), area)] += sign * amount
+
+    def log(self, phase: PhaseState, event: str, **numbers) -> None:
+        """Record an explainable event for a phase (time in quarters, numbers in € or fractions)."""
+        self.events.append({"time": float(self.env.now), "area": phase.area.name, "phase": phase.index,
+                            "event": event, **numbers})
+
+    # ------------------------------------------------------------------ lifecycle callbacks
+    def start_construction(self, phase: PhaseState) -> None:
+        """Land transfer, first construction instalment and forward-funding payment at construction start."""
+        q = self.quarter
+        r = phase.area.region_index
+        cost = self.econ.construction_cost[q]
+        municipality = self.municipality_of(phase)
+        developer, association = phase.developer, phase.housing_association
+        social_land = phase.homes[SOCIAL] * self.econ.land_value[r, q, SOCIAL]
+        developer.pay(municipality.account, phase.market_land_price, "land_sale", phase)
+        association.pay(municipality.account, social_land, "land_sale", phase)
+        phase.land_price_paid = phase.market_land_price + social_land
+        phase.contract_market = float(np.dot(phase.homes[SOCIAL + 1:], cost[SOCIAL + 1:]))
+        phase.contract_social = float(phase.homes[SOCIAL] * cost[SOCIAL])
+        developer.pay("outside:contractors", phase.contract_market / 2, "construction", phase)
+        association.pay("outside:contractors", phase.contract_social / 2, "construction", phase)
+        if phase.investor is not None:
+            developer.receive(phase.investor.account, phase.rental_price / 2, "forward_funding", phase)
+        phase.construction_start = self.env.now
+        self.started[r] += phase.homes
+        if phase.owner_homes and phase.owner_sold < phase.owner_homes and phase not in self._selling:
+            self._selling.append(phase)
+
+    def complete_construction(self, phase: PhaseState) -> None:
+        """Second construction instalment and the rest of the forward-funding price at completion."""
+        phase.developer.pay("outside:contractors", phase.contract_market / 2, "construction", phase)
+        phase.housing_association.pay("outside:contractors", phase.contract_social / 2, "construction", phase)
+        if phase.investor is not None:
+            phase.developer.receive(phase.investor.account, phase.rental_price / 2, "forward_funding", phase)
+        phase.completion = self.env.now
+        r = phase.area.region_index
+        self.completed[r] += phase.homes
+        self.completed_total[r] += phase.homes
+
+    def transfer(self, phase: PhaseState) -> None:
+        """Buyers pay for their homes: presold at the contract price, the rest at today's price."""
+        unsold = phase.owner_homes - phase.owner_sold
+        if unsold > 0:
+            price = self.econ.sale_value[phase.area.region_index, self.quarter, OWNER]
+            phase.owner_revenue += unsold * price
+            phase.owner_sold = float(phase.owner_homes)
+            self.log(phase, "sold_at_completion", homes=unsold, price=price)
+        phase.developer.receive("outside:home_buyers", phase.owner_revenue, "home_sales", phase)
+        if phase in self._selling:
+            self._selling.remove(phase)
+
+    # ------------------------------------------------------------------ the quarter
+    def _sell_new_homes(self) -> None:
+        """Share each region's new-build absorption (homes/quarter) over phases on sale, by unsold homes."""
+        q = self.quarter
+        for phase in self.phases:
+            if phase.marketing_open and phase.owner_homes and phase.is_open and phase not in self._selling \
+                    and phase.owner_sold < phase.owner_homes and phase.completion is None:
+                self._selling.append(phase)
+        if not self._selling:
+            return
+        by_region: dict[int, list[PhaseState]] = defaultdict(list)
+        for phase in self._selling:
+            if phase.is_open:
+                by_region[phase.area.region_index].append(phase)
+        for r, phases in by_region.items():
+            region = self.spec.regions[r]
+            absorption = region.absorption_homes_per_quarter * self.market.absorption_factor[r, q]
+            unsold = np.array([p.owner_homes - p.owner_sold for p in phases])
+            total = unsold.sum()
+            if total <= 0:
+                continue
+            sold = np.minimum(unsold, absorption * unsold / total)
+            price = self.econ.sale_value[r, q, OWNER]
+            for phase, n in zip(phases, sold, strict=True):
+                phase.owner_sold += float(n)
+                phase.owner_revenue += float(n) * price
+        self._selling = [p for p in self._selling if p.is_open and p.owner_sold < p.owner_homes - 1e-9]
+
+    def _charge_interest(self) -> None:
+        """Quarterly interest on money invested per party and area (paid to lenders)."""
+        q = self.quarter
+        bond = self.market.bond_rate[q]
+        spreads = {"municipality": self.spec.actors.municipality.borrowing_spread,
+                   "developer": self.spec.actors.developers.borrowing_spread}
+        for (party, area), net in list(self._invested.items()):
+            if net < 0:
+                rate = max(0.0, bond + spreads[party_kind(party)])
+                interest = -net * ((1 + rate) ** 0.25 - 1)
+                self.book(party, "outside:lenders", interest, "interest", area_name=area)
+
+    def step(self) -> None:
+        """One quarter, in the fixed order documented in the module docstring."""
+        self.quarter = q = self.steps - 1
+        self.started[:] = 0
+        self.completed[:] = 0
+        # 2. funds: no fund in Core (slot for the Funds issue)
+        # 3. municipalities act
+        for m in self.municipalities:
+            m.stop_stale_phases()
+        if q % 4 == 0:
+            for h in self.housing_associations:
+                h.new_year()
+            for i in self.investors:
+                i.new_year()
+        # 4. negotiations: none in Core (land sold at residual value by the developer rule)
+        # 5. home buyers, then developers (who ask housing associations and investors) decide
+        self._sell_new_homes()
+        for d in self.developers:
+            d.decide()
+        # 6. interest
+        self._charge_interest()
+        # 7. processes run to the end of the quarter
+        self.env.run(until=q + 1)
+        if q % 4 == 3:
+            for m in self.municipalities:
+                m.close_books()
+        # 8. data
+        self.datacollector.collect(self)
+        if self.steps >= self.n_quarters:
+            self.running = False
+
+    def run(self, quarters: int | None = None, progress=None) -> AreaModel:
+        """Run ``quarters`` steps (default: the whole horizon); ``progress(q)`` is called after each."""
+        n = self.n_quarters - self.steps if quarters is None else quarters
+        for _ in range(n):
+            self.step()
+            if progress is not None:
+                progress(self.steps)
+        return self

@@ -1,0 +1,419 @@
+"""The scenario schema: every field with its unit, range and source.
+
+A scenario file (TOML) describes one world: the market, the regions, the area
+archetypes and areas, the actors, the cooperation model and the fund design.
+Pydantic checks types and ranges and forbids unknown keys; cross-field rules
+(programme shares summing to one, phases no larger than the area, names that
+refer to each other) are checked in :mod:`sim.scenario.consistency`.
+
+`scenarios/README.md` is generated from this module (``python tools/gen_scenario_docs.py``),
+so the documentation cannot drift from the code.
+
+Money is in nominal euros of the scenario's start year; rates are fractions per
+year unless the name says otherwise; durations are in quarters.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SEGMENTS: tuple[str, ...] = ("social", "mid_rent", "free_rent", "owner_occupied")
+"""Housing segments, in a fixed order used by every array in the model."""
+
+REGIMES: tuple[str, ...] = ("expansion", "slowdown", "crash")
+"""Market regimes, in a fixed order (index 0, 1, 2)."""
+
+STAGES: tuple[str, ...] = (
+    "preparation",
+    "zoning",
+    "appeal",
+    "acquisition",
+    "remediation",
+    "site_preparation",
+    "marketing",
+    "construction",
+    "transfer",
+    "done",
+)
+"""Lifecycle stages of a phase, in order. ``marketing`` is the wait for presales and a go."""
+
+
+def P(default: Any, unit: str, source: str, description: str, **constraints: Any) -> Any:
+    """A documented scenario parameter: default, unit, source and allowed range."""
+    return Field(
+        default,
+        description=description,
+        json_schema_extra={"unit": unit, "source": source},
+        **constraints,
+    )
+
+
+class Strict(BaseModel):
+    """Base for all scenario sections: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+# --------------------------------------------------------------------------- market
+class RegimeParams(Strict):
+    """Behaviour of the market while it is in one regime."""
+
+    price_growth: float = P(0.0, "fraction/yr", "calibrated, docs/market.md",
+                            "Mean house-price growth while in this regime.", ge=-0.5, le=0.5)
+    price_volatility: float = P(0.02, "fraction/yr (sd)", "calibrated, docs/market.md",
+                                "Standard deviation of yearly house-price growth in this regime.",
+                                ge=0.0, le=0.5)
+    absorption: float = P(1.0, "multiple of regional base absorption",
+                          "assumption: NVB new-build sales fell by about 60 % 2007-2012",
+                          "New-build sales speed relative to the region's base absorption.",
+                          ge=0.0, le=3.0)
+    mean_duration_quarters: float = P(12.0, "quarters", "calibrated, docs/market.md",
+                                      "Expected stay in this regime (leave probability = 1/this).",
+                                      ge=1.0, le=400.0)
+    next: dict[Literal["expansion", "slowdown", "crash"], float] = P(
+        {"slowdown": 1.0}, "probabilities", "calibrated, docs/market.md",
+        "Where the market goes when it leaves this regime (other regimes only; sums to 1).")
+    cost_growth_extra: float = P(0.0, "fraction/yr", "CBS 80334NED: building prices fell 2010-2015",
+                                 "Construction-cost growth added in this regime (negative in a crash).",
+                                 ge=-0.3, le=0.3)
+    mortgage_spread_extra: float = P(0.0, "fraction (rate points)",
+                                     "assumption: spreads widened 2009-2013 (nl_rates_points.csv)",
+                                     "Extra mortgage spread over the bond rate in this regime.",
+                                     ge=0.0, le=0.1)
+
+
+def _expansion() -> RegimeParams:
+    return RegimeParams(price_growth=0.075, price_volatility=0.035, absorption=1.0,
+                        mean_duration_quarters=24.0, next={"slowdown": 0.6, "crash": 0.4},
+                        cost_growth_extra=0.005)
+
+
+def _slowdown() -> RegimeParams:
+    return RegimeParams(price_growth=0.0, price_volatility=0.035, absorption=0.6,
+                        mean_duration_quarters=6.0, next={"expansion": 0.6, "crash": 0.4},
+                        cost_growth_extra=0.0, mortgage_spread_extra=0.002)
+
+
+def _crash() -> RegimeParams:
+    return RegimeParams(price_growth=-0.07, price_volatility=0.045, absorption=0.35,
+                        mean_duration_quarters=8.0, next={"slowdown": 0.5, "expansion": 0.5},
+                        cost_growth_extra=-0.03, mortgage_spread_extra=0.008)
+
+
+class Regimes(Strict):
+    """The three regimes of the national housing cycle (a hidden Markov chain, one step a quarter)."""
+
+    expansion: RegimeParams = Field(default_factory=_expansion)
+    slowdown: RegimeParams = Field(default_factory=_slowdown)
+    crash: RegimeParams = Field(default_factory=_crash)
+
+
+class Shock(Strict):
+    """A forced crash: prices fall by ``price_drop`` over ``duration_quarters`` from ``year``."""
+
+    year: int = P(1, "years after start", "scenario design",
+                  "Year (counted from the start, 0 = first year) in which the shock begins.",
+                  ge=0, le=100)
+    price_drop: float = P(0.2, "fraction", "CBS: -18 % peak to trough 2008-2013; -45 % 1978-1982",
+                          "Total nominal house-price fall over the shock.", gt=0.0, le=0.9)
+    duration_quarters: int = P(8, "quarters", "CBS turning points: downturns lasted 1-5 years",
+                               "Length of the forced crash.", ge=1, le=40)
+
+
+class Market(Strict):
+    """How the market paths are made."""
+
+    mode: Literal["stochastic", "historical", "steady"] = P(
+        "stochastic", "-", "DESIGN.md",
+        "'stochastic': regime-switching cycles; 'historical': replay the observed Dutch series "
+        "from start_year to 2024 then continue stochastically; 'steady': trend growth, no cycles "
+        "(for controlled experiments).")
+    initial_regime: Literal["expansion", "slowdown", "crash"] = P(
+        "expansion", "-", "assumption: 2025 prices rising (CBS)",
+        "Regime in the first quarter (stochastic mode).")
+    regimes: Regimes = Field(default_factory=Regimes)
+    shock: Shock | None = Field(default=None, description="Optional forced crash (see [market.shock]).")
+    regional_volatility: float = P(0.015, "fraction/yr (sd)", "assumption: regional indices spread "
+                                   "a few points around the national one (CBS 83913NED by region)",
+                                   "Idiosyncratic yearly price noise per region.", ge=0.0, le=0.3)
+    construction_cost_growth: float = P(0.025, "fraction/yr", "CBS 80334NED 2000-2022: +2.9 %/yr",
+                                        "Trend growth of the construction-cost index.", ge=-0.1, le=0.3)
+    construction_cost_volatility: float = P(0.015, "fraction/yr (sd)", "CBS 80334NED",
+                                            "Noise on construction-cost growth.", ge=0.0, le=0.3)
+    rent_growth: float = P(0.025, "fraction/yr", "assumption: rents indexed to inflation, Wet "
+                           "betaalbare huur (2024) caps mid-rent increases at CPI-linked rates",
+                           "Trend growth of market rents.", ge=-0.1, le=0.2)
+    bond_rate_initial: float = P(0.026, "fraction/yr", "nl_rates_points.csv: 10-y bond ≈ 2.6 % (2025-01)",
+                                 "10-year government bond rate in the first quarter.", ge=-0.02, le=0.2)
+    bond_rate_mean: float = P(0.025, "fraction/yr", "assumption: mid-point of 1.0-4.3 % observed 2005-2025",
+                              "Long-run mean the bond rate reverts to.", ge=-0.02, le=0.2)
+    bond_rate_reversion: float = P(0.15, "1/yr", "assumption: half-life ≈ 4.6 years",
+                                   "Speed of mean reversion of the bond rate (Vasicek).", ge=0.0, le=2.0)
+    bond_rate_volatility: float = P(0.006, "fraction/yr (sd per sqrt(yr))",
+                                    "nl_rates_points.csv: moves of about 1 point a year",
+                                    "Volatility of the bond rate.", ge=0.0, le=0.1)
+    mortgage_spread: float = P(0.012, "fraction (rate points)",
+                               "nl_rates_points.csv: mortgage 3.9 % vs bond 2.6-3.0 % (2023-2025)",
+                               "Mortgage rate minus bond rate in normal times.", ge=0.0, le=0.1)
+
+
+# --------------------------------------------------------------------------- places
+class Region(Strict):
+    """A housing-market region with its own price level, rents and building capacity."""
+
+    name: str = Field(min_length=1, max_length=40, description="Identifier used by areas.")
+    tightness: Literal["tight", "middle", "relaxed"] = P(
+        "middle", "-", "Rijksoverheid: regional differences in housing demand (BRIEF.md)",
+        "Label of the market pressure; used in reports.")
+    owner_price_per_m2: float = P(5000.0, "€/m² (start year)", "CBS 84064NED: new-build average "
+                                  "€321,039 (2017), indexed by 83913NED to 2025 and scaled by region",
+                                  "Sale price of a new owner-occupied home per m² (incl. VAT).",
+                                  gt=0, le=30000)
+    mid_rent_per_month: float = P(1050.0, "€/month per home", "Wet betaalbare huur 2024: mid-rent "
+                                  "€900-1,185 (+10 % new-build)", "Mid-rent of a new home.", gt=0, le=5000)
+    free_rent_per_month: float = P(1450.0, "€/month per home", "assumption: above the mid-rent cap",
+                                   "Free-sector rent of a new home.", gt=0, le=10000)
+    price_growth_premium: float = P(0.0, "fraction/yr", "assumption: tight regions outgrew relaxed "
+                                    "ones 2013-2022 (CBS 83913NED by province)",
+                                    "Added to national house-price growth in this region.",
+                                    ge=-0.05, le=0.05)
+    absorption_homes_per_quarter: float = P(250.0, "owner-occupied homes/quarter",
+                                            "assumption: scaled from NVB ≈ 30,000 new-build sales/yr "
+                                            "nationally, share of inner-city projects",
+                                            "New-build homes the region sells per quarter at the going "
+                                            "price in an expansion (the regime scales it).",
+                                            gt=0, le=100000)
+    construction_capacity_homes: int = P(4000, "homes under construction at once",
+                                         "assumption: regional builder capacity (EIB)",
+                                         "Regional construction capacity (a SimPy Container).",
+                                         ge=1, le=1_000_000)
+    social_land_price: float = P(22861.0, "€/home", "Aedes: average social-rent land price €22,861 (2020)",
+                                 "Land price per social home set by municipal policy.", ge=0, le=200000)
+
+
+class Archetype(Strict):
+    """A kind of transformation location with its public-works costs per home.
+
+    Costs are for the whole programme and are escalated by the construction-cost index.
+    Each item is drawn once per area as cost × lognormal(0, cost_uncertainty).
+    """
+
+    name: str = Field(min_length=1, max_length=40)
+    description: str = Field("", max_length=400)
+    acquisition_per_home: float = P(0.0, "€/home (for land not owned by the municipality)",
+                                    "calibrated to Fakton 2016 (≈ €28,500/home deficit)",
+                                    "Buying land and buying out businesses and owners.", ge=0, le=500000)
+    demolition_per_home: float = P(0.0, "€/home", "calibrated to Fakton 2016",
+                                   "Demolishing existing buildings.", ge=0, le=200000)
+    remediation_per_home: float = P(0.0, "€/home", "calibrated to Fakton 2016",
+                                    "Soil remediation.", ge=0, le=200000)
+    site_preparation_per_home: float = P(0.0, "€/home", "calibrated to Fakton 2016",
+                                         "Bouw- en woonrijp maken (site preparation).", ge=0, le=200000)
+    infrastructure_per_home: float = P(0.0, "€/home", "calibrated to Fakton 2016",
+                                       "Roads, public space, utilities (area-wide, paid in phase 1).",
+                                       ge=0, le=200000)
+    public_transport_per_home: float = P(0.0, "€/home", "assumption: bovenplanse OV share",
+                                         "Public-transport link (area-wide, paid in phase 1).",
+                                         ge=0, le=200000)
+    plan_cost_share: float = P(0.2, "fraction of civil works", "FACTS.md: VTU often > 20 % of civil works",
+                               "Plan, preparation and supervision costs (VTU).", ge=0, le=1)
+    contingency_share: float = P(0.1, "fraction of civil works", "FACTS.md: contingency about 10 %",
+                                 "Unforeseen costs.", ge=0, le=1)
+    cost_uncertainty: float = P(0.2, "lognormal sigma", "assumption: cost overruns on civil works "
+                                "of 20-30 % are common (Flyvbjerg 2003)",
+                                "Spread of the drawn public-works cost around its estimate.", ge=0, le=2)
+    acquisition_quarters: tuple[float, float, float] = P(
+        (2.0, 4.0, 10.0), "quarters (min, mode, max)", "assumption: buy-outs and expropriation "
+        "take 1-3 years", "Duration of acquisition and buy-outs (triangular).")
+    remediation_quarters: tuple[float, float, float] = P(
+        (1.0, 3.0, 8.0), "quarters (min, mode, max)", "assumption", "Duration of soil remediation.")
+
+
+class Ownership(Strict):
+    """Who owns the land of an area at the start (fractions summing to 1)."""
+
+    municipality: float = P(0.2, "fraction", "FACTS.md: Merwede had 10 owners incl. the municipality",
+                            "Share owned by the municipality.", ge=0, le=1)
+    developers: float = P(0.2, "fraction", "assumption", "Share owned by developers (land positions).",
+                          ge=0, le=1)
+    businesses: float = P(0.6, "fraction", "assumption", "Share owned by businesses and other owners.",
+                          ge=0, le=1)
+
+
+class Programme(Strict):
+    """Homes by segment (fractions summing to 1)."""
+
+    social: float = P(0.3, "fraction", "FACTS.md: Merwede 30 % social", "Social rent.", ge=0, le=1)
+    mid_rent: float = P(0.25, "fraction", "FACTS.md: Merwede 25 % mid", "Mid-rent.", ge=0, le=1)
+    free_rent: float = P(0.0, "fraction", "assumption", "Free-sector rent.", ge=0, le=1)
+    owner_occupied: float = P(0.45, "fraction", "FACTS.md", "Owner-occupied.", ge=0, le=1)
+
+    def shares(self) -> tuple[float, float, float, float]:
+        """Shares in :data:`SEGMENTS` order."""
+        return (self.social, self.mid_rent, self.free_rent, self.owner_occupied)
+
+
+class Area(Strict):
+    """One transformation location."""
+
+    name: str = Field(min_length=1, max_length=60)
+    region: str = Field(description="Name of a [[regions]] entry.")
+    archetype: str = Field(description="Name of an [[archetypes]] entry.")
+    homes: int = P(..., "homes", "FACTS.md real areas: 500-6,000", "Homes planned.", ge=1, le=1_000_000)
+    phases: int = P(3, "phases", "FACTS.md: build-out 10-15 years", "Number of equal phases.",
+                    ge=1, le=200)
+    phase_homes: list[int] | None = P(None, "homes per phase", "-",
+                                      "Explicit phase sizes (overrides equal phases); must sum to homes.")
+    programme: Programme = Field(default_factory=Programme)
+    ownership: Ownership = Field(default_factory=Ownership)
+    cooperation: str | None = P(None, "-", "FACTS.md cooperation typology",
+                                "Cooperation model for this area (default: [cooperation].model).")
+    start_quarter: int = P(0, "quarters after start", "-", "When preparation of phase 1 begins.",
+                           ge=0, le=800)
+    phase_interval_quarters: int = P(8, "quarters", "assumption: phases follow every 2 years",
+                                     "Planned gap between the start of preparation of successive phases.",
+                                     ge=0, le=200)
+    planned_years: float = P(12.0, "years", "FACTS.md: Sluisbuurt build-out 10-15 years",
+                             "Planned duration from start to last completion (delay is measured against it).",
+                             gt=0, le=100)
+
+
+# --------------------------------------------------------------------------- actors
+class MunicipalityParams(Strict):
+    planning_staff: int = P(3, "procedures in parallel", "assumption: small project teams per municipality",
+                            "Zoning procedures a municipality can run at once (SimPy Resource).",
+                            ge=1, le=100)
+    budget: float = P(150e6, "€", "assumption: room for pre-investment and loss provisions",
+                      "Budget room; loss provisions are charged against it at once.", ge=0, le=1e12)
+    discount_rate: float = P(0.02, "fraction/yr", "FACTS.md: BBV discount rate 2.0 % (Gorinchem)",
+                             "Rate for the net present value of the land-development account.",
+                             ge=0, le=0.2)
+    borrowing_spread: float = P(0.003, "fraction (rate points)", "assumption: BNG lends near the bond rate",
+                                "Municipal borrowing rate minus the bond rate.", ge=0, le=0.1)
+    cost_escalation: float = P(0.025, "fraction/yr", "FACTS.md: 2-3.5 %/yr (Gorinchem)",
+                               "Cost escalation assumed in the land-development account.", ge=0, le=0.2)
+    revenue_escalation: float = P(0.02, "fraction/yr", "FACTS.md: 1-4 %/yr (Gorinchem)",
+                                  "Revenue escalation assumed in the land-development account.",
+                                  ge=0, le=0.2)
+
+
+class DeveloperParams(Strict):
+    count: int = P(3, "agents", "assumption", "Developers competing for areas.", ge=1, le=100)
+    equity: float = P(60e6, "€ each", "assumption", "Starting equity of each developer.", ge=0, le=1e12)
+    required_margin: float = P(0.15, "fraction of revenue", "FACTS.md: 12-15 % residential "
+                               "(Flemish guide, assumption)", "Margin a developer needs on sold homes.",
+                               ge=0, le=0.6)
+    rental_margin: float = P(0.08, "fraction of revenue", "assumption: forward-funded blocks carry "
+                             "no sales risk", "Margin on blocks sold to an investor.", ge=0, le=0.6)
+    presale_threshold: float = P(0.7, "fraction", "FACTS.md: construction starts at 70 % presold",
+                                 "Share of owner-occupied homes that must be sold before a phase starts.",
+                                 ge=0, le=1)
+    borrowing_spread: float = P(0.025, "fraction (rate points)", "assumption: development loans "
+                                "at bond + 2-3 points", "Developer borrowing rate minus the bond rate.",
+                                ge=0, le=0.2)
+    sales_cost_share: float = P(0.03, "fraction of revenue", "assumption: marketing and sales",
+                                "Marketing and sales costs.", ge=0, le=0.3)
+
+
+class HousingAssociationParams(Strict):
+    count: int = P(1, "agents per region", "assumption", "Housing associations per region.", ge=1, le=50)
+    social_homes_per_year: int = P(600, "homes/yr", "FACTS.md: national goal ≈ 30,000 social homes/yr",
+                                   "Yearly investment room in new social homes.", ge=0, le=1_000_000)
+    equity: float = P(200e6, "€ each", "assumption", "Starting equity.", ge=0, le=1e12)
+    borrowing_spread: float = P(0.002, "fraction (rate points)", "assumption: WSW-guaranteed loans",
+                                "Borrowing rate minus the bond rate.", ge=0, le=0.1)
+
+
+class InvestorParams(Strict):
+    count: int = P(2, "agents", "assumption", "Institutional investors.", ge=0, le=100)
+    risk_premium: float = P(0.035, "fraction (rate points)", "FACTS.md: target 6.0-6.5 % with bonds "
+                            "at 2.6-3.0 %", "Required gross initial yield minus the bond rate.",
+                            ge=0, le=0.3)
+    capital_per_year: float = P(800e6, "€/yr each", "assumption: IVBN members invest a few €bn a year "
+                                "in Dutch housing", "Capital an investor can commit to forward funding per year.",
+                                ge=0, le=1e13)
+
+
+class Actors(Strict):
+    municipality: MunicipalityParams = Field(default_factory=MunicipalityParams)
+    developers: DeveloperParams = Field(default_factory=DeveloperParams)
+    housing_associations: HousingAssociationParams = Field(default_factory=HousingAssociationParams)
+    investors: InvestorParams = Field(default_factory=InvestorParams)
+
+
+# --------------------------------------------------------------------------- construction and lifecycle
+class SegmentCosts(Strict):
+    """Dwelling size and construction cost per segment."""
+
+    floor_area_m2: tuple[float, float, float, float] = P(
+        (68.0, 65.0, 80.0, 95.0), "m² per home (social, mid, free, owner)",
+        "Aedes: social new-build 68 m² average (2022); others assumption",
+        "Floor area of a home by segment.")
+    construction_cost_per_m2: float = P(3100.0, "€/m² (start year)",
+                                        "Aedes: stichtingskosten €3,022/m² (2022), indexed",
+                                        "Construction cost (stichtingskosten excl. land) per m².",
+                                        gt=0, le=50000)
+
+
+class Lifecycle(Strict):
+    """Durations (triangular: min, mode, max, in quarters) and capacities of the lifecycle."""
+
+    preparation_quarters: tuple[float, float, float] = P(
+        (3.0, 5.0, 8.0), "quarters", "CBS 'van plan tot woning': design to permit about 5 quarters",
+        "Plan preparation.")
+    zoning_quarters: tuple[float, float, float] = P(
+        (1.5, 2.0, 3.0), "quarters", "FACTS.md: 6 weeks inspection + 12 weeks adoption + 6 weeks appeal",
+        "Zoning procedure (needs planning staff).")
+    appeal_probability: float = P(0.33, "probability", "FACTS.md: about 1 in 3 homes delayed by objections",
+                                  "Chance that a zoning decision is appealed.", ge=0, le=1)
+    appeal_quarters: tuple[float, float, float] = P(
+        (3.0, 5.0, 8.0), "quarters", "FACTS.md: Council of State ≥ 12, typically > 14 months",
+        "Appeal at the Council of State (needs a court slot).")
+    appeals_court_capacity: int = P(20, "appeals in parallel", "assumption",
+                                    "Appeals handled at once nationally (SimPy Resource).", ge=1, le=10000)
+    site_preparation_quarters: tuple[float, float, float] = P(
+        (1.0, 2.0, 4.0), "quarters", "assumption", "Site preparation.")
+    construction_quarters: tuple[float, float, float] = P(
+        (3.0, 5.0, 8.0), "quarters", "FACTS.md: about 1 year per building; 1.5-2 years permit to completion",
+        "Construction.")
+    transfer_quarters: tuple[float, float, float] = P(
+        (0.0, 0.5, 1.0), "quarters", "assumption", "Completion to transfer of the homes.")
+    max_wait_quarters: int = P(40, "quarters", "FACTS.md: many municipalities keep a grex at most 10 years",
+                               "A phase waiting longer than this for a go is abandoned.", ge=1, le=400)
+
+
+class Cooperation(Strict):
+    model: str = P("traditional", "-", "FACTS.md cooperation typology",
+                   "Default cooperation model for areas that do not name one.")
+
+
+class Funds(Strict):
+    design: str = P("none", "-", "FACTS.md public funds", "Fund design ('none' = baseline).")
+
+
+class Scenario(Strict):
+    """One world: what the model needs for one run."""
+
+    name: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$",
+                      description="Used as the results folder name.")
+    description: str = Field("", max_length=2000)
+    start_year: int = P(2025, "calendar year", "DESIGN.md", "Calendar year of the first quarter.",
+                        ge=2005, le=2100)
+    horizon_years: int = P(30, "years", "DESIGN.md", "Simulated years.", ge=1, le=100)
+    seed: int = P(0, "-", "-", "Seed of the model's random generators.", ge=0, le=2**63 - 1)
+    market: Market = Field(default_factory=Market)
+    regions: list[Region] = Field(min_length=1)
+    archetypes: list[Archetype] = Field(min_length=1)
+    areas: list[Area] = Field(min_length=1)
+    segments: SegmentCosts = Field(default_factory=SegmentCosts)
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    actors: Actors = Field(default_factory=Actors)
+    cooperation: Cooperation = Field(default_factory=Cooperation)
+    funds: Funds = Field(default_factory=Funds)
+
+    @property
+    def n_quarters(self) -> int:
+        """Simulated quarters."""
+        return 4 * self.horizon_years

@@ -1,0 +1,67 @@
+"""Market economics of a home per region, segment and quarter (vectorised over the whole path).
+
+Precomputed once per run as arrays of shape (regions, quarters, segments), so the
+per-quarter loop only looks values up. Money in nominal € per home.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.area import FREE_RENT, MID_RENT, OWNER, SOCIAL
+from sim.finance.land_value import (
+    financing_cost,
+    owner_occupied_land_value,
+    rental_land_value,
+    rental_value,
+)
+from sim.market.generator import MarketPath
+from sim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class HomeEconomics:
+    """Per-home economics over a market path.
+
+    Attributes:
+        sale_value: (R, T, 4) € a finished home is worth to its buyer: sale price
+            (owner-occupied), investor value (rental), 0 for social (not sold).
+        construction_cost: (T, 4) € stichtingskosten per home.
+        land_value: (R, T, 4) € residual land value per home (social: the policy land price).
+        investor_yield: (T,) required gross initial yield, fraction/yr.
+    """
+
+    sale_value: np.ndarray
+    construction_cost: np.ndarray
+    land_value: np.ndarray
+    investor_yield: np.ndarray
+
+
+def home_economics(scenario: Scenario, market: MarketPath) -> HomeEconomics:
+    """Compute :class:`HomeEconomics` for every region, quarter and segment."""
+    n_regions, n = market.price_index.shape
+    area_m2 = np.asarray(scenario.segments.floor_area_m2)
+    dev = scenario.actors.developers
+    inv = scenario.actors.investors
+    cost = scenario.segments.construction_cost_per_m2 * market.cost_index[:, None] * area_m2[None, :]  # (T, 4)
+    build_years = scenario.lifecycle.construction_quarters[1] / 4
+    dev_rate = market.bond_rate + dev.borrowing_spread
+    finance = financing_cost(cost, dev_rate[:, None], build_years)  # (T, 4)
+    investor_yield = np.maximum(market.bond_rate + inv.risk_premium, 0.01)
+
+    sale = np.zeros((n_regions, n, 4))
+    land = np.zeros((n_regions, n, 4))
+    for r, region in enumerate(scenario.regions):
+        price = region.owner_price_per_m2 * area_m2[OWNER] * market.price_index[r]
+        sale[r, :, OWNER] = price
+        land[r, :, OWNER] = owner_occupied_land_value(price, cost[:, OWNER], dev.required_margin,
+                                                      dev.sales_cost_share, finance[:, OWNER])
+        for seg, rent in ((MID_RENT, region.mid_rent_per_month), (FREE_RENT, region.free_rent_per_month)):
+            monthly = rent * market.rent_index[r]
+            sale[r, :, seg] = rental_value(monthly, investor_yield)
+            land[r, :, seg] = rental_land_value(monthly, investor_yield, cost[:, seg], dev.rental_margin,
+                                                finance[:, seg])
+        land[r, :, SOCIAL] = region.social_land_price
+    return HomeEconomics(sale_value=sale, construction_cost=cost, land_value=land, investor_yield=investor_yield)
