@@ -45,6 +45,10 @@ def model_reporters(model: AreaModel) -> dict:
         "phases_abandoned": lambda m: _count(m, lambda p: p.stage == ABANDONED),
         "public_cash": _public_cash,
         "private_cash": _private_cash,
+        "cash_municipalities": lambda m: sum(a.cash for a in m.municipalities),
+        "cash_developers": lambda m: sum(a.cash for a in m.developers),
+        "cash_housing_associations": lambda m: sum(a.cash for a in m.housing_associations),
+        "cash_investors": lambda m: sum(a.cash for a in m.investors),
         "municipal_provisions": lambda m: sum(x.total_provisions for x in m.municipalities),
     }
     for r, region in enumerate(model.spec.regions):

@@ -71,21 +71,28 @@ def describe_allowed(info: FieldInfo | None) -> str:
     if literal:
         parts.append("one of " + ", ".join(repr(v) for v in typing.get_args(literal[0])))
     bounds = []
+    is_text = info.annotation is str
+
+    def fmt(v) -> str:
+        return f"{v:g}" if isinstance(v, float) else str(v)
+
     for m in info.metadata:
         if isinstance(m, at.Ge):
-            bounds.append(f">= {m.ge:g}" if isinstance(m.ge, float | int) else f">= {m.ge}")
+            bounds.append(f">= {fmt(m.ge)}")
         elif isinstance(m, at.Gt):
-            bounds.append(f"> {m.gt:g}")
+            bounds.append(f"> {fmt(m.gt)}")
         elif isinstance(m, at.Le):
-            bounds.append(f"<= {m.le:g}")
+            bounds.append(f"<= {fmt(m.le)}")
         elif isinstance(m, at.Lt):
-            bounds.append(f"< {m.lt:g}")
+            bounds.append(f"< {fmt(m.lt)}")
         elif isinstance(m, at.MinLen):
-            bounds.append(f"at least {m.min_length} item(s)/character(s)")
+            bounds.append(f"at least {m.min_length} {'character' if is_text else 'item'}(s)")
         elif isinstance(m, at.MaxLen):
-            bounds.append(f"at most {m.max_length} item(s)/character(s)")
+            bounds.append(f"at most {m.max_length} {'character' if is_text else 'item'}(s)")
     if bounds:
-        kind = "integer" if info.annotation is int else "number"
+        kind = "integer" if info.annotation is int else ("text" if is_text else
+                                                         ("list" if typing.get_origin(info.annotation) is list
+                                                          else "number"))
         parts.append(f"{kind} " + " and ".join(bounds))
     if not parts:
         ann = info.annotation

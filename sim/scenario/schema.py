@@ -282,6 +282,8 @@ class Area(Strict):
 
 # --------------------------------------------------------------------------- actors
 class MunicipalityParams(Strict):
+    """Municipalities (one per region): planning capacity, budget and land-development accounting."""
+
     planning_staff: int = P(3, "procedures in parallel", "assumption: small project teams per municipality",
                             "Zoning procedures a municipality can run at once (SimPy Resource).",
                             ge=1, le=100)
@@ -300,6 +302,8 @@ class MunicipalityParams(Strict):
 
 
 class DeveloperParams(Strict):
+    """Developers: how many, their equity, margins, presale rule and borrowing."""
+
     count: int = P(3, "agents", "assumption", "Developers competing for areas.", ge=1, le=100)
     equity: float = P(60e6, "€ each", "assumption", "Starting equity of each developer.", ge=0, le=1e12)
     required_margin: float = P(0.15, "fraction of revenue", "FACTS.md: 12-15 % residential "
@@ -318,6 +322,8 @@ class DeveloperParams(Strict):
 
 
 class HousingAssociationParams(Strict):
+    """Housing associations (one per region): yearly room for new social homes."""
+
     count: int = P(1, "agents per region", "assumption", "Housing associations per region.", ge=1, le=50)
     social_homes_per_year: int = P(600, "homes/yr", "FACTS.md: national goal ≈ 30,000 social homes/yr",
                                    "Yearly investment room in new social homes.", ge=0, le=1_000_000)
@@ -327,6 +333,8 @@ class HousingAssociationParams(Strict):
 
 
 class InvestorParams(Strict):
+    """Institutional investors: required yield and yearly forward-funding capital."""
+
     count: int = P(2, "agents", "assumption", "Institutional investors.", ge=0, le=100)
     risk_premium: float = P(0.035, "fraction (rate points)", "FACTS.md: target 6.0-6.5 % with bonds "
                             "at 2.6-3.0 %", "Required gross initial yield minus the bond rate.",
@@ -337,6 +345,8 @@ class InvestorParams(Strict):
 
 
 class Actors(Strict):
+    """The parties of the model."""
+
     municipality: MunicipalityParams = Field(default_factory=MunicipalityParams)
     developers: DeveloperParams = Field(default_factory=DeveloperParams)
     housing_associations: HousingAssociationParams = Field(default_factory=HousingAssociationParams)
@@ -385,11 +395,15 @@ class Lifecycle(Strict):
 
 
 class Cooperation(Strict):
+    """Which cooperation model areas use by default."""
+
     model: str = P("traditional", "-", "FACTS.md cooperation typology",
                    "Default cooperation model for areas that do not name one.")
 
 
 class Funds(Strict):
+    """Which public-fund design is in force."""
+
     design: str = P("none", "-", "FACTS.md public funds", "Fund design ('none' = baseline).")
 
 

@@ -1,0 +1,113 @@
+"""The ``areasim`` command line.
+
+    areasim run [SCENARIO] [--seed N] [--years N] [--out DIR] [--quiet]
+    areasim check SCENARIO
+
+User mistakes (bad files, fields, arguments) print one line and exit with code 2;
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.errors import InputError
+
+RESULTS_DIR = Path("results")
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with one-line errors and exit code 2."""
+
+    def error(self, message: str):  # noqa: D102
+        self.exit(2, f"areasim: error: {message} (see 'areasim {self.prog.split()[-1]} --help')\n"
+                  if " " in self.prog else f"areasim: error: {message} (see 'areasim --help')\n")
+
+
+def _int_in(name: str, low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"--{name} = {text!r}: not an integer; allowed: {low}..{high}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"--{name} = {value}: out of range; allowed: {low}..{high}")
+        return value
+    return parse
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(prog="areasim", description="Agent-based simulation of Dutch inner-city area "
+                            "transformations.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
+    run = sub.add_parser("run", help="run a scenario and write results/<name>/")
+    run.add_argument("scenario", nargs="?", default=None,
+                     help="scenario file (TOML); default: the built-in scenarios/nl_programme.toml")
+    run.add_argument("--seed", type=_int_in("seed", 0, 2**63 - 1), help="override the scenario's seed")
+    run.add_argument("--years", type=_int_in("years", 1, 100), help="override the horizon (years)")
+    run.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+    check = sub.add_parser("check", help="validate a scenario file without running it")
+    check.add_argument("scenario", help="scenario file (TOML)")
+    return parser
+
+
+def load_for_run(path: str | None, years: int | None = None):
+    """Load, override and fully check a scenario; returns (scenario, source path)."""
+    from sim.plugins import check_plugins
+    from sim.scenario import DEFAULT_SCENARIO, from_dict, read_toml
+
+    source = str(path) if path is not None else str(DEFAULT_SCENARIO)
+    data = read_toml(source)
+    if years is not None:
+        data["horizon_years"] = years
+    scenario = from_dict(data, source)
+    check_plugins(scenario, source)
+    return scenario, source
+
+
+def cmd_check(args) -> int:
+    scenario, source = load_for_run(args.scenario)
+    homes = sum(a.homes for a in scenario.areas)
+    print(f"{source}: ok — {len(scenario.areas)} areas, {homes:,} homes, {len(scenario.regions)} regions, "
+          f"{scenario.horizon_years} years from {scenario.start_year}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from sim.model import AreaModel
+    from sim.output import write_results
+    from sim.output.console import print_summary, progress_bar
+    from sim.scenario import file_hash
+
+    scenario, source = load_for_run(args.scenario, args.years)
+    out = args.out if args.out is not None else RESULTS_DIR / scenario.name
+    if out.exists() and not out.is_dir():
+        raise InputError("", "--out", str(out), "a folder path (existing folders are replaced)",
+                         problem="is a file")
+    model = AreaModel(scenario, seed=args.seed)
+    with progress_bar(model.n_quarters, f"{scenario.name} (seed {model.seed})", args.quiet) as advance:
+        model.run(progress=advance)
+    summary = write_results(model, out, source, file_hash(source))
+    if not args.quiet:
+        print_summary(summary, out)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return {"run": cmd_run, "check": cmd_check}[args.command](args)
+    except InputError as exc:
+        print(f"areasim: error: {exc.one_line()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("areasim: interrupted; nothing written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Shared fixtures: small scenarios built as dicts (fast) and the shipped default scenario."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "scenarios" / "nl_programme.toml"
+
+MINI: dict = {
+    "name": "mini",
+    "seed": 7,
+    "horizon_years": 15,
+    "regions": [
+        {"name": "middle", "absorption_homes_per_quarter": 120.0},
+        {"name": "relaxed", "tightness": "relaxed", "owner_price_per_m2": 4100.0, "mid_rent_per_month": 950.0,
+         "absorption_homes_per_quarter": 60.0, "social_land_price": 18600.0},
+    ],
+    "archetypes": [{
+        "name": "complex", "acquisition_per_home": 29840.0, "demolition_per_home": 4660.0,
+        "remediation_per_home": 9320.0, "site_preparation_per_home": 7460.0,
+        "infrastructure_per_home": 9320.0, "public_transport_per_home": 3730.0,
+    }],
+    "areas": [
+        {"name": "north", "region": "middle", "archetype": "complex", "homes": 1200, "phases": 3},
+        {"name": "south", "region": "relaxed", "archetype": "complex", "homes": 800, "phases": 2,
+         "start_quarter": 2},
+    ],
+}
+
+
+def mini(**changes) -> dict:
+    """A copy of the mini scenario dict with top-level keys replaced."""
+    data = copy.deepcopy(MINI)
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def mini_dict() -> dict:
+    return mini()
+
+
+@pytest.fixture(scope="session")
+def default_dict() -> dict:
+    with DEFAULT.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def write_toml(path: Path, data: dict) -> Path:
+    """Write a scenario dict as TOML (minimal writer for tests: tables, arrays of tables, scalars)."""
+    lines: list[str] = []
+
+    def scalar(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, str):
+            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if isinstance(v, list | tuple):
+            return "[" + ", ".join(scalar(x) for x in v) + "]"
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{k} = {scalar(x)}" for k, x in v.items()) + " }"
+        return repr(v)
+
+    def table(prefix: str, d: dict):
+        simple = {k: v for k, v in d.items() if not isinstance(v, dict) and not
+                  (isinstance(v, list) and v and isinstance(v[0], dict))}
+        for k, v in simple.items():
+            lines.append(f"{k} = {scalar(v)}")
+        for k, v in d.items():
+            if isinstance(v, dict):
+                lines.append(f"\n[{prefix}{k}]")
+                table(f"{prefix}{k}.", v)
+            elif isinstance(v, list) and v and isinstance(v[0], dict):
+                for item in v:
+                    lines.append(f"\n[[{prefix}{k}]]")
+                    table(f"{prefix}{k}.", item)
+
+    table("", data)
+    path.write_text("\n".join(lines) + "\n")
+    return path

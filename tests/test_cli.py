@@ -1,0 +1,109 @@
+"""The command line: `areasim run` writes a complete results folder; mistakes give one line, exit 2,
+and nothing written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.output import FILES
+from tests.conftest import DEFAULT, mini, write_toml
+
+
+@pytest.fixture
+def scenario_file(tmp_path):
+    return write_toml(tmp_path / "mini.toml", mini(horizon_years=10))
+
+
+def test_run_writes_every_result_file(tmp_path, scenario_file, capsys):
+    out = tmp_path / "res"
+    assert main(["run", str(scenario_file), "--out", str(out), "--seed", "4"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 4 and len(manifest["scenario_sha256"]) == 64
+    assert manifest["versions"]["mesa"].startswith("3.")
+    series = pd.read_parquet(out / "timeseries.parquet")
+    assert len(series) == 40 and {"regime", "completed_total_social", "public_cash"} <= set(series.columns)
+    assert pd.read_csv(out / "timeseries.csv").shape == series.shape
+    cases = pd.read_parquet(out / "business_cases.parquet")
+    assert cases.groupby("area")["net"].sum().abs().max() < 1e-3
+    assert "homes completed" in capsys.readouterr().out
+
+
+def test_years_override_shortens_the_run(tmp_path, scenario_file):
+    out = tmp_path / "res"
+    assert main(["run", str(scenario_file), "--out", str(out), "--years", "2", "--quiet"]) == 0
+    assert len(pd.read_parquet(out / "timeseries.parquet")) == 8
+
+
+def test_same_seed_same_files(tmp_path, scenario_file):
+    for name in ("a", "b"):
+        main(["run", str(scenario_file), "--out", str(tmp_path / name), "--quiet"])
+    for f in ("timeseries.parquet", "ledger.parquet", "events.parquet", "areas.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / f), pd.read_parquet(tmp_path / "b" / f))
+
+
+def test_check_validates_without_writing(tmp_path, scenario_file, capsys):
+    assert main(["check", str(scenario_file)]) == 0
+    assert "ok" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda d: d["areas"][0].update(homes=-1), "areas[0].homes = -1"),
+    (lambda d: d.update(cooperation={"model": "anarchy"}), "cooperation.model = 'anarchy'"),
+    (lambda d: d.update(funds={"design": "helicopter"}), "funds.design = 'helicopter'"),
+    (lambda d: d["regions"][0].update(colour="red"), "regions[0].colour"),
+])
+def test_bad_scenario_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, change, expected):
+    data = mini()
+    change(data)
+    path = write_toml(tmp_path / "bad.toml", data)
+    out = tmp_path / "res"
+    assert main(["run", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and str(path) in err and expected in err and "allowed:" in err
+    assert not out.exists() and not any(p.name.startswith(".res") for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["run", "--years", "0"], "--years = 0"),
+    (["run", "--seed", "abc"], "--seed = 'abc'"),
+    (["run", "--bogus"], "unrecognized arguments"),
+    (["launch"], "invalid choice"),
+])
+def test_bad_arguments_exit_2_with_one_line(args, expected, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and expected in err
+
+
+def test_out_pointing_at_a_file_is_refused(tmp_path, scenario_file, capsys):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    assert main(["run", str(scenario_file), "--out", str(target)]) == 2
+    assert "--out" in capsys.readouterr().err and target.read_text() == "x"
+
+
+def test_console_script_reports_missing_file_without_traceback(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "sim.cli", "run", str(tmp_path / "none.toml")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "file not found" in proc.stderr
+
+
+@pytest.mark.slow
+def test_default_scenario_runs_end_to_end(tmp_path):
+    out = tmp_path / "nl"
+    proc = subprocess.run([sys.executable, "-m", "sim.cli", "run", str(DEFAULT), "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["homes_completed"] > 0 and abs(summary["ledger_imbalance"]) < 1e-3
+    assert (out / "overview.png").stat().st_size > 20_000

@@ -1,0 +1,71 @@
+"""Ledger: double entry, balances that always sum to zero, business cases derived from it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.ledger import Ledger, business_cases, party_of
+
+ACCOUNTS = ["municipality:a", "developer:1", "outside:contractors", "outside:home_buyers", "investor:1"]
+
+
+def test_a_transfer_moves_money_from_one_account_to_another():
+    ledger = Ledger()
+    ledger.transfer(0.0, "developer:1", "outside:contractors", 100.0, "construction", "x", 0)
+    assert ledger.balance("developer:1") == -100.0
+    assert ledger.balance("outside:contractors") == 100.0
+    assert len(ledger) == 1
+
+
+def test_negative_and_self_transfers_are_refused():
+    ledger = Ledger()
+    with pytest.raises(ValueError):
+        ledger.transfer(0.0, "a:1", "b:1", -1.0, "x")
+    with pytest.raises(ValueError):
+        ledger.transfer(0.0, "a:1", "a:1", 1.0, "x")
+
+
+def test_zero_transfers_are_not_recorded():
+    ledger = Ledger()
+    ledger.transfer(0.0, "a:1", "b:1", 0.0, "x")
+    assert len(ledger) == 0
+
+
+transfers = st.lists(st.tuples(st.sampled_from(ACCOUNTS), st.sampled_from(ACCOUNTS),
+                               st.floats(0, 1e9, allow_nan=False), st.sampled_from(["p", "q"])), max_size=60)
+
+
+@given(transfers)
+def test_balances_sum_to_zero_and_match_the_transactions(items):
+    ledger = Ledger()
+    for source, target, amount, area in items:
+        if source != target:
+            ledger.transfer(1.0, source, target, amount, "cat", area, 0)
+    assert abs(ledger.total()) <= 1e-6 * max(1.0, sum(abs(v) for v in ledger.balances.values()))
+    frame = ledger.to_frame()
+    for account, balance in ledger.balances.items():
+        recomputed = frame.loc[frame.target == account, "amount"].sum() - frame.loc[frame.source == account,
+                                                                                   "amount"].sum()
+        assert recomputed == pytest.approx(balance, abs=1e-3)
+
+
+@given(transfers)
+def test_every_area_business_case_sums_to_zero_over_parties(items):
+    ledger = Ledger()
+    for source, target, amount, area in items:
+        if source != target:
+            ledger.transfer(1.0, source, target, amount, "cat", area, 0)
+    cases = business_cases(ledger.to_frame())
+    for _, group in cases.groupby("area"):
+        assert group["net"].sum() == pytest.approx(0.0, abs=1e-3)
+
+
+def test_book_entries_are_left_out_of_business_cases():
+    ledger = Ledger()
+    ledger.transfer(0.0, "municipality:a/reserve", "municipality:a/provisions", 5.0, "provision", "x")
+    ledger.transfer(0.0, "municipality:a", "outside:contractors", 7.0, "remediation", "x")
+    cases = business_cases(ledger.to_frame())
+    assert set(cases["category"]) == {"remediation"}
+    assert party_of("municipality:a/reserve") == "municipality:a"
