@@ -65,7 +65,7 @@ def with_overheads(items: dict[str, float], archetype: Archetype) -> dict[str, f
     return out
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class PhaseState:
     """A phase of an area: its programme, its public works, and where it is in its lifecycle.
 
@@ -82,6 +82,7 @@ class PhaseState:
     stage: int = -1  # index into STAGES; -1 = not begun; ABANDONED
     stage_since: float = 0.0
     marketing_open: bool = False
+    on_sale: bool = False  # owner-occupied homes are being offered to buyers
     land_ready: bool = False
     owner_sold: float = 0.0  # owner-occupied homes presold
     owner_revenue: float = 0.0  # € locked in presale contracts
@@ -133,7 +134,7 @@ class PhaseState:
         return self.stage < STAGE_INDEX["done"]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class AreaPlan:
     """One transformation area in a run."""
 

@@ -79,6 +79,7 @@ def phase_lifecycle(model: AreaModel, phase: PhaseState, gid: int):
         # The zoning plan is irrevocable: presales and deals may begin while the land is made ready.
         phase.marketing_open = True
         phase.wait_since = env.now
+        model.open_sales(phase)
         land = env.process(land_works(model, phase, durations))
         phase.go_event = env.event()
         yield land & phase.go_event

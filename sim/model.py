@@ -161,8 +161,6 @@ class AreaModel(mesa.Model):
             developer.receive(phase.investor.account, phase.rental_price / 2, "forward_funding", phase)
         phase.construction_start = self.env.now
         self.started[r] += phase.homes
-        if phase.owner_homes and phase.owner_sold < phase.owner_homes and phase not in self._selling:
-            self._selling.append(phase)
 
     def complete_construction(self, phase: PhaseState) -> None:
         """Second construction instalment and the rest of the forward-funding price at completion."""
@@ -184,26 +182,24 @@ class AreaModel(mesa.Model):
             phase.owner_sold = float(phase.owner_homes)
             self.log(phase, "sold_at_completion", homes=unsold, price=price)
         phase.developer.receive("outside:home_buyers", phase.owner_revenue, "home_sales", phase)
-        if phase in self._selling:
-            self._selling.remove(phase)
 
     # ------------------------------------------------------------------ the quarter
+    def open_sales(self, phase: PhaseState) -> None:
+        """Offer a phase's owner-occupied homes to buyers (from the irrevocable zoning plan on)."""
+        if phase.owner_homes and not phase.on_sale:
+            phase.on_sale = True
+            self._selling.append(phase)
+
     def _sell_new_homes(self) -> None:
         """Share each region's new-build absorption (homes/quarter) over phases on sale, by unsold homes."""
-        q = self.quarter
-        for phase in self.phases:
-            if phase.marketing_open and phase.owner_homes and phase.is_open and phase not in self._selling \
-                    and phase.owner_sold < phase.owner_homes and phase.completion is None:
-                self._selling.append(phase)
         if not self._selling:
             return
+        q = self.quarter
         by_region: dict[int, list[PhaseState]] = defaultdict(list)
         for phase in self._selling:
-            if phase.is_open:
-                by_region[phase.area.region_index].append(phase)
+            by_region[phase.area.region_index].append(phase)
         for r, phases in by_region.items():
-            region = self.spec.regions[r]
-            absorption = region.absorption_homes_per_quarter * self.market.absorption_factor[r, q]
+            absorption = self.spec.regions[r].absorption_homes_per_quarter * self.market.absorption_factor[r, q]
             unsold = np.array([p.owner_homes - p.owner_sold for p in phases])
             total = unsold.sum()
             if total <= 0:
@@ -213,7 +209,17 @@ class AreaModel(mesa.Model):
             for phase, n in zip(phases, sold, strict=True):
                 phase.owner_sold += float(n)
                 phase.owner_revenue += float(n) * price
-        self._selling = [p for p in self._selling if p.is_open and p.owner_sold < p.owner_homes - 1e-9]
+        self._close_sales()
+
+    def _close_sales(self) -> None:
+        """Take sold-out, transferred and abandoned phases off the market."""
+        keep = []
+        for p in self._selling:
+            if p.is_open and p.owner_sold < p.owner_homes - 1e-9 and p.completion is None:
+                keep.append(p)
+            else:
+                p.on_sale = False
+        self._selling = keep
 
     def _charge_interest(self) -> None:
         """Quarterly interest on money invested per party and area (paid to lenders)."""
