@@ -78,6 +78,7 @@ class PhaseState:
     homes: np.ndarray  # (4,) homes per segment, SEGMENTS order
     costs: dict[str, float]  # public-works cost items at start-year prices (€)
     unpaid: dict[str, float]  # cost items not yet paid (start-year prices, €)
+    estimates: dict[str, float]  # cost items as estimated before the uncertainty is drawn (€)
     planned_start: float  # quarter in which preparation is planned to begin
     stage: int = -1  # index into STAGES; -1 = not begun; ABANDONED
     stage_since: float = 0.0
@@ -86,6 +87,7 @@ class PhaseState:
     land_ready: bool = False
     owner_sold: float = 0.0  # owner-occupied homes presold
     owner_revenue: float = 0.0  # € locked in presale contracts
+    owner_received: float = 0.0  # € buyers have paid so far (instalments)
     forward_funded: bool = False
     social_committed: bool = False
     wait_since: float | None = None  # quarter the phase started to wait for a go
@@ -95,7 +97,7 @@ class PhaseState:
     land_price_paid: float = 0.0  # € paid for the land (market segments + social)
     public_costs_paid: float = 0.0  # € of public works paid
     rental_price: float = 0.0  # € agreed with the investor for the rental blocks
-    developer: object = None  # Developer agent building the market segments
+    developer: object = None  # Developer agent that built the market segments (set at construction start)
     investor: object = None  # Investor agent that forward-funded the rental blocks
     housing_association: object = None  # HousingAssociation building the social homes
     market_land_price: float = 0.0  # € the developer pays for the land of the market segments
@@ -144,6 +146,14 @@ class AreaPlan:
     cooperation: str
     cost_draws: dict[str, float]  # multiplicative uncertainty per cost item (mean 1)
     phases: list[PhaseState] = field(default_factory=list)
+    coop: object = None  # CooperationModel instance (set by the model)
+    developer: object = None  # Developer agent holding the area
+    deal: object = None  # current Deal (sim.negotiation.broker)
+    last_attempt: float | None = None  # quarter of the last negotiation attempt
+    last_attempt_price: float = 1.0  # regional price index at the last attempt
+    affordable_demand: float = 0.0  # share of social + mid-rent homes the municipality demands now
+    municipal_costs: float = 0.0  # € public works paid by the municipality (incl. its JV share)
+    municipal_revenues: float = 0.0  # € land revenues and contributions received by the municipality
 
     @property
     def name(self) -> str:
@@ -185,19 +195,16 @@ def build_areas(scenario: Scenario, cost_rng: np.random.Generator) -> list[AreaP
                         cooperation=spec.cooperation or scenario.cooperation.model, cost_draws=draws)
         per_home = cost_items_per_home(arch, spec.ownership.municipality)
         sizes = phase_sizes(spec)
+        shares = spec.programme.shares()
+        area.affordable_demand = shares[0] + shares[1]
         for p_i, size in enumerate(sizes):
-            items = {}
-            for item, value in per_home.items():
-                if item in AREA_WIDE_ITEMS:
-                    amount = value * spec.homes if p_i == 0 else 0.0
-                else:
-                    amount = value * size
-                items[item] = amount * draws[item]
-            items = with_overheads(items, arch)
-            items["plan_costs"] *= draws["plan_costs"]
-            items["contingency"] *= draws["contingency"]
-            homes = split_homes(size, spec.programme.shares())
+            estimate = {item: (value * spec.homes if p_i == 0 else 0.0) if item in AREA_WIDE_ITEMS else value * size
+                        for item, value in per_home.items()}
+            estimate = with_overheads(estimate, arch)
+            items = {item: amount * draws[item] for item, amount in estimate.items()}
+            homes = split_homes(size, shares)
             area.phases.append(PhaseState(area=area, index=p_i, homes=homes, costs=items, unpaid=dict(items),
+                                          estimates=estimate,
                                           planned_start=spec.start_quarter + p_i * spec.phase_interval_quarters))
         areas.append(area)
     return areas

@@ -20,6 +20,7 @@ import simpy
 
 from sim.area import ABANDONED, STAGE_INDEX, PhaseState
 from sim.durations import STAGE_KINDS
+from sim.payments import pay_public_works
 
 if TYPE_CHECKING:
     from sim.model import AreaModel
@@ -35,19 +36,18 @@ def enter(model: AreaModel, phase: PhaseState, stage: str) -> None:
 
 
 def land_works(model: AreaModel, phase: PhaseState, durations) -> simpy.events.Event:
-    """Acquisition and buy-outs, remediation, site preparation; the municipality pays (traditional)."""
-    municipality = model.municipality_of(phase)
+    """Acquisition and buy-outs, remediation, site preparation; paid by whom the cooperation model says."""
     try:
         enter(model, phase, "acquisition")
-        municipality.pay_public_works(phase, ("acquisition",))
+        pay_public_works(model, phase, ("acquisition",))
         yield model.env.timeout(durations[D["acquisition"]])
         enter(model, phase, "remediation")
-        municipality.pay_public_works(phase, ("demolition", "remediation"))
+        pay_public_works(model, phase, ("demolition", "remediation"))
         yield model.env.timeout(durations[D["remediation"]])
         enter(model, phase, "site_preparation")
-        municipality.pay_public_works(phase, ("site_preparation", "infrastructure", "public_transport"))
+        pay_public_works(model, phase, ("site_preparation", "infrastructure", "public_transport"))
         yield model.env.timeout(durations[D["site_preparation"]])
-        municipality.pay_public_works(phase, ("contingency",))
+        pay_public_works(model, phase, ("contingency",))
         phase.land_ready = True
         if phase.go_time is None:
             enter(model, phase, "marketing")
@@ -65,7 +65,7 @@ def phase_lifecycle(model: AreaModel, phase: PhaseState, gid: int):
         if phase.planned_start > env.now:
             yield env.timeout(phase.planned_start - env.now)
         enter(model, phase, "preparation")
-        municipality.pay_public_works(phase, ("plan_costs",))
+        pay_public_works(model, phase, ("plan_costs",))
         yield env.timeout(durations[D["preparation"]])
         with municipality.planning_staff.request() as slot:
             yield slot

@@ -27,18 +27,31 @@ import mesa
 import numpy as np
 import simpy
 
+from sim import payments
 from sim.agents import Developer, HousingAssociation, Investor, Municipality
-from sim.area import OWNER, SOCIAL, PhaseState, build_areas
+from sim.area import OWNER, SOCIAL, AreaPlan, PhaseState, build_areas
 from sim.collect import make_datacollector
+from sim.cooperation import resolve
 from sim.durations import APPEAL_DRAW, draw_uniforms, stage_durations
 from sim.ledger import BOOK_CATEGORIES, Ledger, party_kind, party_of
 from sim.lifecycle import phase_lifecycle
 from sim.market import generate_path
+from sim.negotiation.broker import negotiate, unstarted
+from sim.negotiation.protocols import resolve_protocol
 from sim.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 from sim.valuation import home_economics
 
+BUYER_INSTALMENT_AT_START = 0.5
+"""Share of the price buyers pay at construction start (or at sale, if later), the rest at transfer
+(assumption: Dutch new-build buyers pay the land part and construction terms during construction)."""
 INTEREST_PAYERS = ("municipality", "developer")
 """Parties charged interest on money invested in an area (grex book value; development loans)."""
+RETRY_QUARTERS = 8
+"""Quarters after a failed negotiation before the parties try again (unless prices move)."""
+MIN_DEAL_QUARTERS = 8
+"""A deal is not reopened within this many quarters of signing."""
+ELECTION_YEAR = 2026
+"""A Dutch municipal election year (elections every four years, in Q1)."""
 
 
 class AreaModel(mesa.Model):
@@ -76,8 +89,15 @@ class AreaModel(mesa.Model):
         self.ledger = Ledger()
         self.events: list[dict] = []
         self._invested: defaultdict[tuple[str, str], float] = defaultdict(float)
+        self.experience: dict[tuple[str, str], int] = {}
+        self.protocol = resolve_protocol(scenario.actors.negotiation.protocol)
+        for area in self.areas:
+            area.coop = resolve(area.cooperation, field=f"areas[{area.name}].cooperation")
         self._create_actors()
         self._create_capacity()
+        n_elections = self.n_quarters // 16 + 2
+        self.election_draws = behaviour_rng.random((n_elections, len(self.municipalities), 2))
+        self.first_election_quarter = 4 * ((ELECTION_YEAR - scenario.start_year) % 4)
 
         n_regions = len(scenario.regions)
         self.started = np.zeros((n_regions, 4))
@@ -97,11 +117,11 @@ class AreaModel(mesa.Model):
         self.investors = [Investor(self, str(i + 1)) for i in range(spec.actors.investors.count)]
         for a_i, area in enumerate(self.areas):
             self.municipalities[area.region_index].areas.append(area)
-            developer = self.developers[a_i % len(self.developers)]  # TEMPORARY RULE (Core): round robin
+            # Developers hold areas in turn (assumption: positions spread over the market parties).
+            area.developer = self.developers[a_i % len(self.developers)]
+            area.developer.areas.append(area)
             for phase in area.phases:
-                phase.developer = developer
                 phase.housing_association = self.housing_associations[area.region_index]
-                developer.phases.append(phase)
 
     def _create_capacity(self) -> None:
         spec = self.spec
@@ -116,7 +136,7 @@ class AreaModel(mesa.Model):
         return self.municipalities[phase.area.region_index]
 
     def pick_investor(self, phase: PhaseState) -> bool:
-        """TEMPORARY RULE (Core): offer a rental block to investors in turn; True if one funds it."""
+        """Offer a rental block to investors in turn (by region and phase); True if one funds it."""
         n = len(self.investors)
         for k in range(n):
             investor = self.investors[(phase.area.region_index + phase.index + k) % n]
@@ -141,24 +161,33 @@ class AreaModel(mesa.Model):
         self.events.append({"time": float(self.env.now), "area": phase.area.name, "phase": phase.index,
                             "event": event, **numbers})
 
+    def log_area(self, area: AreaPlan, event: str, **numbers) -> None:
+        """Record an event for a whole area (phase -1)."""
+        self.events.append({"time": float(self.env.now), "area": area.name, "phase": -1, "event": event, **numbers})
+
+    def log_municipal(self, municipality: Municipality, event: str, **numbers) -> None:
+        """Record an event of a municipality (area '')."""
+        self.events.append({"time": float(self.env.now), "area": "", "phase": -1, "event": event,
+                            "party": municipality.account, **numbers})
+
     # ------------------------------------------------------------------ lifecycle callbacks
     def start_construction(self, phase: PhaseState) -> None:
-        """Land transfer, first construction instalment and forward-funding payment at construction start."""
+        """Land payments, first construction instalment and forward-funding payment at construction start."""
         q = self.quarter
         r = phase.area.region_index
         cost = self.econ.construction_cost[q]
-        municipality = self.municipality_of(phase)
-        developer, association = phase.developer, phase.housing_association
-        social_land = phase.homes[SOCIAL] * self.econ.land_value[r, q, SOCIAL]
-        developer.pay(municipality.account, phase.market_land_price, "land_sale", phase)
-        association.pay(municipality.account, social_land, "land_sale", phase)
-        phase.land_price_paid = phase.market_land_price + social_land
+        phase.developer = developer = phase.area.developer
+        association = phase.housing_association
+        payments.sell_land(self, phase)
         phase.contract_market = float(np.dot(phase.homes[SOCIAL + 1:], cost[SOCIAL + 1:]))
         phase.contract_social = float(phase.homes[SOCIAL] * cost[SOCIAL])
         developer.pay("outside:contractors", phase.contract_market / 2, "construction", phase)
         association.pay("outside:contractors", phase.contract_social / 2, "construction", phase)
         if phase.investor is not None:
             developer.receive(phase.investor.account, phase.rental_price / 2, "forward_funding", phase)
+        instalment = BUYER_INSTALMENT_AT_START * phase.owner_revenue
+        developer.receive("outside:home_buyers", instalment, "home_sales", phase)
+        phase.owner_received += instalment
         phase.construction_start = self.env.now
         self.started[r] += phase.homes
 
@@ -181,7 +210,9 @@ class AreaModel(mesa.Model):
             phase.owner_revenue += unsold * price
             phase.owner_sold = float(phase.owner_homes)
             self.log(phase, "sold_at_completion", homes=unsold, price=price)
-        phase.developer.receive("outside:home_buyers", phase.owner_revenue, "home_sales", phase)
+        phase.developer.receive("outside:home_buyers", phase.owner_revenue - phase.owner_received, "home_sales",
+                                phase)
+        phase.owner_received = phase.owner_revenue
 
     # ------------------------------------------------------------------ the quarter
     def open_sales(self, phase: PhaseState) -> None:
@@ -209,6 +240,10 @@ class AreaModel(mesa.Model):
             for phase, n in zip(phases, sold, strict=True):
                 phase.owner_sold += float(n)
                 phase.owner_revenue += float(n) * price
+                if phase.construction_start is not None:  # sold during construction: first instalment now
+                    instalment = BUYER_INSTALMENT_AT_START * float(n) * price
+                    phase.developer.receive("outside:home_buyers", instalment, "home_sales", phase)
+                    phase.owner_received += instalment
         self._close_sales()
 
     def _close_sales(self) -> None:
@@ -233,21 +268,86 @@ class AreaModel(mesa.Model):
                 interest = -net * ((1 + rate) ** 0.25 - 1)
                 self.book(party, "outside:lenders", interest, "interest", area_name=area)
 
+    def _hold_elections(self) -> None:
+        q = self.quarter
+        if q >= self.first_election_quarter and (q - self.first_election_quarter) % 16 == 0:
+            k = (q - self.first_election_quarter) // 16
+            for i, m in enumerate(self.municipalities):
+                m.hold_election(*self.election_draws[k, i])
+
+    def _check_developers(self) -> None:
+        """Developers beyond their credit limit fail; their areas pass to the next developer."""
+        for developer in self.developers:
+            if developer.check_solvency():
+                self.events.append({"time": float(self.env.now), "area": "", "phase": -1,
+                                    "event": "developer_failed", "party": developer.account,
+                                    "cash": developer.cash, "credit_limit": developer.credit_limit})
+                for area in list(developer.areas):
+                    if unstarted(area):
+                        self.hand_over(area, "developer failed")
+
+    def hand_over(self, area: AreaPlan, reason: str) -> None:
+        """The area's position passes to the next solvent developer (the deal is void)."""
+        old = area.developer
+        n = len(self.developers)
+        start = self.developers.index(old)
+        candidates = [self.developers[(start + k) % n] for k in range(1, n + 1)]
+        new = next((d for d in candidates if not d.failed and d is not old), None)
+        area.deal = None
+        area.last_attempt = None
+        if new is None:
+            self.log_area(area, "developer_exit", leaving=old.account, joining="", reason=reason + "; no developer left")
+            return
+        old.areas.remove(area)
+        new.areas.append(area)
+        area.developer = new
+        self.log_area(area, "developer_exit", leaving=old.account, joining=new.account, reason=reason)
+
+    def _negotiations(self) -> None:
+        """Open, retry or reopen area deals (see sim.negotiation.broker)."""
+        neg = self.spec.actors.negotiation
+        flex = self.spec.actors.municipality.affordable_flexibility
+        now = self.env.now
+        for area in self.areas:
+            if area.developer is None or area.developer.failed or not unstarted(area):
+                continue
+            if all(p.stage < 0 for p in area.phases):
+                continue
+            price = self.market.price_index[area.region_index, self.quarter]
+            deal = area.deal
+            if deal is None:
+                moved = abs(price / area.last_attempt_price - 1) > neg.renegotiation_threshold
+                if area.last_attempt is None or moved or now - area.last_attempt >= RETRY_QUARTERS:
+                    area.deal = negotiate(self, area, "first deal" if area.last_attempt is None else "retry")
+                continue
+            moved = abs(price / deal.price_index - 1) > neg.renegotiation_threshold
+            gap = abs(area.affordable_demand - deal.terms.affordable_share) > flex + 1e-9
+            if (moved or gap) and now - deal.time >= MIN_DEAL_QUARTERS and not deal.imposed:
+                why = "market moved" if moved else "programme demand changed"
+                new = negotiate(self, area, "renegotiation: " + why)
+                if new is None:
+                    self.hand_over(area, "renegotiation failed")
+                else:
+                    area.deal = new
+
     def step(self) -> None:
         """One quarter, in the fixed order documented in the module docstring."""
         self.quarter = q = self.steps - 1
         self.started[:] = 0
         self.completed[:] = 0
-        # 2. funds: no fund in Core (slot for the Funds issue)
-        # 3. municipalities act
+        # 2. funds: slot for the Funds issue
+        # 3. municipalities act: elections, stale phases; developers that went bankrupt are out
+        self._hold_elections()
         for m in self.municipalities:
             m.stop_stale_phases()
+        self._check_developers()
         if q % 4 == 0:
             for h in self.housing_associations:
                 h.new_year()
             for i in self.investors:
                 i.new_year()
-        # 4. negotiations: none in Core (land sold at residual value by the developer rule)
+        # 4. negotiations
+        self._negotiations()
         # 5. home buyers, then developers (who ask housing associations and investors) decide
         self._sell_new_homes()
         for d in self.developers:
@@ -259,6 +359,9 @@ class AreaModel(mesa.Model):
         if q % 4 == 3:
             for m in self.municipalities:
                 m.close_books()
+            for area in self.areas:
+                if area.coop.land_receiver == "jv":
+                    payments.distribute_jv(self, area)
         # 8. data
         self.datacollector.collect(self)
         if self.steps >= self.n_quarters:

@@ -60,6 +60,8 @@ def home_economics(scenario: Scenario, market: MarketPath) -> HomeEconomics:
                                                       dev.sales_cost_share, finance[:, OWNER])
         for seg, rent in ((MID_RENT, region.mid_rent_per_month), (FREE_RENT, region.free_rent_per_month)):
             monthly = rent * market.rent_index[r]
+            if seg == MID_RENT:  # rent regulation (Wet betaalbare huur), cap indexed with rents
+                monthly = np.minimum(monthly, inv.mid_rent_cap * market.rent_index[r])
             sale[r, :, seg] = rental_value(monthly, investor_yield)
             land[r, :, seg] = rental_land_value(monthly, investor_yield, cost[:, seg], dev.rental_margin,
                                                 finance[:, seg])

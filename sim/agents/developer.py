@@ -1,13 +1,13 @@
-"""Developer: sells homes before building, buys serviced land and builds the market segments."""
+"""Developer: holds areas, negotiates deals, sells homes before building, starts phases, may fail."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sim.agents.base import Actor
-from sim.area import OWNER, SOCIAL, PhaseState
+from sim.area import AreaPlan
+from sim.beliefs import Beliefs
+from sim.payments import phase_market_value
 
 if TYPE_CHECKING:
     from sim.model import AreaModel
@@ -17,9 +17,11 @@ class Developer(Actor):
     """A project developer.
 
     Attributes:
-        params: scenario ``[actors.developers]`` (margins as fractions of revenue,
-            presale threshold as a fraction of owner-occupied homes).
-        phases: phases whose market segments this developer builds.
+        params: scenario ``[actors.developers]`` (margins and presale threshold as fractions,
+            equity €, leverage × equity).
+        areas: areas it holds.
+        beliefs: its belief-ensemble generator (extrapolative by default); risk_aversion (0-1).
+        failed: it went bankrupt (its net cash fell below −(equity + borrowing limit)).
     """
 
     kind = "developer"
@@ -27,44 +29,64 @@ class Developer(Actor):
     def __init__(self, model: AreaModel, name: str) -> None:
         super().__init__(model, name)
         self.params = model.spec.actors.developers
-        self.phases: list[PhaseState] = []
+        neg = model.spec.actors.negotiation
+        self.beliefs = Beliefs(self.params.expectation, neg.ensemble_size, neg.belief_horizon_quarters,
+                               neg.belief_volatility, model.behaviour_rng)
+        self.beliefs.overrun_z = model.behaviour_rng.standard_normal((neg.ensemble_size, 256))
+        self.risk_aversion = self.params.risk_aversion
+        self.areas: list[AreaPlan] = []
+        self.failed = False
 
-    def market_land_value(self, phase: PhaseState) -> float:
-        """Residual land value (€) of the phase's market segments at today's prices and costs."""
-        value = self.model.econ.land_value[phase.area.region_index, self.model.quarter]
-        return float(np.dot(phase.homes[SOCIAL + 1:OWNER + 1], value[SOCIAL + 1:OWNER + 1]))
+    @property
+    def credit_limit(self) -> float:
+        """€ it can be net invested before it fails: equity × (1 + leverage)."""
+        return self.params.equity * (1 + self.params.leverage)
+
+    def check_solvency(self) -> bool:
+        """Fail (once) when net cash is below −credit_limit; returns True if it just failed."""
+        if not self.failed and self.cash < -self.credit_limit:
+            self.failed = True
+            return True
+        return False
 
     def decide(self) -> None:
-        """TEMPORARY RULE (Core): give a phase the go when it is presold, feasible and its blocks are funded.
+        """Give a phase the go when the deal allows it, it is presold, still feasible and its blocks are funded.
 
-        Go when (1) presales ≥ the presale threshold, (2) the residual land value of the
-        market segments at today's prices is ≥ 0 (the required margin is met), (3) the
-        housing association commits to the social homes and (4) an investor forward-funds
-        the rental homes. The land price is that residual value (traditional model:
-        the municipality sells serviced land at market value). The Actors issue replaces
-        this with valuation on belief ensembles and negotiation.
+        Go when (1) the area has a deal in force, (2) presales ≥ the presale threshold (owner-occupied
+        homes; rental homes are forward-funded instead), (3) the residual land value of the phase's
+        market homes at today's prices covers the agreed land price (the developer's margin is
+        inside the residual value), (4) the housing association commits to the social homes and
+        (5) an investor forward-funds the rental homes. Otherwise it waits (the reason is kept).
         """
         model = self.model
-        for phase in self.phases:
-            if phase.go_event is None or phase.go_time is not None or not phase.is_open:
-                continue
-            threshold = self.params.presale_threshold
-            if phase.presale_share < threshold:
-                phase.reason = f"presales {phase.presale_share:.0%} < {threshold:.0%}"
-                continue
-            land_value = self.market_land_value(phase)
-            if land_value < 0:
-                phase.reason = f"residual land value of market homes €{land_value:,.0f} < 0"
-                continue
-            if not phase.housing_association.consider_social_block(phase):
-                phase.reason = "housing association has no investment room this year"
-                continue
-            if phase.rental_homes and not model.pick_investor(phase):
-                phase.reason = "no investor with capital for the rental homes"
-                continue
-            phase.market_land_price = land_value
-            phase.go_time = model.env.now
-            phase.reason = "go"
-            phase.go_event.succeed()
-            model.log(phase, "go", land_price=land_value, presale_share=phase.presale_share,
-                      rental_price=phase.rental_price)
+        if self.failed:
+            return
+        for area in self.areas:
+            deal = area.deal
+            for phase in area.phases:
+                if phase.go_event is None or phase.go_time is not None or not phase.is_open:
+                    continue
+                if deal is None or deal.effective_at > model.env.now:
+                    phase.reason = "no deal in force" if deal is None else "deal not yet in force"
+                    continue
+                threshold = self.params.presale_threshold
+                if phase.presale_share < threshold:
+                    phase.reason = f"presales {phase.presale_share:.0%} < {threshold:.0%}"
+                    continue
+                value = phase_market_value(model, phase)
+                price = deal.terms.land_price * int(phase.homes[1:].sum())
+                if value < price:
+                    phase.reason = (f"residual land value €{value:,.0f} below the agreed land price "
+                                    f"€{price:,.0f}")
+                    continue
+                if not phase.housing_association.consider_social_block(phase):
+                    phase.reason = "housing association cannot invest (room, ICR or LTV)"
+                    continue
+                if phase.rental_homes and not model.pick_investor(phase):
+                    phase.reason = "no investor with capital for the rental homes"
+                    continue
+                phase.go_time = model.env.now
+                phase.reason = "go"
+                phase.go_event.succeed()
+                model.log(phase, "go", land_value=value, land_price=price, presale_share=phase.presale_share,
+                          rental_price=phase.rental_price)

@@ -1,4 +1,4 @@
-"""Housing association: builds and owns the social-rent homes of a region."""
+"""Housing association: builds and owns the social-rent homes of a region, within its ratios."""
 
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ if TYPE_CHECKING:
 
 
 class HousingAssociation(Actor):
-    """A woningcorporatie with a yearly investment room in new social homes.
+    """A woningcorporatie with a balance sheet that limits new investment.
+
+    Binding limits (WSW/Aw 2020, FACTS.md): interest cover ICR = (rents − operating costs) /
+    interest ≥ ``min_icr`` and loan-to-value LTV = debt / policy value ≤ ``max_ltv``, both after
+    the new investment; plus a yearly room in homes. New homes are financed fully with debt.
 
     Attributes:
-        region_index: index of its region.
+        homes: social homes owned; debt: € outstanding; policy_value: € (beleidswaarde).
         room_left: social homes it can still commit to this year.
     """
 
@@ -24,20 +28,48 @@ class HousingAssociation(Actor):
     def __init__(self, model: AreaModel, name: str, region_index: int) -> None:
         super().__init__(model, name)
         self.region_index = region_index
-        self.params = model.spec.actors.housing_associations
-        self.room_left = self.params.social_homes_per_year
+        self.params = p = model.spec.actors.housing_associations
+        self.room_left = p.social_homes_per_year
+        self.homes = p.stock_homes
+        self.debt = p.stock_homes * p.debt_per_home
+        self.policy_value = p.stock_homes * p.policy_value_per_home
 
     def new_year(self) -> None:
         """Reset the yearly investment room (homes/yr)."""
         self.room_left = self.params.social_homes_per_year
 
+    def ratios_after(self, new_homes: int, cost: float) -> tuple[float, float]:
+        """(ICR, LTV) after investing ``cost`` (€) in ``new_homes`` homes at today's rates and rents."""
+        p = self.params
+        model = self.model
+        q = model.quarter
+        rent_index = model.market.rent_index[self.region_index, q]
+        rate = max(1e-4, model.market.bond_rate[q] + p.borrowing_spread)
+        homes = self.homes + new_homes
+        net_rent = homes * (12 * p.rent_per_month * rent_index - p.operating_cost_per_home)
+        debt = self.debt + cost
+        value = self.policy_value + cost * p.new_home_policy_value_share
+        icr = net_rent / (debt * rate) if debt > 0 else float("inf")
+        return icr, debt / value
+
     def consider_social_block(self, phase: PhaseState) -> bool:
-        """TEMPORARY RULE (Core): commit to a phase's social homes while the yearly room lasts."""
-        if phase.social_committed or phase.homes[SOCIAL] == 0:
+        """Commit to a phase's social homes if the yearly room, the ICR and the LTV allow it."""
+        n = int(phase.homes[SOCIAL])
+        if phase.social_committed or n == 0:
             return True
-        if phase.homes[SOCIAL] <= self.room_left:
-            self.room_left -= int(phase.homes[SOCIAL])
-            phase.social_committed = True
-            self.model.log(phase, "social_block_committed", homes=int(phase.homes[SOCIAL]))
-            return True
-        return False
+        if n > self.room_left:
+            return False
+        cost = n * (self.model.econ.construction_cost[self.model.quarter, SOCIAL]
+                    + self.model.econ.land_value[self.region_index, self.model.quarter, SOCIAL])
+        icr, ltv = self.ratios_after(n, cost)
+        if icr < self.params.min_icr or ltv > self.params.max_ltv:
+            if not phase.reason.startswith("housing association"):  # log once per spell of refusals
+                self.model.log(phase, "social_block_refused", homes=n, icr=icr, ltv=ltv)
+            return False
+        self.room_left -= n
+        self.homes += n
+        self.debt += cost
+        self.policy_value += cost * self.params.new_home_policy_value_share
+        phase.social_committed = True
+        self.model.log(phase, "social_block_committed", homes=n, icr=icr, ltv=ltv)
+        return True

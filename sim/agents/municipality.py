@@ -1,5 +1,5 @@
-"""Municipality: pays for public works in its land-development accounts, sells building land,
-keeps its books by the BBV rules and stops phases that wait too long."""
+"""Municipality: runs the land-development accounts of its areas (where the cooperation model says
+so), negotiates deals, keeps its books by the BBV rules, holds elections, stops stale phases."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.base import Actor
-from sim.area import OWNER, SOCIAL, AreaPlan, PhaseState
+from sim.area import SOCIAL, AreaPlan
+from sim.beliefs import Beliefs
 from sim.finance import accounting, grex
 
 if TYPE_CHECKING:
@@ -19,14 +20,16 @@ HORIZON_QUARTERS = 80
 
 
 class Municipality(Actor):
-    """One municipality per region, running the land-development accounts of its areas.
+    """One municipality per region.
 
     Attributes:
         region_index: index of its region.
-        params: scenario ``[actors.municipality]`` (budget €, rates fraction/yr, staff).
+        params: scenario ``[actors.municipality]`` (budget €, rates fraction/yr, staff, preferences).
         planning_staff: SimPy Resource, zoning procedures in parallel (set by the model).
         provisions: € provided for expected losses, per area.
         profit_taken: € profit taken by percentage of completion, per area.
+        demand_shift: change (share points) of the affordable share demanded since the start (elections).
+        beliefs: its belief-ensemble generator; risk_aversion: weight of the downside (0-1).
     """
 
     kind = "municipality"
@@ -36,28 +39,20 @@ class Municipality(Actor):
         super().__init__(model, name)
         self.region_index = region_index
         self.params = model.spec.actors.municipality
+        neg = model.spec.actors.negotiation
+        self.beliefs = Beliefs(self.params.expectation, neg.ensemble_size, neg.belief_horizon_quarters,
+                               neg.belief_volatility, model.behaviour_rng)
+        self.beliefs.overrun_z = model.behaviour_rng.standard_normal((neg.ensemble_size, 256))
+        self.risk_aversion = self.params.risk_aversion
         self.planning_staff = None
         self.provisions: dict[str, float] = {}
         self.profit_taken: dict[str, float] = {}
         self.areas: list[AreaPlan] = []
-
-    # ----------------------------------------------------------------- money
-    def pay_public_works(self, phase: PhaseState, items: tuple[str, ...]) -> None:
-        """Pay the given cost items of a phase at today's construction-cost index (€)."""
-        index = self.model.market.cost_index[self.model.quarter]
-        for item in items:
-            base = phase.unpaid.pop(item, 0.0)
-            if base <= 0:
-                continue
-            amount = base * index
-            target = "outside:original_owners" if item == "acquisition" else (
-                "outside:consultants" if item == "plan_costs" else "outside:contractors")
-            self.pay(target, amount, item, phase)
-            phase.public_costs_paid += amount
+        self.demand_shift = 0.0
 
     # ----------------------------------------------------------------- decisions
     def stop_stale_phases(self) -> None:
-        """TEMPORARY RULE (Core): stop a phase that has waited longer than ``max_wait_quarters`` for a go."""
+        """Stop a phase that has waited longer than ``max_wait_quarters`` for a go (it is abandoned)."""
         limit = self.model.spec.lifecycle.max_wait_quarters
         now = self.model.env.now
         for area in self.areas:
@@ -68,37 +63,60 @@ class Municipality(Actor):
                         f"no go after {now - phase.wait_since:.0f} quarters waiting (limit {limit}); "
                         f"last check: {phase.reason or 'none'}")
 
+    def hold_election(self, uniform_change: float, uniform_shift: float) -> None:
+        """An election: with ``election_change_probability`` the new council shifts its affordable demand.
+
+        The shift is uniform in ±``election_shift`` (share points), applied to all its areas' demands
+        (clipped to [0, 1]); deals whose affordable share falls outside the new demand's flexibility
+        are reopened by the model.
+        """
+        p = self.params
+        if uniform_change >= p.election_change_probability:
+            self.model.log_municipal(self, "election", changed=False)
+            return
+        shift = (2 * uniform_shift - 1) * p.election_shift
+        self.demand_shift += shift
+        for area in self.areas:
+            area.affordable_demand = float(np.clip(area.affordable_demand + shift, 0.0, 1.0))
+        self.model.log_municipal(self, "election", changed=True, shift=shift)
+
     # ----------------------------------------------------------------- accounting
     def expected_result(self, area: AreaPlan) -> tuple[float, float, float, float, float]:
-        """Expected land-development result of an area at today's market (€, NPV at the BBV rate).
+        """Expected result (€, NPV at the BBV rate) of the municipality's part of an area's land development.
 
-        Returns (expected result, costs realised, costs total, revenues realised, revenues total),
-        all € nominal; totals are realised + remaining at today's prices.
+        Counts the public works it pays (its share, under the area's cooperation model) and the land
+        revenues or contributions it receives; remaining items are valued at today's market.
+        Returns (expected result, costs realised, costs total, revenues realised, revenues total).
         """
         model = self.model
         q = model.quarter
         r = area.region_index
+        coop = area.coop
         cost_index = model.market.cost_index[q]
         land_value = model.econ.land_value[r, q]
         costs = np.zeros(HORIZON_QUARTERS)
         revenues = np.zeros(HORIZON_QUARTERS)
-        cost_paid = revenue_received = 0.0
+        deal = area.deal
         for phase in area.phases:
-            cost_paid += phase.public_costs_paid
-            revenue_received += phase.land_price_paid
             if not phase.is_open:
                 continue
             when = int(min(HORIZON_QUARTERS - 1, max(0.0, phase.planned_start - q) + 4))
-            costs[min(when, HORIZON_QUARTERS - 1)] += sum(phase.unpaid.values()) * cost_index
-            if phase.land_price_paid == 0.0:
-                market = float(np.dot(phase.homes[SOCIAL + 1:OWNER + 1], land_value[SOCIAL + 1:OWNER + 1]))
+            for item, base in phase.unpaid.items():
+                costs[when] += base * cost_index * coop.municipal_share(coop.payer_of(item))
+            if phase.construction_start is None:
+                market_homes = phase.homes[SOCIAL + 1:]
+                price = (deal.terms.land_price * market_homes.sum() if deal is not None
+                         else max(0.0, float(np.dot(market_homes, land_value[SOCIAL + 1:]))))
                 social = phase.homes[SOCIAL] * land_value[SOCIAL]
-                revenues[min(when + 8, HORIZON_QUARTERS - 1)] += max(0.0, market) + social
+                later = min(when + 8, HORIZON_QUARTERS - 1)
+                revenues[later] += price * coop.municipal_share(coop.land_receiver) \
+                    + social * coop.municipal_share(coop.social_land_receiver)
         p = self.params
         rate = model.market.bond_rate[q] + p.borrowing_spread
         projection = grex.project(costs, revenues, p.cost_escalation, p.revenue_escalation, rate, p.discount_rate)
-        expected = revenue_received - cost_paid + projection.npv
-        return (expected, cost_paid, cost_paid + costs.sum(), revenue_received, revenue_received + revenues.sum())
+        done_c, done_r = area.municipal_costs, area.municipal_revenues
+        expected = done_r - done_c + projection.npv
+        return expected, done_c, done_c + costs.sum(), done_r, done_r + revenues.sum()
 
     def close_books(self) -> None:
         """Year-end (BBV): provide for expected losses at once; take profit by percentage of completion."""
@@ -108,17 +126,18 @@ class Municipality(Actor):
             held = self.provisions.get(area.name, 0.0)
             if needed > held:
                 self.model.book(f"{self.account}/reserve", f"{self.account}/provisions", needed - held,
-                                "provision", area.phases[0], area_name=area.name)
-                self.model.log(area.phases[0], "provision", amount=needed - held, expected_result=expected)
+                                "provision", area_name=area.name)
+                self.model.log_area(area, "provision", amount=needed - held, expected_result=expected,
+                                    cooperation=area.coop.name)
             elif needed < held:
                 self.model.book(f"{self.account}/provisions", f"{self.account}/reserve", held - needed,
-                                "provision_release", area.phases[0], area_name=area.name)
+                                "provision_release", area_name=area.name)
             self.provisions[area.name] = needed
             completion = accounting.percentage_of_completion(c_done, c_all, r_done, r_all)
             take = accounting.profit_to_take(expected, completion, self.profit_taken.get(area.name, 0.0))
             if take > 0:
                 self.model.book(f"{self.account}/grex", f"{self.account}/reserve", take, "profit_taken",
-                                area.phases[0], area_name=area.name)
+                                area_name=area.name)
                 self.profit_taken[area.name] = self.profit_taken.get(area.name, 0.0) + take
 
     @property

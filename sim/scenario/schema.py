@@ -299,6 +299,30 @@ class MunicipalityParams(Strict):
     revenue_escalation: float = P(0.02, "fraction/yr", "FACTS.md: 1-4 %/yr (Gorinchem)",
                                   "Revenue escalation assumed in the land-development account.",
                                   ge=0, le=0.2)
+    max_deficit_per_home: float = P(15000.0, "€/home", "assumption: municipalities accept part of the "
+                                    "Fakton deficit (€28,500/home) from their own budget, not all of it",
+                                    "Loss per home the municipality will accept on a deal (its walk-away point).",
+                                    ge=0, le=500000)
+    affordable_home_value: float = P(20000.0, "€/home", "assumption: Woningbouwimpuls and Startbouwimpuls "
+                                     "pay €10,000-12,500 per (affordable) home (FACTS.md)",
+                                     "Value the municipality puts on each affordable home in a deal.",
+                                     ge=0, le=500000)
+    affordable_flexibility: float = P(0.10, "fraction (share points)", "assumption: programme demands "
+                                      "are negotiated a few points up or down",
+                                      "How far below its programme demand for affordable homes it may concede.",
+                                      ge=0, le=1)
+    risk_aversion: float = P(0.5, "weight of CVaR(5 %) in the score (0-1)", "assumption: public "
+                             "bodies are loss-averse after 2008 (FACTS.md: loss provisions deter "
+                             "active land policy)", "Weight of the downside in valuing a deal.", ge=0, le=1)
+    expectation: Literal["extrapolative", "anchored", "fundamental"] = P(
+        "anchored", "-", "assumption: grex rules prescribe fixed escalation rates (BBV)",
+        "How it forms price expectations.")
+    election_change_probability: float = P(0.5, "probability per election", "assumption: coalition "
+                                           "changes in about half of Dutch municipal elections",
+                                           "Chance that an election (every 4 years) changes programme demands.",
+                                           ge=0, le=1)
+    election_shift: float = P(0.10, "fraction (share points)", "assumption",
+                              "Largest change in the demanded affordable share after an election.", ge=0, le=1)
 
 
 class DeveloperParams(Strict):
@@ -319,6 +343,14 @@ class DeveloperParams(Strict):
                                 ge=0, le=0.2)
     sales_cost_share: float = P(0.03, "fraction of revenue", "assumption: marketing and sales",
                                 "Marketing and sales costs.", ge=0, le=0.3)
+    leverage: float = P(2.0, "× equity", "assumption: developers borrow up to about twice their equity "
+                        "for land and construction", "Borrowing limit as a multiple of equity; beyond "
+                        "equity + limit a developer fails.", ge=0, le=50)
+    risk_aversion: float = P(0.3, "weight of CVaR(5 %) in the score (0-1)", "assumption",
+                             "Weight of the downside in valuing a deal.", ge=0, le=1)
+    expectation: Literal["extrapolative", "anchored", "fundamental"] = P(
+        "extrapolative", "-", "issue #3: developers extrapolate recent price growth",
+        "How developers form price expectations.")
 
 
 class HousingAssociationParams(Strict):
@@ -330,6 +362,24 @@ class HousingAssociationParams(Strict):
     equity: float = P(200e6, "€ each", "assumption", "Starting equity.", ge=0, le=1e12)
     borrowing_spread: float = P(0.002, "fraction (rate points)", "assumption: WSW-guaranteed loans",
                                 "Borrowing rate minus the bond rate.", ge=0, le=0.1)
+    stock_homes: int = P(60000, "homes", "assumption: the associations of a region together (Aedes: "
+                         "the largest urban associations own 50,000-80,000 homes)",
+                         "Existing social homes owned.", ge=0, le=1_000_000)
+    debt_per_home: float = P(60000.0, "€/home", "assumption: Aedes sector debt ≈ €60k per home",
+                             "Existing debt per owned home.", ge=0, le=1e6)
+    policy_value_per_home: float = P(90000.0, "€/home", "assumption: Aedes beleidswaarde ≈ €90k per home",
+                                     "Policy value (beleidswaarde) per home, the LTV base.", gt=0, le=1e6)
+    rent_per_month: float = P(654.0, "€/month per home", "FACTS.md: average new social rent €654 (2021)",
+                              "Average social rent.", ge=0, le=5000)
+    operating_cost_per_home: float = P(2400.0, "€/home/yr", "assumption: maintenance, management, taxes",
+                                       "Operating costs per home.", ge=0, le=100000)
+    min_icr: float = P(1.4, "ratio", "FACTS.md: WSW/Aw ICR >= 1.4", "Interest cover the association must keep.",
+                       ge=0, le=10)
+    max_ltv: float = P(0.85, "fraction of policy value", "FACTS.md: WSW/Aw LTV <= 85 %",
+                       "Loan-to-value the association must keep.", ge=0, le=5)
+    new_home_policy_value_share: float = P(0.6, "fraction of construction cost", "assumption: the policy "
+                                           "value of a new social home is about half its cost",
+                                           "Policy value a new home adds, as a share of its cost.", ge=0, le=2)
 
 
 class InvestorParams(Strict):
@@ -339,9 +389,49 @@ class InvestorParams(Strict):
     risk_premium: float = P(0.035, "fraction (rate points)", "FACTS.md: target 6.0-6.5 % with bonds "
                             "at 2.6-3.0 %", "Required gross initial yield minus the bond rate.",
                             ge=0, le=0.3)
+    mid_rent_cap: float = P(1303.0, "€/month", "FACTS.md: regulated mid-rent up to €1,184.82 "
+                            "(2025) +10 % for new-build", "Highest mid-rent allowed by rent regulation.",
+                            gt=0, le=10000)
     capital_per_year: float = P(800e6, "€/yr each", "assumption: IVBN members invest a few €bn a year "
                                 "in Dutch housing", "Capital an investor can commit to forward funding per year.",
                                 ge=0, le=1e13)
+
+
+class NegotiationParams(Strict):
+    """How deals are negotiated, renegotiated and learned."""
+
+    protocol: str = P(
+        "alternating_offers", "-", "Rubinstein (1982) alternating offers with time-dependent concession "
+        "(Faratin et al. 1998); Nash (1950) bargaining solution",
+        "Negotiation protocol: 'alternating_offers', 'nash' or 'package.module:Class'.")
+    max_rounds: int = P(12, "rounds", "assumption: development agreements take months to a year",
+                        "Deadline: rounds before a negotiation fails.", ge=1, le=200)
+    rounds_per_quarter: float = P(4.0, "rounds/quarter", "assumption: an offer a few weeks apart",
+                                  "Pace of offers; the deal takes effect after its rounds.", gt=0, le=100)
+    concession: float = P(1.0, "exponent β", "Faratin et al. (1998): β < 1 Boulware, β > 1 conceder",
+                          "Concession speed of inexperienced parties.", gt=0, le=20)
+    transaction_cost: float = P(250000.0, "€ per negotiation", "assumption: legal and advisory costs "
+                                "of a development agreement", "Cost to each party of a first negotiation.",
+                                ge=0, le=1e9)
+    learning_rate: float = P(0.3, "fraction per deal", "assumption: experience curve",
+                             "Each deal closed under a model speeds concession and cuts transaction cost by "
+                             "this fraction (compounded).", ge=0, le=1)
+    knowledge_sharing: bool = P(False, "-", "Intensiveringsprogramma (2017): share knowledge between "
+                                "municipalities", "If true, municipalities of the programme pool their "
+                                "experience per cooperation model.")
+    renegotiation_threshold: float = P(0.2, "fraction", "assumption: deals reopen after a 20 % price move",
+                                       "Move of the regional price index since the deal that reopens it.",
+                                       gt=0, le=5)
+    ensemble_size: int = P(32, "paths", "assumption: enough for a 5 % CVaR",
+                           "Market paths in each party's belief ensemble.", ge=4, le=1024)
+    belief_volatility: float = P(0.06, "fraction/yr (sd)", "CBS: sd of yearly price change ≈ 6 %",
+                                 "Uncertainty parties put on future prices.", ge=0, le=1)
+    belief_horizon_quarters: int = P(40, "quarters", "assumption: a 10-year view on an area",
+                                     "How far ahead a party's beliefs reach.", ge=4, le=400)
+    exclusive_claim_power: float = P(0.6, "bargaining weight of the developer (0-1)",
+                                     "assumption: a building claim gives the developer the stronger hand",
+                                     "Nash weight of a developer holding a building claim (others 0.5).",
+                                     ge=0, le=1)
 
 
 class Actors(Strict):
@@ -351,6 +441,7 @@ class Actors(Strict):
     developers: DeveloperParams = Field(default_factory=DeveloperParams)
     housing_associations: HousingAssociationParams = Field(default_factory=HousingAssociationParams)
     investors: InvestorParams = Field(default_factory=InvestorParams)
+    negotiation: NegotiationParams = Field(default_factory=NegotiationParams)
 
 
 # --------------------------------------------------------------------------- construction and lifecycle

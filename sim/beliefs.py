@@ -1,0 +1,75 @@
+"""Belief ensembles: how a party imagines future prices (it does not see the true future).
+
+Each party owns a fixed matrix of standard normal draws (its "imagination", drawn once
+from the behaviour stream when the party is created). At each valuation it turns them into
+an ensemble of price multipliers relative to today, with a drift set by its expectation rule:
+
+- ``extrapolative``: recent growth continues (mean log growth of the last
+  ``LOOKBACK`` quarters of the region's observed price index);
+- ``anchored``: long-run trend growth (``ANCHOR_GROWTH``);
+- ``fundamental``: prices revert towards the construction-cost index (house price
+  relative to cost falls back at ``REVERSION`` per year).
+
+Vectorised over the ensemble; the matrix is reused so valuations are deterministic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+LOOKBACK = 8
+"""Quarters of price history an extrapolating party looks at."""
+ANCHOR_GROWTH = 0.03
+"""fraction/yr: long-run nominal price growth of an anchored party (assumption: between the
+3.3 % of 2005-2024 and the CPI-like 2 %)."""
+REVERSION = 0.15
+"""1/yr: speed at which a fundamental party expects prices to revert to costs (assumption)."""
+
+
+def expected_drift(rule: str, price_history: np.ndarray, cost_history: np.ndarray) -> float:
+    """Expected log price growth per quarter under an expectation rule.
+
+    Args:
+        rule: 'extrapolative', 'anchored' or 'fundamental'.
+        price_history: the region's price index up to and including today (≥ 1 value).
+        cost_history: the construction-cost index over the same quarters.
+    """
+    if rule == "extrapolative":
+        window = price_history[-(LOOKBACK + 1):]
+        if len(window) < 2:
+            return float(np.log1p(ANCHOR_GROWTH) / 4)
+        return float(np.log(window[-1] / window[0]) / (len(window) - 1))
+    if rule == "fundamental":
+        gap = np.log(price_history[-1] / cost_history[-1])
+        return float(np.log1p(ANCHOR_GROWTH) / 4 - REVERSION / 4 * gap)
+    return float(np.log1p(ANCHOR_GROWTH) / 4)
+
+
+class Beliefs:
+    """A party's belief ensemble generator.
+
+    Args:
+        rule: expectation rule.
+        size: number of paths K.
+        horizon: quarters ahead H.
+        volatility: yearly sd of price growth the party imagines (fraction).
+        rng: stream the imagination is drawn from (once).
+    """
+
+    def __init__(self, rule: str, size: int, horizon: int, volatility: float, rng: np.random.Generator) -> None:
+        self.rule = rule
+        self.volatility = volatility
+        self.shocks = np.cumsum(rng.standard_normal((size, horizon)), axis=1) * volatility / 2.0  # sqrt(1/4)
+        self.steps = np.arange(1, horizon + 1)
+
+    def price_multipliers(self, price_history: np.ndarray, cost_history: np.ndarray) -> np.ndarray:
+        """(K, H) multipliers of today's price h = 1..H quarters ahead."""
+        drift = expected_drift(self.rule, price_history, cost_history)
+        return np.exp(drift * self.steps[None, :] + self.shocks)
+
+
+def score(values: np.ndarray, risk_aversion: float, tail: float = 0.05) -> float:
+    """Risk-adjusted score of outcomes (€): (1 − λ)·mean + λ·CVaR at ``tail`` (mean of the worst share)."""
+    values = np.sort(np.asarray(values, dtype=float))
+    k = max(1, int(np.ceil(tail * len(values))))
+    return float((1 - risk_aversion) * values.mean() + risk_aversion * values[:k].mean())

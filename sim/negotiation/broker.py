@@ -1,0 +1,211 @@
+"""Negotiating area deals inside a run: build each side's view, run the protocol, log, apply.
+
+A deal is negotiated per area between its municipality and the developer holding it, when
+the first phase starts preparation; it is reopened when the regional price index moves by
+more than ``renegotiation_threshold`` since the deal, or when an election changes the
+municipality's programme demand. A failed renegotiation makes the developer leave the
+area (its position passes to the next developer). Under private realisation a failed
+voluntary agreement falls back to the public-law contribution at the legal cap.
+
+Experience: every closed deal adds one to the experience of both parties with that
+cooperation model; concession speeds up and transaction costs fall by ``learning_rate``
+per deal (compounded). With ``knowledge_sharing`` municipalities pool their experience.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.area import MID_RENT, OWNER, SOCIAL, AreaPlan
+from sim.cooperation.base import Terms
+from sim.negotiation.economics import (
+    Outlook,
+    Preferences,
+    developer_surplus,
+    municipal_surplus,
+    party_npvs,
+    reprogramme,
+)
+from sim.negotiation.protocols import Outcome, Problem
+
+if TYPE_CHECKING:
+    from sim.agents import Developer, Municipality
+    from sim.model import AreaModel
+
+LEAD_QUARTERS = 12.0
+"""Expected quarters from the start of preparation to construction start (assumption: modes of
+preparation, zoning, a third of an appeal, land works; FACTS.md durations)."""
+
+
+@dataclass
+class Deal:
+    """An agreed deal on an area (terms in € per market home, fractions)."""
+
+    terms: Terms
+    developer: Developer
+    time: float  # quarter signed
+    effective_at: float  # quarter from which phases may start under it
+    price_index: float  # regional price index when signed
+    rounds: int
+    protocol: str
+    imposed: bool = False  # public-law fallback (private realisation)
+
+
+def unstarted(area: AreaPlan) -> list:
+    """Phases that have not had their go and are still open."""
+    return [p for p in area.phases if p.go_time is None and p.is_open]
+
+
+def build_outlook(model: AreaModel, area: AreaPlan, developer: Developer) -> Outlook | None:
+    """Today's view of an area's unstarted phases, or None if none is left."""
+    phases = unstarted(area)
+    if not phases:
+        return None
+    q, r = model.quarter, area.region_index
+    now = model.env.now
+    econ = model.econ
+    index = model.market.cost_index[q]
+    own = area.spec.ownership
+    private = own.developers + own.businesses
+    dev_frac = own.developers / private if private > 0 else 0.0
+    works, biz, devland, lag = [], [], [], []
+    for p in phases:
+        pending = {k: p.estimates[k] * index for k in p.unpaid}
+        acquisition = pending.pop("acquisition", 0.0)
+        works.append(sum(pending.values()))
+        biz.append(acquisition * (1 - dev_frac))
+        devland.append(acquisition * dev_frac)
+        lead = 2.0 if p.marketing_open else LEAD_QUARTERS
+        lag.append(max(0.0, p.planned_start - now) + lead)
+    spec = model.spec
+    dev = spec.actors.developers
+    mun = spec.actors.municipality
+    build_years = spec.lifecycle.construction_quarters[1] / 4
+    bond = model.market.bond_rate[q]
+    construction = econ.construction_cost[q]
+    return Outlook(
+        homes=np.array([p.homes for p in phases]), lag=np.array(lag), works=np.array(works),
+        buyout_business=np.array(biz), buyout_developer=np.array(devland),
+        owner_price=float(econ.sale_value[r, q, OWNER]), rental_value=econ.sale_value[r, q].copy(),
+        construction=construction, finance=construction * (bond + dev.borrowing_spread) * build_years / 2,
+        social_land_price=float(econ.land_value[r, q, SOCIAL]), cost_sigma=area.archetype.cost_uncertainty,
+        margin=dev.required_margin, rental_margin=dev.rental_margin, sales_cost_share=dev.sales_cost_share,
+        developer_rate=bond + dev.borrowing_spread, municipal_rate=mun.discount_rate)
+
+
+def experience(model: AreaModel, account: str, coop_name: str, municipal: bool) -> int:
+    """Deals closed under a cooperation model by a party (pooled for municipalities if shared)."""
+    if municipal and model.spec.actors.negotiation.knowledge_sharing:
+        return sum(n for (acc, name), n in model.experience.items() if name == coop_name
+                   and acc.startswith("municipality:"))
+    return model.experience.get((account, coop_name), 0)
+
+
+def make_problem(model: AreaModel, area: AreaPlan, municipality: Municipality, developer: Developer,
+                 outlook: Outlook) -> Problem:
+    """The negotiation problem: both sides' surpluses over their own belief ensembles."""
+    spec = model.spec
+    neg = spec.actors.negotiation
+    mun = spec.actors.municipality
+    coop = area.coop
+    r, q = area.region_index, model.quarter
+    prices = model.market.price_index[r, : q + 1]
+    costs = model.market.cost_index[: q + 1]
+    dev_mult = developer.beliefs.price_multipliers(prices, costs)
+    mun_mult = municipality.beliefs.price_multipliers(prices, costs)
+    prefs = Preferences(developer.risk_aversion, municipality.risk_aversion, mun.max_deficit_per_home,
+                        mun.affordable_home_value, max(0.0, municipality.budget_left))
+
+    def evaluate_batch(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> np.ndarray:
+        dev = developer_surplus(party_npvs(outlook, land, affordable, overrun, coop, dev_mult,
+                                           developer.beliefs.overrun_z), prefs)
+        mun = municipal_surplus(party_npvs(outlook, land, affordable, overrun, coop, mun_mult,
+                                           municipality.beliefs.overrun_z), prefs)
+        return np.stack([dev, mun], axis=1)
+
+    def evaluate(terms: Terms) -> tuple[float, float]:
+        out = evaluate_batch(np.array([terms.land_price]), np.array([terms.affordable_share]),
+                             np.array([terms.overrun_share]))[0]
+        return float(out[0]), float(out[1])
+
+    market_homes = outlook.homes[:, SOCIAL + 1:].sum()
+    attributable = (outlook.works.sum() + outlook.buyout_business.sum()) / max(1, outlook.total_homes)
+    land_now = float(model.econ.land_value[r, q, SOCIAL + 1:] @ outlook.homes[:, SOCIAL + 1:].sum(axis=0))
+    land_bounds = coop.land_price_bounds(attributable, land_now / max(1.0, market_homes))
+    social_share = outlook.homes[:, SOCIAL].sum() / max(1, outlook.total_homes)
+    demand = max(area.affordable_demand, social_share)
+    affordable_bounds = (max(social_share, demand - mun.affordable_flexibility), demand)
+    overrun_bounds = (0.0, 1.0) if coop.overrun_negotiable else (coop.default_overrun, coop.default_overrun)
+    weight = neg.exclusive_claim_power if coop.name == "building_claim" else coop.developer_weight
+    exp_dev = experience(model, developer.account, coop.name, False)
+    exp_mun = experience(model, municipality.account, coop.name, True)
+    return Problem(evaluate=evaluate, evaluate_batch=evaluate_batch, land_bounds=land_bounds, affordable_bounds=affordable_bounds,
+                   overrun_bounds=overrun_bounds, developer_weight=weight, max_rounds=neg.max_rounds,
+                   developer_beta=neg.concession * (1 + neg.learning_rate) ** exp_dev,
+                   municipal_beta=neg.concession * (1 + neg.learning_rate) ** exp_mun)
+
+
+def negotiate(model: AreaModel, area: AreaPlan, why: str) -> Deal | None:
+    """Negotiate (or renegotiate) the deal on an area; apply and log the outcome."""
+    municipality = model.municipalities[area.region_index]
+    developer = area.developer
+    outlook = build_outlook(model, area, developer)
+    if outlook is None:
+        return area.deal
+    neg = model.spec.actors.negotiation
+    problem = make_problem(model, area, municipality, developer, outlook)
+    outcome: Outcome = model.protocol.negotiate(problem)
+    now = model.env.now
+    r = area.region_index
+    area.last_attempt = now
+    area.last_attempt_price = float(model.market.price_index[r, model.quarter])
+    for party, municipal in ((developer, False), (municipality, True)):
+        cost = neg.transaction_cost * (1 - neg.learning_rate) ** experience(model, party.account, area.coop.name,
+                                                                             municipal)
+        model.book(party.account, "outside:consultants", cost, "transaction_cost", area_name=area.name)
+    imposed = False
+    terms = outcome.terms
+    if not outcome.success and area.coop.fallback_on_failure:
+        low, high = problem.land_bounds
+        terms = Terms(high, problem.affordable_bounds[1], area.coop.default_overrun)
+        imposed = True
+    s_dev, s_mun = problem.evaluate(terms) if terms is not None else (math.nan, math.nan)
+    model.log_area(area, "negotiation", why=why, protocol=outcome.protocol, success=bool(outcome.success),
+                   imposed=imposed, rounds=outcome.rounds, reason=outcome.reason,
+                   developer=developer.account, cooperation=area.coop.name,
+                   land_price=None if terms is None else terms.land_price,
+                   affordable_share=None if terms is None else terms.affordable_share,
+                   overrun_share=None if terms is None else terms.overrun_share,
+                   developer_surplus=s_dev, municipal_surplus=s_mun,
+                   offers=json.dumps([{"round": o.round, "by": o.proposer, "land_price": round(o.terms.land_price),
+                                       "affordable_share": round(o.terms.affordable_share, 3),
+                                       "overrun_share": round(o.terms.overrun_share, 3),
+                                       "developer_surplus": round(o.developer_surplus),
+                                       "municipal_surplus": round(o.municipal_surplus)} for o in outcome.offers]))
+    if terms is None:
+        return None
+    for key in ((developer.account, area.coop.name), (municipality.account, area.coop.name)):
+        model.experience[key] = model.experience.get(key, 0) + 1
+    deal = Deal(terms, developer, now, now + outcome.rounds / neg.rounds_per_quarter,
+                area.last_attempt_price, outcome.rounds, outcome.protocol, imposed)
+    apply_programme(area, terms.affordable_share)
+    return deal
+
+
+def apply_programme(area: AreaPlan, affordable_share: float) -> None:
+    """Re-split mid-rent and owner-occupied homes of unstarted phases to the agreed affordable share."""
+    phases = unstarted(area)
+    if not phases:
+        return
+    homes = reprogramme(np.array([p.homes for p in phases]), affordable_share)
+    for p, h in zip(phases, homes, strict=True):
+        sold = math.ceil(p.owner_sold - 1e-9)
+        if h[OWNER] < sold:  # homes already sold to buyers stay owner-occupied
+            h[MID_RENT] -= sold - h[OWNER]
+            h[OWNER] = sold
+        p.homes = h

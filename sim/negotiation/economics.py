@@ -1,0 +1,199 @@
+"""What a deal on an area is worth to each side, on its own belief ensemble.
+
+An :class:`Outlook` is today's view of an area's unstarted phases (homes, expected start,
+remaining public works, buy-outs, values and costs per home). Given deal :class:`Terms` and a
+cooperation model, :func:`party_npvs` projects each phase's cash flows for the municipality
+and the developer over a (K, H) ensemble of price multipliers and discounts them; the
+surplus functions score them by mean and downside (CVaR 5 %) weighted by risk aversion and
+subtract what the party needs (developer: its margin; municipality: it accepts a loss up to
+``max_deficit_per_home`` and values affordable homes). Surplus ≥ 0 means "I would sign".
+Vectorised over the ensemble. Money in €.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.area import FREE_RENT, MID_RENT, OWNER, SOCIAL
+from sim.cooperation.base import CooperationModel
+
+
+@dataclass
+class Outlook:
+    """Today's view of the unstarted phases of an area (arrays over phases P).
+
+    Attributes:
+        homes: (P, 4) homes per segment under the current programme.
+        lag: (P,) quarters until each phase is expected to start construction.
+        works: (P,) € estimated public works still to pay, excluding buy-outs, at today's cost index.
+        buyout_business: (P,) € buy-outs of businesses and other owners still to pay.
+        buyout_developer: (P,) € value of developers' land positions still to buy.
+        owner_price: € sale price of an owner-occupied home today.
+        rental_value: (4,) € investor value per home today (mid and free rent; others 0).
+        construction: (4,) € construction cost per home today.
+        finance: (4,) € financing cost per home during construction.
+        social_land_price: € per social home.
+        cost_sigma: lognormal sigma of public-works overruns.
+        margin, rental_margin, sales_cost_share: developer parameters (fractions of revenue).
+        developer_rate, municipal_rate: discount rates, fraction/yr.
+    """
+
+    homes: np.ndarray
+    lag: np.ndarray
+    works: np.ndarray
+    buyout_business: np.ndarray
+    buyout_developer: np.ndarray
+    owner_price: float
+    rental_value: np.ndarray
+    construction: np.ndarray
+    finance: np.ndarray
+    social_land_price: float
+    cost_sigma: float
+    margin: float
+    rental_margin: float
+    sales_cost_share: float
+    developer_rate: float
+    municipal_rate: float
+
+    @property
+    def total_homes(self) -> int:
+        return int(self.homes.sum())
+
+    def current_affordable_share(self) -> float:
+        total = self.homes.sum()
+        return float((self.homes[:, SOCIAL].sum() + self.homes[:, MID_RENT].sum()) / total) if total else 0.0
+
+    def homes_at(self, affordable_share: float) -> np.ndarray:
+        """(P, 4) homes with mid-rent and owner-occupied re-split to reach the affordable share."""
+        return reprogramme(self.homes, affordable_share)
+
+
+def reprogramme(homes: np.ndarray, affordable_share: float | np.ndarray, integer: bool = True) -> np.ndarray:
+    """Move homes between owner-occupied and mid-rent so (social + mid) ≈ the share of each phase.
+
+    Social and free-rent homes stay; the share cannot go below the social share or above
+    (total − free rent) / total. With an array of shares (T,) the result is (T, P, 4).
+    ``integer=False`` keeps fractional homes (used inside valuations, where it makes values
+    smooth in the share).
+    """
+    shares = np.asarray(affordable_share, dtype=float)
+    total = homes.sum(axis=1)
+    flexible = homes[:, MID_RENT] + homes[:, OWNER]
+    target = shares[..., None] * total - homes[:, SOCIAL]
+    if integer:
+        target = np.rint(target)
+    mid = np.clip(target, 0, flexible)
+    out = np.broadcast_to(homes.astype(float), shares.shape + homes.shape).copy()
+    out[..., MID_RENT] = mid
+    out[..., OWNER] = flexible - mid
+    return out.astype(homes.dtype) if integer else out
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """NPVs over an ensemble for a batch of T term packages.
+
+    Attributes:
+        municipality, developer: (T, K) € NPV per package and belief path.
+        revenue: (T,) € expected discounted sales revenue; required_margin: (T,) € the developer needs.
+        homes: homes in the unstarted phases; affordable_homes: (T,) social + mid-rent homes.
+    """
+
+    municipality: np.ndarray
+    developer: np.ndarray
+    revenue: np.ndarray
+    required_margin: np.ndarray
+    homes: float
+    affordable_homes: np.ndarray
+
+
+def party_npvs(outlook: Outlook, land_price: np.ndarray, affordable_share: np.ndarray, overrun_share: np.ndarray,
+               coop: CooperationModel, multipliers: np.ndarray, overrun_z: np.ndarray) -> Valuation:
+    """Project and discount each party's cash flows over the ensemble, for T packages at once.
+
+    Args:
+        land_price, affordable_share, overrun_share: (T,) the packages' terms.
+        multipliers: (K, H) price multipliers (from :class:`sim.beliefs.Beliefs`).
+        overrun_z: (K, ≥P) standard normals for public-works overruns.
+    """
+    land_price = np.asarray(land_price, dtype=float)
+    homes = reprogramme(outlook.homes, affordable_share, integer=False)  # (T, P, 4)
+    n_p = outlook.homes.shape[0]
+    horizon = multipliers.shape[1]
+    lag = np.minimum(outlook.lag.astype(int), horizon - 1)
+    m = multipliers[:, lag]  # (K, P)
+    owner_mean = homes[..., OWNER] * outlook.owner_price  # (T, P) at today's price
+    owner_rev = owner_mean[:, None, :] * m[None, :, :]  # (T, K, P)
+    rental_rev = homes[..., MID_RENT] * outlook.rental_value[MID_RENT] + homes[..., FREE_RENT] * \
+        outlook.rental_value[FREE_RENT]  # (T, P)
+    per_home = outlook.construction[SOCIAL + 1:] + outlook.finance[SOCIAL + 1:]
+    build = homes[..., SOCIAL + 1:] @ per_home  # (T, P)
+    profit = owner_rev * (1 - outlook.sales_cost_share) + (rental_rev - build)[:, None, :]  # (T, K, P)
+
+    market_homes = homes[..., SOCIAL + 1:].sum(axis=2)  # (T, P)
+    land = (land_price[:, None] * market_homes)[:, None, :]  # (T, 1, P)
+    social = (homes[..., SOCIAL] * outlook.social_land_price)[:, None, :]
+    works = outlook.works[None, None, :]
+    s = outlook.cost_sigma
+    overrun = works * (np.exp(s * overrun_z[None, :, :n_p] - s * s / 2) - 1)  # (1, K, P)
+    r = (np.asarray(overrun_share, dtype=float) if coop.overrun_negotiable
+         else np.full(len(land_price), coop.default_overrun))[:, None, None]
+
+    zero = np.zeros_like(profit)
+    cash = {"municipality": zero.copy(), "developer": profit - land, "jv": zero.copy()}
+    cash[coop.land_receiver] = cash[coop.land_receiver] + land
+    cash[coop.social_land_receiver] = cash[coop.social_land_receiver] + social
+    payer = coop.works_payer
+    if payer == "developer":
+        cash[payer] = cash[payer] - works - overrun
+    else:
+        cash[payer] = cash[payer] - works - (1 - r) * overrun
+        cash["developer"] = cash["developer"] - r * overrun
+    buyouts = outlook.buyout_business[None, None, :]
+    cash[coop.acquisition_payer] = cash[coop.acquisition_payer] - buyouts
+    if coop.buys_developer_land:
+        devland = outlook.buyout_developer[None, None, :]
+        cash[coop.acquisition_payer] = cash[coop.acquisition_payer] - devland
+        cash["developer"] = cash["developer"] + devland
+
+    dev_df = (1 + outlook.developer_rate) ** (-lag / 4)
+    mun_df = (1 + outlook.municipal_rate) ** (-lag / 4)
+    municipality = (cash["municipality"] + coop.municipal_share("jv") * cash["jv"]) @ mun_df
+    developer = (cash["developer"] + coop.developer_share("jv") * cash["jv"]) @ dev_df
+    mean_m = m.mean(axis=0)
+    revenue = (owner_mean * mean_m + rental_rev) @ dev_df
+    needed = (outlook.margin * owner_mean * mean_m + outlook.rental_margin * rental_rev) @ dev_df
+    affordable = homes[..., SOCIAL].sum(axis=1) + homes[..., MID_RENT].sum(axis=1)
+    return Valuation(municipality, developer, revenue, needed, float(outlook.homes.sum()), affordable)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What each side needs to sign (from scenario parameters)."""
+
+    developer_risk_aversion: float
+    municipal_risk_aversion: float
+    max_deficit_per_home: float  # €/home the municipality accepts
+    affordable_home_value: float  # €/home the municipality adds for each affordable home
+    budget_left: float  # € the municipality can still provide for losses
+
+
+def scores(values: np.ndarray, risk_aversion: float, tail: float = 0.05) -> np.ndarray:
+    """Row-wise risk-adjusted score (€) of (T, K) outcomes: (1 − λ)·mean + λ·CVaR at ``tail``."""
+    k = max(1, int(np.ceil(tail * values.shape[1])))
+    worst = np.partition(values, k - 1, axis=1)[:, :k]
+    return (1 - risk_aversion) * values.mean(axis=1) + risk_aversion * worst.mean(axis=1)
+
+
+def developer_surplus(v: Valuation, prefs: Preferences) -> np.ndarray:
+    """(T,) € the developer gains over walking away: risk-adjusted NPV minus its required margin."""
+    return scores(v.developer, prefs.developer_risk_aversion) - v.required_margin
+
+
+def municipal_surplus(v: Valuation, prefs: Preferences) -> np.ndarray:
+    """(T,) € the municipality gains: risk-adjusted NPV + the loss it accepts + value of affordable homes."""
+    loss_room = min(prefs.max_deficit_per_home * v.homes, prefs.budget_left)
+    return scores(v.municipality, prefs.municipal_risk_aversion) + loss_room + \
+        prefs.affordable_home_value * v.affordable_homes

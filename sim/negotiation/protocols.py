@@ -1,0 +1,211 @@
+"""Negotiation protocols: settle the open terms of a deal between a municipality and a developer.
+
+A :class:`Problem` gives each side's surplus (€ over walking away) for any :class:`Terms`, the
+range of each issue and the parties' bargaining weights and concession speeds. A protocol
+returns an :class:`Outcome` with every offer made, so a negotiation can be read back.
+
+- :class:`AlternatingOffers` — Rubinstein-style alternating offers with a deadline; each side
+  concedes over time from its ideal package towards its reservation point with a
+  time-dependent tactic (Faratin, Sierra & Jennings 1998: ``(t/T)^(1/β)``; β < 1 holds out,
+  β > 1 concedes early). Offers are packages on the line between the two ideals (all issues
+  move together). A side accepts when the offer is worth at least its own next offer to it.
+- :class:`NashBargaining` — the generalised Nash solution: maximise
+  ``w·log S_dev + (1 − w)·log S_mun`` over all issues (scipy.optimize), or fail if no package
+  gives both sides a positive surplus.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import minimize
+
+from sim.cooperation.base import Terms
+from sim.errors import InputError
+
+GRID = 41
+"""Points on the line between the ideals used to find reservation points."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One offer: who made it, in which round, and what it is worth to each side (€)."""
+
+    round: int
+    proposer: str
+    terms: Terms
+    developer_surplus: float
+    municipal_surplus: float
+
+
+@dataclass
+class Outcome:
+    """Result of a negotiation."""
+
+    success: bool
+    terms: Terms | None
+    rounds: int
+    protocol: str
+    reason: str
+    offers: list[Offer] = field(default_factory=list)
+
+
+@dataclass
+class Problem:
+    """A negotiation to settle.
+
+    Attributes:
+        evaluate: terms → (developer surplus, municipal surplus), € over walking away.
+        evaluate_batch: (land, affordable, overrun) arrays (T,) → (T, 2) surpluses, or None.
+        land_bounds, affordable_bounds, overrun_bounds: (low, high) of each issue.
+        developer_weight: bargaining weight of the developer (0-1).
+        max_rounds: deadline.
+        developer_beta, municipal_beta: concession exponents (β > 1 concedes faster).
+    """
+
+    evaluate: Callable[[Terms], tuple[float, float]]
+    evaluate_batch: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None
+    land_bounds: tuple[float, float]
+    affordable_bounds: tuple[float, float]
+    overrun_bounds: tuple[float, float]
+    developer_weight: float = 0.5
+    max_rounds: int = 12
+    developer_beta: float = 1.0
+    municipal_beta: float = 1.0
+
+    def municipal_ideal(self) -> Terms:
+        return Terms(self.land_bounds[1], self.affordable_bounds[1], self.overrun_bounds[1])
+
+    def developer_ideal(self) -> Terms:
+        return Terms(self.land_bounds[0], self.affordable_bounds[0], self.overrun_bounds[0])
+
+    def on_line(self, theta: float) -> Terms:
+        """Package at fraction θ of the way from the municipality's ideal (0) to the developer's (1)."""
+        a, b = np.array(self.municipal_ideal().as_tuple()), np.array(self.developer_ideal().as_tuple())
+        return Terms(*(a + theta * (b - a)).tolist())
+
+    def evaluate_line(self, thetas: np.ndarray) -> np.ndarray:
+        """(T, 2) surpluses of the packages at fractions ``thetas`` along the line."""
+        a, b = np.array(self.municipal_ideal().as_tuple()), np.array(self.developer_ideal().as_tuple())
+        x = a[None, :] + thetas[:, None] * (b - a)[None, :]
+        if self.evaluate_batch is not None:
+            return self.evaluate_batch(x[:, 0], x[:, 1], x[:, 2])
+        return np.array([self.evaluate(Terms(*row)) for row in x.tolist()])
+
+    def reservation_points(self) -> tuple[float | None, float | None]:
+        """(θ_mun, θ_dev): the municipality accepts θ ≤ θ_mun, the developer θ ≥ θ_dev (None: never)."""
+        thetas = np.linspace(0.0, 1.0, GRID)
+        values = self.evaluate_line(thetas)
+        mun_ok = thetas[values[:, 1] >= 0]
+        dev_ok = thetas[values[:, 0] >= 0]
+        return (float(mun_ok.max()) if len(mun_ok) else None, float(dev_ok.min()) if len(dev_ok) else None)
+
+
+class Protocol:
+    """Interface of a negotiation protocol."""
+
+    name = "protocol"
+
+    def negotiate(self, problem: Problem) -> Outcome:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class AlternatingOffers(Protocol):
+    """Alternating offers with time-dependent concession and a deadline (the municipality opens)."""
+
+    name = "alternating_offers"
+
+    def negotiate(self, problem: Problem) -> Outcome:
+        theta_mun, theta_dev = problem.reservation_points()
+        if theta_mun is None or theta_dev is None:
+            who = "municipality" if theta_mun is None else "developer"
+            return Outcome(False, None, 0, self.name, f"no package is acceptable to the {who}")
+        offers: list[Offer] = []
+        last = max(1, problem.max_rounds - 1)
+
+        def mun_offer(t: int) -> float:
+            return theta_mun * (t / last) ** (1 / problem.municipal_beta)
+
+        def dev_offer(t: int) -> float:
+            return 1 - (1 - theta_dev) * (t / last) ** (1 / problem.developer_beta)
+
+        rounds = np.arange(problem.max_rounds)
+        mun_thetas = np.array([mun_offer(t) for t in rounds] + [mun_offer(last)])
+        dev_thetas = np.array([dev_offer(t) for t in rounds] + [dev_offer(last)])
+        mun_values = problem.evaluate_line(mun_thetas)  # what each municipal offer is worth to both
+        dev_values = problem.evaluate_line(dev_thetas)
+        for t in rounds:
+            nxt = min(t + 1, last)
+            if t % 2 == 0:  # the municipality offers; the developer compares with its own next offer
+                s_dev, s_mun = mun_values[t]
+                terms = problem.on_line(float(mun_thetas[t]))
+                offers.append(Offer(int(t) + 1, "municipality", terms, float(s_dev), float(s_mun)))
+                if s_dev >= 0 and s_dev >= dev_values[nxt, 0]:
+                    return Outcome(True, terms, int(t) + 1, self.name, "developer accepted", offers)
+            else:
+                s_dev, s_mun = dev_values[t]
+                terms = problem.on_line(float(dev_thetas[t]))
+                offers.append(Offer(int(t) + 1, "developer", terms, float(s_dev), float(s_mun)))
+                if s_mun >= 0 and s_mun >= mun_values[nxt, 1]:
+                    return Outcome(True, terms, int(t) + 1, self.name, "municipality accepted", offers)
+        reason = ("deadline passed: the parties' reservation points do not overlap"
+                  if theta_dev > theta_mun else "deadline passed before the offers met")
+        return Outcome(False, None, problem.max_rounds, self.name, reason, offers)
+
+
+class NashBargaining(Protocol):
+    """Generalised Nash bargaining solution over all issues (one round)."""
+
+    name = "nash"
+
+    def negotiate(self, problem: Problem) -> Outcome:
+        w = problem.developer_weight
+        bounds = [problem.land_bounds, problem.affordable_bounds, problem.overrun_bounds]
+        scale = max(1.0, abs(problem.land_bounds[1] - problem.land_bounds[0]))
+
+        def objective(x: np.ndarray) -> float:
+            s_dev, s_mun = problem.evaluate(Terms(*np.clip(x, [b[0] for b in bounds], [b[1] for b in bounds])))
+            if s_dev <= 0 or s_mun <= 0:
+                return 1e6 - min(s_dev, 0) / scale - min(s_mun, 0) / scale
+            return -(w * math.log(s_dev) + (1 - w) * math.log(s_mun))
+
+        thetas = np.linspace(0, 1, GRID)
+        line = problem.evaluate_line(thetas)
+        ok = (line > 0).all(axis=1)
+        if not ok.any():
+            return Outcome(False, None, 1, self.name, "no package gives both sides a positive surplus")
+        logs = np.where(ok, w * np.log(np.where(ok, line[:, 0], 1)) + (1 - w) * np.log(np.where(ok, line[:, 1], 1)),
+                        -np.inf)
+        x0 = np.array(problem.on_line(float(thetas[int(np.argmax(logs))])).as_tuple())
+        if objective(x0) >= 1e6:
+            return Outcome(False, None, 1, self.name, "no package gives both sides a positive surplus")
+        best = minimize(objective, x0, method="Powell", bounds=bounds,
+                        options={"xtol": 1e-4, "ftol": 1e-9, "maxfev": 400})
+        x = best.x if best.fun <= objective(x0) else x0
+        terms = Terms(*np.clip(x, [b[0] for b in bounds], [b[1] for b in bounds]).tolist())
+        s_dev, s_mun = problem.evaluate(terms)
+        offer = Offer(1, "arbiter", terms, s_dev, s_mun)
+        return Outcome(True, terms, 1, self.name, "Nash bargaining solution", [offer])
+
+
+PROTOCOLS: dict[str, type[Protocol]] = {"alternating_offers": AlternatingOffers, "nash": NashBargaining}
+
+
+def resolve_protocol(name: str, source: str = "", field: str = "actors.negotiation.protocol") -> Protocol:
+    """A protocol by registered name or ``module:Class``."""
+    if name in PROTOCOLS:
+        return PROTOCOLS[name]()
+    if ":" in name:
+        module_name, _, class_name = name.partition(":")
+        try:
+            cls = getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError, ValueError):
+            cls = None
+        if isinstance(cls, type) and issubclass(cls, Protocol):
+            return cls()
+    raise InputError(source, field, name, ", ".join(PROTOCOLS) + " or 'package.module:Class'",
+                     problem="unknown negotiation protocol")
