@@ -2,6 +2,7 @@
 
     areasim run [SCENARIO] [--seed N] [--years N] [--out DIR] [--quiet]
     areasim check SCENARIO
+    areasim explain RESULTS AREA
 
 User mistakes (bad files, fields, arguments) print one line and exit with code 2;
 nothing is written.
@@ -51,6 +52,9 @@ def build_parser() -> ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
     check = sub.add_parser("check", help="validate a scenario file without running it")
     check.add_argument("scenario", help="scenario file (TOML)")
+    explain = sub.add_parser("explain", help="tell why an area went, stalled or collapsed, with numbers")
+    explain.add_argument("results", type=Path, help="results folder of a run (e.g. results/nl_programme)")
+    explain.add_argument("area", help="area name")
     return parser
 
 
@@ -96,11 +100,18 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_explain(args) -> int:
+    from sim.output.explain import explain
+
+    print(explain(args.results, args.area))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return {"run": cmd_run, "check": cmd_check}[args.command](args)
+        return {"run": cmd_run, "check": cmd_check, "explain": cmd_explain}[args.command](args)
     except InputError as exc:
         print(f"areasim: error: {exc.one_line()}", file=sys.stderr)
         return 2

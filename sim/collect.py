@@ -13,7 +13,8 @@ from sim.scenario.schema import REGIMES, SEGMENTS
 if TYPE_CHECKING:
     from sim.model import AreaModel
 
-AREA_COLUMNS = ["quarter", "area", "region", "state", "stage", "homes_started", "homes_completed",
+AREA_COLUMNS = ["quarter", "area", "region", "cooperation", "state", "stage", "homes_planned", "homes_started",
+                "homes_completed",
                 "public_costs_paid", "land_revenue", "presold_share"]
 
 
@@ -75,7 +76,8 @@ def collect_areas(model: AreaModel) -> None:
         sold = sum(p.owner_sold for p in area.phases)
         dc.add_table_row("areas", {
             "quarter": model.quarter, "area": area.name, "region": regions[area.region_index].name,
-            "state": area.state(), "stage": furthest, "homes_started": started, "homes_completed": completed,
+            "cooperation": area.coop.name, "state": area.state(), "stage": furthest,
+            "homes_planned": sum(p.total_homes for p in area.phases), "homes_started": started, "homes_completed": completed,
             "public_costs_paid": sum(p.public_costs_paid for p in area.phases),
             "land_revenue": sum(p.land_price_paid for p in area.phases),
             "presold_share": float(sold / owner) if owner else float(np.nan),

@@ -257,7 +257,7 @@ class AreaModel(mesa.Model):
         self._selling = keep
 
     def _charge_interest(self) -> None:
-        """Quarterly interest on money invested per party and area (paid to lenders)."""
+        """Quarterly interest on money invested per party and area, and developers' land carrying cost."""
         q = self.quarter
         bond = self.market.bond_rate[q]
         spreads = {"municipality": self.spec.actors.municipality.borrowing_spread,
@@ -267,6 +267,13 @@ class AreaModel(mesa.Model):
                 rate = max(0.0, bond + spreads[party_kind(party)])
                 interest = -net * ((1 + rate) ** 0.25 - 1)
                 self.book(party, "outside:lenders", interest, "interest", area_name=area)
+        rate_q = (1 + max(0.0, bond + spreads["developer"])) ** 0.25 - 1
+        index = self.market.cost_index[q]
+        for area in self.areas:
+            value = payments.developer_land_position(area) * index
+            if value > 0 and area.developer is not None:
+                self.book(area.developer.account, "outside:lenders", value * rate_q, "land_carrying_cost",
+                          area_name=area.name)
 
     def _hold_elections(self) -> None:
         q = self.quarter

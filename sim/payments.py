@@ -146,6 +146,29 @@ def distribute_jv(model: AreaModel, area: AreaPlan) -> None:
     model.book(jv, area.developer.account, cash * (1 - share), "jv_distribution", area_name=area.name)
 
 
+def developer_land_position(area: AreaPlan) -> float:
+    """€ (start-year prices) of land the area's developer still holds and finances.
+
+    A position is held until it is bought (when the cooperation model has developers' land
+    bought) or until the phase starts construction (when the developer keeps its land).
+    """
+    own = area.spec.ownership
+    private = own.developers + own.businesses
+    if own.developers <= 0 or private <= 0:
+        return 0.0
+    dev_frac = own.developers / private
+    held = 0.0
+    for phase in area.phases:
+        if not phase.is_open:
+            continue
+        if area.coop.buys_developer_land:
+            if "acquisition" in phase.unpaid:
+                held += phase.estimates.get("acquisition", 0.0) * dev_frac
+        elif phase.construction_start is None:
+            held += phase.estimates.get("acquisition", 0.0) * dev_frac
+    return held
+
+
 def phase_market_value(model: AreaModel, phase: PhaseState) -> float:
     """Residual land value (€) of a phase's market homes at today's prices and costs."""
     value = model.econ.land_value[phase.area.region_index, model.quarter]

@@ -75,9 +75,11 @@ class Developer(Actor):
                     continue
                 value = phase_market_value(model, phase)
                 price = deal.terms.land_price * int(phase.homes[1:].sum())
-                if value < price:
+                # what the land costs the developer net: in a joint venture part of the price comes back
+                net_price = price * (1 - area.coop.developer_share(area.coop.land_receiver))
+                if value < net_price:
                     phase.reason = (f"residual land value €{value:,.0f} below the agreed land price "
-                                    f"€{price:,.0f}")
+                                    f"€{price:,.0f} (net to the developer €{net_price:,.0f})")
                     continue
                 if not phase.housing_association.consider_social_block(phase):
                     phase.reason = "housing association cannot invest (room, ICR or LTV)"
@@ -88,5 +90,6 @@ class Developer(Actor):
                 phase.go_time = model.env.now
                 phase.reason = "go"
                 phase.go_event.succeed()
-                model.log(phase, "go", land_value=value, land_price=price, presale_share=phase.presale_share,
+                model.log(phase, "go", land_value=value, land_price=price, net_land_price=net_price,
+                          presale_share=phase.presale_share,
                           rental_price=phase.rental_price)

@@ -144,10 +144,12 @@ def make_problem(model: AreaModel, area: AreaPlan, municipality: Municipality, d
     weight = neg.exclusive_claim_power if coop.name == "building_claim" else coop.developer_weight
     exp_dev = experience(model, developer.account, coop.name, False)
     exp_mun = experience(model, municipality.account, coop.name, True)
-    return Problem(evaluate=evaluate, evaluate_batch=evaluate_batch, land_bounds=land_bounds, affordable_bounds=affordable_bounds,
-                   overrun_bounds=overrun_bounds, developer_weight=weight, max_rounds=neg.max_rounds,
-                   developer_beta=neg.concession * (1 + neg.learning_rate) ** exp_dev,
-                   municipal_beta=neg.concession * (1 + neg.learning_rate) ** exp_mun)
+    # The weaker side concedes faster (β scaled by the other side's weight over its own).
+    return Problem(evaluate=evaluate, evaluate_batch=evaluate_batch, land_bounds=land_bounds,
+                   affordable_bounds=affordable_bounds, overrun_bounds=overrun_bounds, developer_weight=weight,
+                   max_rounds=neg.max_rounds,
+                   developer_beta=neg.concession * (1 + neg.learning_rate) ** exp_dev * (1 - weight) / weight,
+                   municipal_beta=neg.concession * (1 + neg.learning_rate) ** exp_mun * weight / (1 - weight))
 
 
 def negotiate(model: AreaModel, area: AreaPlan, why: str) -> Deal | None:
@@ -191,7 +193,9 @@ def negotiate(model: AreaModel, area: AreaPlan, why: str) -> Deal | None:
         return None
     for key in ((developer.account, area.coop.name), (municipality.account, area.coop.name)):
         model.experience[key] = model.experience.get(key, 0) + 1
-    deal = Deal(terms, developer, now, now + outcome.rounds / neg.rounds_per_quarter,
+    # A first deal takes effect when its rounds are over; during a renegotiation the old deal holds.
+    delay = outcome.rounds / neg.rounds_per_quarter if area.deal is None else 0.0
+    deal = Deal(terms, developer, now, now + delay,
                 area.last_attempt_price, outcome.rounds, outcome.protocol, imposed)
     apply_programme(area, terms.affordable_share)
     return deal
