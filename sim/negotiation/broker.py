@@ -8,8 +8,9 @@ area (its position passes to the next developer). Under private realisation a fa
 voluntary agreement falls back to the public-law contribution at the legal cap.
 
 Experience: every closed deal adds one to the experience of both parties with that
-cooperation model; concession speeds up and transaction costs fall by ``learning_rate``
-per deal (compounded). With ``knowledge_sharing`` municipalities pool their experience.
+cooperation model; per deal of experience (compounded by ``learning_rate``) a party concedes
+faster, its transaction cost falls, and rounds go faster (the pair's mean experience), so a
+negotiation takes less time. With ``knowledge_sharing`` municipalities pool their experience.
 """
 
 from __future__ import annotations
@@ -170,6 +171,10 @@ def negotiate(model: AreaModel, area: AreaPlan, why: str) -> Deal | None:
         cost = neg.transaction_cost * (1 - neg.learning_rate) ** experience(model, party.account, area.coop.name,
                                                                              municipal)
         model.book(party.account, "outside:consultants", cost, "transaction_cost", area_name=area.name)
+    # Experience also speeds up each round (known procedures, standard contracts).
+    exp_pair = (experience(model, developer.account, area.coop.name, False)
+                + experience(model, municipality.account, area.coop.name, True)) / 2
+    duration = outcome.rounds / (neg.rounds_per_quarter * (1 + neg.learning_rate) ** exp_pair)
     imposed = False
     terms = outcome.terms
     if not outcome.success and area.coop.fallback_on_failure:
@@ -178,7 +183,7 @@ def negotiate(model: AreaModel, area: AreaPlan, why: str) -> Deal | None:
         imposed = True
     s_dev, s_mun = problem.evaluate(terms) if terms is not None else (math.nan, math.nan)
     model.log_area(area, "negotiation", why=why, protocol=outcome.protocol, success=bool(outcome.success),
-                   imposed=imposed, rounds=outcome.rounds, reason=outcome.reason,
+                   imposed=imposed, rounds=outcome.rounds, duration_quarters=duration, reason=outcome.reason,
                    developer=developer.account, cooperation=area.coop.name,
                    land_price=None if terms is None else terms.land_price,
                    affordable_share=None if terms is None else terms.affordable_share,
@@ -194,7 +199,7 @@ def negotiate(model: AreaModel, area: AreaPlan, why: str) -> Deal | None:
     for key in ((developer.account, area.coop.name), (municipality.account, area.coop.name)):
         model.experience[key] = model.experience.get(key, 0) + 1
     # A first deal takes effect when its rounds are over; during a renegotiation the old deal holds.
-    delay = outcome.rounds / neg.rounds_per_quarter if area.deal is None else 0.0
+    delay = duration if area.deal is None else 0.0
     deal = Deal(terms, developer, now, now + delay,
                 area.last_attempt_price, outcome.rounds, outcome.protocol, imposed)
     apply_programme(area, terms.affordable_share)
