@@ -75,8 +75,8 @@ def test_a_joint_venture_breaks_up_when_a_partners_equity_runs_out():
     assert exits, "the developer partner should exit when it cannot meet a capital call"
     assert m.areas[0].coop.jv_municipal_share == 1.0
     # after the exit the municipality pays the calls alone
-    t_exit = exits[0]["time"]
-    calls = m.ledger.to_frame().query("category == 'capital_call' and time > @t_exit")
+    ledger = m.ledger.to_frame()
+    calls = ledger[(ledger["category"] == "capital_call") & (ledger["time"] > exits[0]["time"])]
     assert set(calls["source"]) <= {"municipality:relaxed"}
 
 
