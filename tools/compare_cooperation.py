@@ -58,6 +58,13 @@ def main() -> None:
                      f"{m['areas_abandoned']:.0f} | {m['mean_delay_years']:.1f} | {m['public_cash_end'] / 1e6:,.0f} | "
                      f"{m['municipal_provisions_end'] / 1e6:,.0f} | {m['developer_cash'] / 1e6:,.0f} | "
                      f"{m['deals_failed']:.0f} | {m['jv_exits']:.0f} |")
+    lines += ["", "How to read it: the models build about the same number of homes on these futures, but",
+              "they move who pays and who bears the risk. Under a concession the private party pays the",
+              "works (developers' net cash falls, the municipality books almost no loss provisions); under",
+              "private realisation the municipality pays the works and recovers only a capped contribution",
+              "(largest municipal deficit and provisions); a building claim strengthens the developer's",
+              "hand against the traditional model; a joint venture splits results and losses pro rata.",
+              "Net cash is the cumulative cash flow to the end of the horizon (positive = money taken out)."]
     text = "\n".join(lines) + "\n"
     out = Path(__file__).resolve().parents[1] / "docs" / "cooperation_comparison.md"
     out.write_text(text)

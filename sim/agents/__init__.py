@@ -1,5 +1,6 @@
-"""The actors (Mesa agents). Decision rules marked TEMPORARY are Core placeholders that the
-Actors issue replaces with valuation on belief ensembles and negotiation (see docs/ODD.md)."""
+"""The actors (Mesa agents): municipalities, developers, housing associations, investors.
+
+Their rules are described in docs/ODD.md (§7); deals are negotiated in sim.negotiation."""
 
 from sim.agents.base import Actor
 from sim.agents.developer import Developer

@@ -38,7 +38,11 @@ class Investor(Actor):
         return float(np.dot(phase.homes[[MID_RENT, FREE_RENT]], value[[MID_RENT, FREE_RENT]]))
 
     def consider_forward_funding(self, phase: PhaseState) -> bool:
-        """TEMPORARY RULE (Core): fund a rental block at its capitalised value while this year's allocation lasts."""
+        """Fund a rental block at its capitalised value while this year's allocation lasts.
+
+        The price is 12 × rent / (bond rate + risk premium), the mid-rent capped by rent regulation;
+        buying before construction removes the presale risk for the developer.
+        """
         if phase.forward_funded or phase.rental_homes == 0:
             return True
         price = self.block_value(phase)
