@@ -107,3 +107,24 @@ def test_default_scenario_runs_end_to_end(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["homes_completed"] > 0 and abs(summary["ledger_imbalance"]) < 1e-3
     assert (out / "overview.png").stat().st_size > 20_000
+
+
+def test_explain_tells_an_areas_story_in_numbers(tmp_path, scenario_file, capsys):
+    out = tmp_path / "res"
+    assert main(["run", str(scenario_file), "--out", str(out), "--quiet"]) == 0
+    assert main(["explain", str(out), "north"]) == 0
+    text = capsys.readouterr().out
+    for heading in ("Cooperation model: traditional", "Negotiations:", "round 1 by municipality", "Phases:",
+                    "phase 1: preparation", "Business case", "municipality:middle", "Why:"):
+        assert heading in text, heading
+    assert "€" in text
+
+
+def test_explain_unknown_area_is_a_one_line_error(tmp_path, scenario_file, capsys):
+    out = tmp_path / "res"
+    main(["run", str(scenario_file), "--out", str(out), "--quiet"])
+    capsys.readouterr()
+    assert main(["explain", str(out), "nort"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "AREA = 'nort'" in err and "north" in err
+    assert main(["explain", str(tmp_path / "nothing"), "north"]) == 2
