@@ -88,6 +88,7 @@ class PhaseState:
     owner_sold: float = 0.0  # owner-occupied homes presold
     owner_revenue: float = 0.0  # € locked in presale contracts
     owner_received: float = 0.0  # € buyers have paid so far (instalments)
+    fund_sold: float = 0.0  # owner-occupied homes bought by a fund (countercyclical), paid by the fund
     forward_funded: bool = False
     social_committed: bool = False
     wait_since: float | None = None  # quarter the phase started to wait for a go
@@ -154,6 +155,7 @@ class AreaPlan:
     affordable_demand: float = 0.0  # share of social + mid-rent homes the municipality demands now
     municipal_costs: float = 0.0  # € public works paid by the municipality (incl. its JV share)
     municipal_revenues: float = 0.0  # € land revenues and contributions received by the municipality
+    land_banked: bool = False  # a fund's land bank holds the developer's land position
 
     @property
     def name(self) -> str:

@@ -50,6 +50,10 @@ def build_parser() -> ArgumentParser:
     run.add_argument("--years", type=_int_in("years", 1, 100), help="override the horizon (years)")
     run.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+    run.add_argument("--fund", action="append", default=[], metavar="DESIGN",
+                     help="fund design (name in scenarios/funds/ or a path); repeat to compare designs")
+    run.add_argument("--paired", action="store_true",
+                     help="also run the no-fund baseline on the same future and report the fund's effect")
     check = sub.add_parser("check", help="validate a scenario file without running it")
     check.add_argument("scenario", help="scenario file (TOML)")
     explain = sub.add_parser("explain", help="tell why an area went, stalled or collapsed, with numbers")
@@ -59,7 +63,7 @@ def build_parser() -> ArgumentParser:
 
 
 def load_for_run(path: str | None, years: int | None = None):
-    """Load, override and fully check a scenario; returns (scenario, source path)."""
+    """Load, override and fully check a scenario; returns (scenario, source path, fund design)."""
     from sim.plugins import check_plugins
     from sim.scenario import DEFAULT_SCENARIO, from_dict, read_toml
 
@@ -68,12 +72,12 @@ def load_for_run(path: str | None, years: int | None = None):
     if years is not None:
         data["horizon_years"] = years
     scenario = from_dict(data, source)
-    check_plugins(scenario, source)
-    return scenario, source
+    design = check_plugins(scenario, source)
+    return scenario, source, design
 
 
 def cmd_check(args) -> int:
-    scenario, source = load_for_run(args.scenario)
+    scenario, source, _ = load_for_run(args.scenario)
     homes = sum(a.homes for a in scenario.areas)
     print(f"{source}: ok — {len(scenario.areas)} areas, {homes:,} homes, {len(scenario.regions)} regions, "
           f"{scenario.horizon_years} years from {scenario.start_year}")
@@ -81,22 +85,66 @@ def cmd_check(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from sim.model import AreaModel
-    from sim.output import write_results
-    from sim.output.console import print_summary, progress_bar
+    from sim.funds.design import load_design
     from sim.scenario import file_hash
 
-    scenario, source = load_for_run(args.scenario, args.years)
+    scenario, source, design = load_for_run(args.scenario, args.years)
+    base_dir = Path(source).parent
+    designs = [load_design(name, base_dir, "--fund", "") for name in args.fund] or [design]
+    if args.paired and all(d.name == "none" for d in designs):
+        raise InputError("", "--paired", "without --fund", "--paired together with --fund DESIGN (or a scenario "
+                         "whose [funds] design is not 'none')", problem="nothing to compare")
     out = args.out if args.out is not None else RESULTS_DIR / scenario.name
     if out.exists() and not out.is_dir():
         raise InputError("", "--out", str(out), "a folder path (existing folders are replaced)",
                          problem="is a file")
-    model = AreaModel(scenario, seed=args.seed)
-    with progress_bar(model.n_quarters, f"{scenario.name} (seed {model.seed})", args.quiet) as advance:
+    digest = file_hash(source)
+    if not args.paired and len(designs) == 1:
+        _, summary = run_one(scenario, designs[0], args.seed, out, source, digest, args.quiet)
+        if not args.quiet:
+            from sim.output.console import print_summary
+            print_summary(summary, out)
+        return 0
+    return run_paired(scenario, designs, args, out, source, digest)
+
+
+def run_one(scenario, design, seed, out, source, digest, quiet):
+    """Run one scenario with one fund design and write its results folder; returns (model, summary)."""
+    from sim.model import AreaModel
+    from sim.output import write_results
+    from sim.output.console import progress_bar
+
+    model = AreaModel(scenario, seed=seed, fund_design=design)
+    label = f"{scenario.name} · {design.name} (seed {model.seed})"
+    with progress_bar(model.n_quarters, label, quiet) as advance:
         model.run(progress=advance)
-    summary = write_results(model, out, source, file_hash(source))
+    summary = write_results(model, out, source, digest, extra={"fund_design": design.name})
+    return model, summary
+
+
+def run_paired(scenario, designs, args, out, source, digest) -> int:
+    """Baseline plus each design on the same seed; write and print the paired comparison."""
+    import json
+
+    import pandas as pd
+
+    from sim.funds.design import NO_FUND
+    from sim.funds.metrics import paired_comparison
+    from sim.output.console import print_paired
+
+    base, _ = run_one(scenario, NO_FUND, args.seed, out, source, digest, args.quiet)
+    rows = []
+    for design in designs:
+        treated, _ = run_one(scenario, design, args.seed, out.with_name(f"{out.name}__{design.name}"), source,
+                             digest, args.quiet)
+        rows.append(paired_comparison(base, treated))
+    table = pd.DataFrame(rows)
+    target = out.with_name(f"{out.name}__paired")
+    target.mkdir(parents=True, exist_ok=True)
+    table.to_csv(target / "paired.csv", index=False)
+    (target / "paired.json").write_text(json.dumps(rows, indent=2, default=float) + "\n")
     if not args.quiet:
-        print_summary(summary, out)
+        print_paired(table, target)
     return 0
 
 

@@ -33,6 +33,8 @@ from sim.area import OWNER, SOCIAL, AreaPlan, PhaseState, build_areas
 from sim.collect import make_datacollector
 from sim.cooperation import resolve
 from sim.durations import APPEAL_DRAW, draw_uniforms, stage_durations
+from sim.funds.design import FundDesign, load_design
+from sim.funds.fund import Fund
 from sim.ledger import BOOK_CATEGORIES, Ledger, party_kind, party_of
 from sim.lifecycle import phase_lifecycle
 from sim.market import generate_path
@@ -61,9 +63,11 @@ class AreaModel(mesa.Model):
         scenario: a validated scenario (default: the built-in ``nl_programme``).
         seed: overrides the scenario's seed.
         rng: accepted for ``mesa.batch_run`` compatibility (an int seed); same as ``seed``.
+        fund_design: the fund design in force (default: the scenario's ``[funds] design``, by name).
     """
 
-    def __init__(self, scenario: Scenario | None = None, seed: int | None = None, rng: int | None = None) -> None:
+    def __init__(self, scenario: Scenario | None = None, seed: int | None = None, rng: int | None = None,
+                 fund_design: FundDesign | None = None) -> None:
         if scenario is None:
             scenario = load_scenario(DEFAULT_SCENARIO)
         if seed is None:
@@ -95,6 +99,9 @@ class AreaModel(mesa.Model):
             area.coop = resolve(area.cooperation, field=f"areas[{area.name}].cooperation")
         self._create_actors()
         self._create_capacity()
+        self.fund_design = fund_design if fund_design is not None else load_design(scenario.funds.design)
+        self.funds = [Fund(self, spec) for spec in self.fund_design.funds]
+        self._instruments = [i for f in self.funds for i in f.instruments]
         n_elections = self.n_quarters // 16 + 2
         self.election_draws = behaviour_rng.random((n_elections, len(self.municipalities), 2))
         self.first_election_quarter = 4 * ((ELECTION_YEAR - scenario.start_year) % 4)
@@ -134,6 +141,29 @@ class AreaModel(mesa.Model):
 
     def municipality_of(self, phase: PhaseState) -> Municipality:
         return self.municipalities[phase.area.region_index]
+
+    # ------------------------------------------------------------------ funds
+    def fund_hook(self, name: str, *args) -> None:
+        """Call an instrument hook on every instrument of every fund (see sim.funds.instruments)."""
+        for instrument in self._instruments:
+            getattr(instrument, name)(*args)
+
+    def presale_threshold(self, phase: PhaseState) -> float:
+        """Presale share a phase needs (a sales guarantee may lower it)."""
+        threshold = self.spec.actors.developers.presale_threshold
+        for instrument in self._instruments:
+            threshold = instrument.presale_threshold(phase, threshold)
+        return threshold
+
+    def fund_support(self, area: AreaPlan) -> tuple[float, float, float]:
+        """(€ for the municipality, € for the developer, € of works paid) that funds bring to an area's deal."""
+        return (sum(i.municipal_support(area) for i in self._instruments),
+                sum(i.developer_support(area) for i in self._instruments),
+                sum(i.works_support(area) for i in self._instruments))
+
+    def developer_support_phase(self, phase: PhaseState) -> float:
+        """€ of fund support counted in a phase's go decision (start subsidies)."""
+        return sum(i.developer_support_phase(phase) for i in self._instruments)
 
     def pick_investor(self, phase: PhaseState) -> bool:
         """Offer a rental block to investors in turn (by region and phase); True if one funds it."""
@@ -190,6 +220,7 @@ class AreaModel(mesa.Model):
         phase.owner_received += instalment
         phase.construction_start = self.env.now
         self.started[r] += phase.homes
+        self.fund_hook("on_construction_start", phase)
 
     def complete_construction(self, phase: PhaseState) -> None:
         """Second construction instalment and the rest of the forward-funding price at completion."""
@@ -207,6 +238,8 @@ class AreaModel(mesa.Model):
         unsold = phase.owner_homes - phase.owner_sold
         if unsold > 0:
             price = self.econ.sale_value[phase.area.region_index, self.quarter, OWNER]
+            for instrument in self._instruments:  # a sales guarantee takes unsold homes first
+                unsold -= instrument.on_transfer(phase, unsold, price)
             phase.owner_revenue += unsold * price
             phase.owner_sold = float(phase.owner_homes)
             self.log(phase, "sold_at_completion", homes=unsold, price=price)
@@ -270,7 +303,7 @@ class AreaModel(mesa.Model):
         rate_q = (1 + max(0.0, bond + spreads["developer"])) ** 0.25 - 1
         index = self.market.cost_index[q]
         for area in self.areas:
-            value = payments.developer_land_position(area) * index
+            value = payments.developer_land_position(area) * index  # 0 once a land bank holds it
             if value > 0 and area.developer is not None:
                 self.book(area.developer.account, "outside:lenders", value * rate_q, "land_carrying_cost",
                           area_name=area.name)
@@ -342,7 +375,10 @@ class AreaModel(mesa.Model):
         self.quarter = q = self.steps - 1
         self.started[:] = 0
         self.completed[:] = 0
-        # 2. funds: slot for the Funds issue
+        # 2. funds open and allocate; instruments monitor deadlines, loans, guarantees, purchases
+        for fund in self.funds:
+            fund.allocate()
+        self.fund_hook("on_quarter")
         # 3. municipalities act: elections, stale phases; developers that went bankrupt are out
         self._hold_elections()
         for m in self.municipalities:
@@ -369,6 +405,7 @@ class AreaModel(mesa.Model):
             for area in self.areas:
                 if area.coop.land_receiver == "jv":
                     payments.distribute_jv(self, area)
+            self.fund_hook("on_year_end")
         # 8. data
         self.datacollector.collect(self)
         if self.steps >= self.n_quarters:

@@ -105,6 +105,7 @@ def pay_public_works(model: AreaModel, phase: PhaseState, items: tuple[str, ...]
             target = "outside:consultants" if item == "plan_costs" else "outside:contractors"
             pay(model, area, role, target, amount, item, phase)
         phase.public_costs_paid += amount
+        model.fund_hook("on_work_paid", phase, item, amount, role)
         overrun = (base - phase.estimates.get(item, base)) * index
         share = deal.terms.overrun_share if (deal is not None and coop.overrun_negotiable) else coop.default_overrun
         if overrun > 0 and share > 0 and role != "developer":
@@ -130,6 +131,7 @@ def sell_land(model: AreaModel, phase: PhaseState) -> float:
     receive(model, area, coop.social_land_receiver, phase.housing_association.account, social, "land_sale", phase)
     phase.market_land_price = price
     phase.land_price_paid = max(price, 0.0) + social
+    model.fund_hook("on_land_sale", phase, max(price, 0.0), receiver)
     return phase.land_price_paid
 
 
@@ -154,7 +156,7 @@ def developer_land_position(area: AreaPlan) -> float:
     """
     own = area.spec.ownership
     private = own.developers + own.businesses
-    if own.developers <= 0 or private <= 0:
+    if own.developers <= 0 or private <= 0 or area.land_banked:
         return 0.0
     dev_frac = own.developers / private
     held = 0.0

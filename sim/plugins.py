@@ -6,21 +6,28 @@ one-line input error naming the field.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sim.cooperation import resolve
 from sim.errors import InputError
+from sim.funds.design import load_design
 from sim.negotiation.protocols import resolve_protocol
 from sim.scenario.schema import Scenario
 
-FUND_DESIGNS: dict[str, str] = {"none": "no public fund (the baseline)"}
 
-
-def check_plugins(scenario: Scenario, source: str) -> None:
-    """Raise InputError if the scenario names a plug-in that cannot be found."""
+def check_plugins(scenario: Scenario, source: str):
+    """Raise InputError if the scenario names a plug-in that cannot be found; returns its fund design."""
     resolve(scenario.cooperation.model, source, "cooperation.model")
     for i, area in enumerate(scenario.areas):
         if area.cooperation is not None:
             resolve(area.cooperation, source, f"areas[{i}].cooperation")
     resolve_protocol(scenario.actors.negotiation.protocol, source)
-    if scenario.funds.design not in FUND_DESIGNS:
-        raise InputError(source, "funds.design", scenario.funds.design, ", ".join(sorted(FUND_DESIGNS)),
-                         problem="unknown fund design")
+    base = Path(source).parent if source else None
+    design = load_design(scenario.funds.design, base, "funds.design", source)
+    region_names = {r.name for r in scenario.regions}
+    for i, fund in enumerate(design.funds):
+        for region in fund.regions:
+            if region not in region_names:
+                raise InputError(source, f"funds.design ({design.name}) funds[{i}].regions", region,
+                                 ", ".join(sorted(region_names)), problem="unknown region")
+    return design

@@ -69,7 +69,7 @@ class Developer(Actor):
                 if deal is None or deal.effective_at > model.env.now:
                     phase.reason = "no deal in force" if deal is None else "deal not yet in force"
                     continue
-                threshold = self.params.presale_threshold
+                threshold = model.presale_threshold(phase)
                 if phase.presale_share < threshold:
                     phase.reason = f"presales {phase.presale_share:.0%} < {threshold:.0%}"
                     continue
@@ -77,6 +77,7 @@ class Developer(Actor):
                 price = deal.terms.land_price * int(phase.homes[1:].sum())
                 # what the land costs the developer net: in a joint venture part of the price comes back
                 net_price = price * (1 - area.coop.developer_share(area.coop.land_receiver))
+                value += model.developer_support_phase(phase)  # e.g. a start subsidy
                 if value < net_price:
                     phase.reason = (f"residual land value €{value:,.0f} below the agreed land price "
                                     f"€{price:,.0f} (net to the developer €{net_price:,.0f})")

@@ -119,8 +119,12 @@ def make_problem(model: AreaModel, area: AreaPlan, municipality: Municipality, d
     costs = model.market.cost_index[: q + 1]
     dev_mult = developer.beliefs.price_multipliers(prices, costs)
     mun_mult = municipality.beliefs.price_multipliers(prices, costs)
+    fund_municipal, fund_developer, fund_works = model.fund_support(area)
+    if fund_works > 0 and outlook.works.sum() > 0:  # co-funded works cost the payer less
+        outlook.works = outlook.works * max(0.0, 1 - fund_works / outlook.works.sum())
     prefs = Preferences(developer.risk_aversion, municipality.risk_aversion, mun.max_deficit_per_home,
-                        mun.affordable_home_value, max(0.0, municipality.budget_left))
+                        mun.affordable_home_value, max(0.0, municipality.budget_left), fund_municipal,
+                        fund_developer)
 
     def evaluate_batch(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> np.ndarray:
         dev = developer_surplus(party_npvs(outlook, land, affordable, overrun, coop, dev_mult,

@@ -178,6 +178,8 @@ class Preferences:
     max_deficit_per_home: float  # €/home the municipality accepts
     affordable_home_value: float  # €/home the municipality adds for each affordable home
     budget_left: float  # € the municipality can still provide for losses
+    municipal_support: float = 0.0  # € fund money committed to the municipality for the area
+    developer_support: float = 0.0  # € fund money committed to the developer for the area
 
 
 def scores(values: np.ndarray, risk_aversion: float, tail: float = 0.05) -> np.ndarray:
@@ -189,11 +191,11 @@ def scores(values: np.ndarray, risk_aversion: float, tail: float = 0.05) -> np.n
 
 def developer_surplus(v: Valuation, prefs: Preferences) -> np.ndarray:
     """(T,) € the developer gains over walking away: risk-adjusted NPV minus its required margin."""
-    return scores(v.developer, prefs.developer_risk_aversion) - v.required_margin
+    return scores(v.developer, prefs.developer_risk_aversion) - v.required_margin + prefs.developer_support
 
 
 def municipal_surplus(v: Valuation, prefs: Preferences) -> np.ndarray:
     """(T,) € the municipality gains: risk-adjusted NPV + the loss it accepts + value of affordable homes."""
     loss_room = min(prefs.max_deficit_per_home * v.homes, prefs.budget_left)
     return scores(v.municipality, prefs.municipal_risk_aversion) + loss_room + \
-        prefs.affordable_home_value * v.affordable_homes
+        prefs.affordable_home_value * v.affordable_homes + prefs.municipal_support

@@ -55,3 +55,49 @@ def print_summary(summary: dict, out: Path) -> None:
     console = Console()
     console.print(table)
     console.print(f"results: {out}/ (overview.png, timeseries, areas, business_cases, ledger, events, manifest)")
+
+
+PAIRED_ROWS = [
+    ("additional homes (vs no fund)", "additional_homes", "{:,.0f}"),
+    ("  of which affordable (social + mid-rent)", "additional_affordable_homes", "{:,.0f}"),
+    ("homes completed: no fund → with fund", None, None),
+    ("affordable share of completed homes", "affordable_share_with_fund", "{:.0%}"),
+    ("fund money committed", "fund_committed", "money"),
+    ("fund money paid", "fund_paid", "money"),
+    ("fund money returned", "fund_returned", "money"),
+    ("net public cost (fund + municipalities)", "net_public_cost", "money"),
+    ("net public cost per additional home", "net_public_cost_per_additional_home", "euro"),
+    ("private euros per public euro", "private_per_public_euro", "{:.1f}"),
+    ("deadweight (money to areas that went anyway)", "deadweight_share", "{:.0%}"),
+    ("change in completion time (years, + = later)", "completion_change_years", "{:+.1f}"),
+    ("fund exhausted in", "fund_exhausted_year", "{:.0f}"),
+]
+
+
+def _fmt(value, how) -> str:
+    import math
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if how == "money":
+        return _money(value)
+    if how == "euro":
+        return f"€{value:,.0f}"
+    return how.format(value)
+
+
+def print_paired(table, out: Path) -> None:
+    """Print fund designs side by side against their paired no-fund baseline."""
+    t = Table(title=f"Fund designs vs no fund, same future (seed {int(table['seed'].iloc[0])})")
+    t.add_column("")
+    for name in table["design"]:
+        t.add_column(str(name), justify="right")
+    for label, column, how in PAIRED_ROWS:
+        if column is None:
+            t.add_row(label, *[f"{int(b):,} → {int(w):,}" for b, w in zip(table["homes_baseline"],
+                                                                      table["homes_with_fund"], strict=True)])
+        else:
+            t.add_row(label, *[_fmt(v, how) for v in table[column]])
+    console = Console()
+    console.print(t)
+    console.print(f"paired comparison: {out}/paired.csv (one future; run an experiment for many)")

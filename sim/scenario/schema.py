@@ -362,8 +362,8 @@ class HousingAssociationParams(Strict):
     equity: float = P(200e6, "€ each", "assumption", "Starting equity.", ge=0, le=1e12)
     borrowing_spread: float = P(0.002, "fraction (rate points)", "assumption: WSW-guaranteed loans",
                                 "Borrowing rate minus the bond rate.", ge=0, le=0.1)
-    stock_homes: int = P(60000, "homes", "assumption: the associations of a region together (Aedes: "
-                         "the largest urban associations own 50,000-80,000 homes)",
+    stock_homes: int = P(100000, "homes", "assumption: the associations of a region together (e.g. the "
+                         "Amsterdam associations own about 170,000 social homes; AFWC)",
                          "Existing social homes owned.", ge=0, le=1_000_000)
     debt_per_home: float = P(60000.0, "€/home", "assumption: Aedes sector debt ≈ €60k per home",
                              "Existing debt per owned home.", ge=0, le=1e6)

@@ -1,0 +1,191 @@
+"""Fund design files: funds, their budgets, allocation and instruments (plain data, validated).
+
+A design is a TOML file (``scenarios/funds/<name>.toml``) with one or more ``[[funds]]``,
+each with ``[[funds.instruments]]``. Designs are data: comparing a new design needs no code.
+Parameters follow FACTS.md ("Public funds: rules").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError
+
+from sim.errors import InputError
+from sim.scenario.errors import from_validation_error
+from sim.scenario.loader import read_toml
+from sim.scenario.schema import P, Strict
+
+ITEMS = Literal["acquisition", "demolition", "remediation", "site_preparation", "infrastructure",
+                "public_transport", "plan_costs", "contingency"]
+
+
+class DeficitGrant(Strict):
+    """Grant on the public deficit of an area (Woningbouwimpuls-like), paid to the municipality."""
+
+    type: Literal["deficit_grant"]
+    max_share_of_deficit: float = P(0.5, "fraction", "FACTS.md: WBI pays at most 50 % of the deficit",
+                                    "Largest share of the municipality's expected deficit granted.", gt=0, le=1)
+    min_affordable_share: float = P(0.5, "fraction", "FACTS.md: WBI ≥ 50 % affordable",
+                                    "Affordable share (social + mid-rent) an area must have.", ge=0, le=1)
+    min_homes: int = P(500, "homes", "FACTS.md: WBI at least 500 homes (200 from tranche 6)",
+                       "Smallest eligible area.", ge=0, le=1_000_000)
+    first_start_within_years: float = P(3.0, "years", "FACTS.md: WBI first start within 3 years of award",
+                                        "Deadline for the first construction start.", gt=0, le=50)
+    last_start_within_years: float = P(10.0, "years", "FACTS.md: WBI last start within 10 years",
+                                       "Deadline for the last construction start.", gt=0, le=50)
+    max_award: float = P(50e6, "€", "assumption: WBI awards were up to tens of millions",
+                         "Largest single award.", gt=0, le=1e11)
+
+
+class StartSubsidy(Strict):
+    """€ per home when construction starts before a deadline (Startbouwimpuls-like), paid to the developer."""
+
+    type: Literal["start_subsidy"]
+    per_home: float = P(10000.0, "€/home", "FACTS.md: Startbouwimpuls ≈ €10,000 per home on average",
+                        "Subsidy per home started.", ge=0, le=1e6)
+    cap_per_home: float = P(12500.0, "€/home", "FACTS.md: capped at €12,500 per home", "Cap per home.",
+                            ge=0, le=1e6)
+    min_homes: int = P(10, "homes", "FACTS.md: ≥ 10 homes", "Smallest eligible phase.", ge=0, le=1_000_000)
+    min_affordable_share: float = P(0.5, "fraction", "FACTS.md: ≥ 50 % affordable",
+                                    "Affordable share a phase must have.", ge=0, le=1)
+    start_within_years: float = P(2.0, "years", "FACTS.md: start within about two years",
+                                  "Deadline for the start after the award.", gt=0, le=50)
+
+
+class RevolvingLoan(Strict):
+    """Subordinated, interest-only loan for pre-investment (SVn transformation facility-like)."""
+
+    type: Literal["revolving_loan"]
+    max_share_of_financing: float = P(0.45, "fraction", "FACTS.md: each lender at most 45 % of financing",
+                                      "Largest share of a phase's land and construction outlay lent.",
+                                      gt=0, le=1)
+    max_loan: float = P(3.5e6, "€", "FACTS.md: loans of €1-3.5 M", "Largest loan per phase.", gt=0, le=1e11)
+    term_years: float = P(5.0, "years", "FACTS.md: term ≤ 5 years", "Term; repaid at transfer or at term.",
+                          gt=0, le=30)
+    interest_rate: float = P(0.03, "fraction/yr", "assumption: near the bond rate, below developer debt",
+                             "Interest (paid quarterly).", ge=0, le=0.3)
+    min_equity_share: float = P(0.10, "fraction", "FACTS.md: developer equity ≥ 10 %",
+                                "Developer equity required (share of its credit limit still unused).", ge=0, le=1)
+
+
+class SalesGuarantee(Strict):
+    """Lowers the presale threshold; the fund buys homes unsold at completion at a discount."""
+
+    type: Literal["sales_guarantee"]
+    presale_threshold: float = P(0.5, "fraction", "FACTS.md: a guarantee would allow starting at 50 %",
+                                 "Presale threshold for guaranteed phases.", ge=0, le=1)
+    purchase_discount: float = P(0.10, "fraction of price", "assumption",
+                                 "Discount at which the fund buys unsold homes.", ge=0, le=1)
+    resale_after_quarters: int = P(4, "quarters", "assumption", "When the fund resells the homes it bought.",
+                                   ge=0, le=400)
+    fee_share: float = P(0.01, "fraction of guaranteed value", "assumption",
+                         "Fee the developer pays for the guarantee.", ge=0, le=0.5)
+
+
+class LandRiskSharing(Strict):
+    """State shares the risk of municipal strategic land purchases (Rijksgrondfaciliteit-like)."""
+
+    type: Literal["land_risk_sharing"]
+    share: float = P(0.5, "fraction of acquisition cost", "assumption: FACTS.md Rijksgrondfaciliteit "
+                     "(€390 M over 4 years)", "Share of the acquisition cost the fund covers against loss.",
+                     gt=0, le=1)
+
+
+class LandBank(Strict):
+    """Buys developers' land positions early and holds them through a downturn; sells back at cost."""
+
+    type: Literal["land_bank"]
+    markup: float = P(0.0, "fraction/yr", "assumption: at cost, plus this yearly holding charge",
+                      "Yearly charge on the position when sold back.", ge=0, le=0.3)
+
+
+class RegionalFund(Strict):
+    """Regional cross-subsidy: a levy on land revenues of profitable areas covers deficits elsewhere."""
+
+    type: Literal["regional_cross_subsidy"]
+    levy_share: float = P(0.3, "fraction of land revenue", "assumption: legally fragile (FACTS.md)",
+                          "Share of land revenue of areas in surplus paid into the fund.", ge=0, le=1)
+    max_share_of_deficit: float = P(0.5, "fraction", "assumption", "Largest share of a deficit covered.",
+                                    gt=0, le=1)
+
+
+class Countercyclical(Strict):
+    """In a crash the fund buys presale contracts (homes) so phases can start."""
+
+    type: Literal["countercyclical_purchase"]
+    homes_per_quarter: float = P(100.0, "homes/quarter per region", "assumption",
+                                 "Homes the fund buys per region per crash quarter.", ge=0, le=1e6)
+    discount: float = P(0.1, "fraction of price", "assumption", "Discount on the purchase price.", ge=0, le=1)
+    resale_after_quarters: int = P(8, "quarters", "assumption", "When the fund resells (after completion).",
+                                   ge=0, le=400)
+
+
+class Earmarked(Strict):
+    """Earmarked co-funding (e.g. mobility, energy transition) of specific public works."""
+
+    type: Literal["earmarked_cofunding"]
+    items: list[ITEMS] = P(["public_transport"], "-", "BRIEF.md: earmarked money for mobility, energy",
+                           "Public-works items co-funded.")
+    share: float = P(0.5, "fraction", "assumption", "Share of those items the fund pays.", gt=0, le=1)
+    min_homes: int = P(1000, "homes", "assumption", "Smallest eligible area.", ge=0, le=1_000_000)
+
+
+Instrument = Annotated[DeficitGrant | StartSubsidy | RevolvingLoan | SalesGuarantee | LandRiskSharing | LandBank
+                       | RegionalFund | Countercyclical | Earmarked, Field(discriminator="type")]
+
+
+class FundSpec(Strict):
+    """One fund: who runs it, its budget, how it allocates, and its instruments."""
+
+    name: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    level: Literal["state", "province", "region"] = P("state", "-", "BRIEF.md", "Who runs the fund.")
+    budget: float = P(..., "€", "FACTS.md: WBI tranches of €0.3-1 bn; SVn €76 M", "Total budget.",
+                      ge=0, le=1e12)
+    allocation: Literal["tranches", "first_come", "continuous"] = P(
+        "tranches", "-", "FACTS.md: WBI tranches after ranking", "How applications are decided.")
+    tranche_years: list[float] = P([0.0, 2.0, 4.0, 6.0], "years after start", "FACTS.md: WBI tranches",
+                                   "When tranches open (allocation = 'tranches').")
+    regions: list[str] = P([], "-", "-", "Regions served (empty = all).")
+    pool: bool = P(False, "-", "BRIEF.md: pooling earmarked budgets", "Pool the instruments' money for one "
+                   "area: awards go to the highest-ranked area first until it is fully served.")
+    instruments: list[Instrument] = Field(min_length=1)
+
+
+class FundDesign(Strict):
+    """A fund design file."""
+
+    name: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = Field("", max_length=2000)
+    funds: list[FundSpec] = Field(default_factory=list)
+
+
+NO_FUND = FundDesign(name="none", description="No public fund (the baseline).")
+
+
+def designs_dir() -> Path:
+    """The shipped designs folder of a source checkout."""
+    return Path(__file__).resolve().parents[2] / "scenarios" / "funds"
+
+
+def load_design(name_or_path: str, base: Path | None = None, field: str = "funds.design",
+                source: str = "") -> FundDesign:
+    """A fund design by name (``scenarios/funds/<name>.toml``) or path; 'none' is the baseline."""
+    if name_or_path == "none":
+        return NO_FUND
+    candidates = [Path(name_or_path)]
+    if base is not None:
+        candidates.append(base / name_or_path)
+    candidates.append(designs_dir() / f"{name_or_path}.toml")
+    path = next((c for c in candidates if c.is_file()), None)
+    if path is None:
+        shipped = sorted(p.stem for p in designs_dir().glob("*.toml"))
+        raise InputError(source, field, name_or_path, "none, " + ", ".join(shipped) + " or a path to a design file",
+                         problem="no such fund design")
+    data = read_toml(path)
+    try:
+        design = FundDesign.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(str(path), exc, FundDesign) from None
+    return design

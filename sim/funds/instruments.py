@@ -1,0 +1,506 @@
+"""Fund instruments: classes with one interface (eligibility, award sizing, effects, cash flows).
+
+Hooks the model calls (all optional; the base class does nothing):
+
+- ``eligible(area)`` → (bool, reason); ``award_size(area)`` → €; ``score(area)`` → ranking value;
+- ``on_award(award)`` — money at award time;
+- ``municipal_support(area)`` / ``developer_support(area)`` / ``works_support(area)`` → € that
+  the parties count in their deal valuations;
+- ``presale_threshold(phase, base)`` → the threshold that applies to the phase;
+- ``developer_support_phase(phase)`` → € counted in the developer's go decision;
+- ``on_work_paid(phase, item, amount, payer_role)``, ``on_construction_start(phase)``,
+  ``on_land_sale(phase, amount, receiver_role)``, ``on_transfer(phase, unsold, price)`` → homes it
+  takes, ``on_year_end()``, ``on_quarter()``.
+Money in €; time in quarters.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.area import MID_RENT, OWNER, SOCIAL, PhaseState
+from sim.negotiation.broker import unstarted
+from sim.payments import account_of, developer_land_position
+
+if TYPE_CHECKING:
+    from sim.area import AreaPlan
+    from sim.funds.fund import Award, Fund
+
+
+def affordable_share(area: AreaPlan) -> float:
+    homes = area.homes_by_segment
+    return float((homes[SOCIAL] + homes[MID_RENT]) / homes.sum()) if homes.sum() else 0.0
+
+
+class InstrumentBase:
+    """Interface and defaults of an instrument."""
+
+    type = "base"
+
+    def __init__(self, spec, fund: Fund) -> None:
+        self.spec = spec
+        self.fund = fund
+        self.model = fund.model
+
+    # eligibility and awards
+    def eligible(self, area: AreaPlan) -> tuple[bool, str]:
+        return False, "not applicable"
+
+    def award_size(self, area: AreaPlan) -> float:
+        return 0.0
+
+    def score(self, area: AreaPlan) -> float:
+        """Default ranking: affordable homes in unstarted phases per € asked."""
+        size = self.award_size(area)
+        homes = sum(p.homes[SOCIAL] + p.homes[MID_RENT] for p in unstarted(area))
+        return float(homes) / size if size > 0 else 0.0
+
+    def on_award(self, award: Award) -> None:
+        pass
+
+    # effects on decisions
+    def outstanding(self, area: AreaPlan) -> float:
+        return sum(a.outstanding for a in self.fund.awards_for(area, self.type) if a.instrument is self)
+
+    def municipal_support(self, area: AreaPlan) -> float:
+        return 0.0
+
+    def developer_support(self, area: AreaPlan) -> float:
+        return 0.0
+
+    def works_support(self, area: AreaPlan) -> float:
+        return 0.0
+
+    def presale_threshold(self, phase: PhaseState, base: float) -> float:
+        return base
+
+    def developer_support_phase(self, phase: PhaseState) -> float:
+        return 0.0
+
+    # cash flows
+    def on_work_paid(self, phase: PhaseState, item: str, amount: float, payer_role: str) -> None:
+        pass
+
+    def on_construction_start(self, phase: PhaseState) -> None:
+        pass
+
+    def on_land_sale(self, phase: PhaseState, amount: float, receiver_role: str) -> None:
+        pass
+
+    def on_transfer(self, phase: PhaseState, unsold: float, price: float) -> float:
+        return 0.0
+
+    def on_quarter(self) -> None:
+        pass
+
+    def on_year_end(self) -> None:
+        pass
+
+    def my_awards(self, area: AreaPlan | None = None) -> list[Award]:
+        return [a for a in self.fund.awards if a.instrument is self and not a.closed
+                and (area is None or a.area is area)]
+
+
+class DeficitGrantInstrument(InstrumentBase):
+    """Grant on the municipality's expected public deficit, paid per phase start; lapses at deadlines."""
+
+    type = "deficit_grant"
+
+    def deficit(self, area: AreaPlan) -> float:
+        municipality = self.model.municipalities[area.region_index]
+        return max(0.0, -municipality.expected_result(area)[0])
+
+    def eligible(self, area: AreaPlan) -> tuple[bool, str]:
+        s = self.spec
+        if not unstarted(area) or any(p.construction_start is not None for p in area.phases):
+            return False, "construction already started or nothing left"
+        if all(p.stage < 0 for p in area.phases):
+            return False, "not yet in preparation"
+        if area.spec.homes < s.min_homes:
+            return False, f"fewer than {s.min_homes} homes"
+        if max(affordable_share(area), area.affordable_demand) < s.min_affordable_share:
+            return False, f"affordable share below {s.min_affordable_share:.0%}"
+        if self.deficit(area) <= 0:
+            return False, "no public deficit"
+        return True, "eligible"
+
+    def award_size(self, area: AreaPlan) -> float:
+        return min(self.spec.max_share_of_deficit * self.deficit(area), self.spec.max_award)
+
+    def on_award(self, award: Award) -> None:
+        award.first_deadline = award.time + 4 * self.spec.first_start_within_years
+        award.last_deadline = award.time + 4 * self.spec.last_start_within_years
+
+    def municipal_support(self, area: AreaPlan) -> float:
+        return self.outstanding(area)
+
+    def on_construction_start(self, phase: PhaseState) -> None:
+        area = phase.area
+        for award in self.my_awards(area):
+            if self.model.env.now > award.last_deadline:
+                continue
+            left = [p for p in area.phases if p.is_open and (p.construction_start is None or p is phase)]
+            homes_left = sum(p.total_homes for p in left) or 1
+            amount = award.outstanding * phase.total_homes / homes_left
+            self.fund.pay_out(award, account_of(self.model, area, "municipality"), amount, "fund_grant", phase)
+            area.municipal_revenues += amount
+
+    def on_quarter(self) -> None:
+        now = self.model.env.now
+        for award in self.my_awards():
+            started = any(p.construction_start is not None for p in award.area.phases)
+            if (not started and now > award.first_deadline) or now > award.last_deadline:
+                if award.outstanding > 0:
+                    self.model.log_area(award.area, "fund_award_lapsed", fund=self.fund.account,
+                                        instrument=self.type, released=award.outstanding,
+                                        reason="first start deadline missed" if not started else "last deadline")
+                self.fund.release(award)
+                award.closed = True
+
+
+class StartSubsidyInstrument(InstrumentBase):
+    """€ per home for phases that start before the deadline, paid to the developer at start."""
+
+    type = "start_subsidy"
+
+    def rate(self) -> float:
+        return min(self.spec.per_home, self.spec.cap_per_home)
+
+    def eligible_phases(self, area: AreaPlan) -> list[PhaseState]:
+        s = self.spec
+        return [p for p in unstarted(area) if p.total_homes >= s.min_homes
+                and (p.homes[SOCIAL] + p.homes[MID_RENT]) / p.total_homes >= s.min_affordable_share]
+
+    def eligible(self, area: AreaPlan) -> tuple[bool, str]:
+        ready = [p for p in self.eligible_phases(area) if p.marketing_open]
+        return (bool(ready), "phases ready to start" if ready else "no eligible phase ready to start")
+
+    def award_size(self, area: AreaPlan) -> float:
+        return self.rate() * sum(p.total_homes for p in self.eligible_phases(area) if p.marketing_open)
+
+    def on_award(self, award: Award) -> None:
+        award.deadline = award.time + 4 * self.spec.start_within_years
+
+    def developer_support(self, area: AreaPlan) -> float:
+        return self.outstanding(area)
+
+    def developer_support_phase(self, phase: PhaseState) -> float:
+        if not self.my_awards(phase.area):
+            return 0.0
+        return self.rate() * phase.total_homes if phase in self.eligible_phases(phase.area) else 0.0
+
+    def on_construction_start(self, phase: PhaseState) -> None:
+        for award in self.my_awards(phase.area):
+            if self.model.env.now <= award.deadline:
+                self.fund.pay_out(award, phase.area.developer.account, self.rate() * phase.total_homes,
+                                  "start_subsidy", phase)
+
+    def on_quarter(self) -> None:
+        for award in self.my_awards():
+            if self.model.env.now > award.deadline:
+                self.fund.release(award)
+                award.closed = True
+
+
+class RevolvingLoanInstrument(InstrumentBase):
+    """Subordinated interest-only loans at construction start, repaid from the phase's margin."""
+
+    type = "revolving_loan"
+
+    def __init__(self, spec, fund: Fund) -> None:
+        super().__init__(spec, fund)
+        self.loans: dict[PhaseState, dict] = {}
+        self.disbursed = 0.0
+        self.repaid = 0.0
+
+    def eligible(self, area: AreaPlan) -> tuple[bool, str]:
+        ok = any(p.marketing_open for p in unstarted(area))
+        return ok, "phases ready to start" if ok else "no phase ready"
+
+    def award_size(self, area: AreaPlan) -> float:
+        return self.spec.max_loan * sum(1 for p in unstarted(area) if p.marketing_open)
+
+    def developer_support(self, area: AreaPlan) -> float:
+        dev = self.model.spec.actors.developers
+        rate = self.model.market.bond_rate[self.model.quarter] + dev.borrowing_spread
+        saving = max(0.0, rate - self.spec.interest_rate) * min(self.spec.term_years, 2.0)
+        return self.outstanding(area) * saving
+
+    def on_construction_start(self, phase: PhaseState) -> None:
+        developer = phase.area.developer
+        unused = developer.credit_limit + developer.cash
+        if unused < self.spec.min_equity_share * developer.credit_limit:
+            return
+        for award in self.my_awards(phase.area):
+            outlay = phase.market_land_price + phase.contract_market
+            amount = min(self.spec.max_loan, self.spec.max_share_of_financing * outlay)
+            paid = self.fund.pay_out(award, developer.account, amount, "loan_disbursed", phase)
+            if paid > 0:
+                self.loans[phase] = {"award": award, "principal": paid,
+                                     "due": self.model.env.now + 4 * self.spec.term_years}
+                self.disbursed += paid
+            break
+
+    def settle(self, phase: PhaseState, reason: str) -> None:
+        loan = self.loans.pop(phase)
+        developer = phase.developer or phase.area.developer
+        if developer.failed or phase.stage_name == "abandoned":
+            repay = 0.0
+        else:  # subordinated: repaid out of the phase's margin only
+            revenue = phase.owner_revenue + phase.rental_price
+            margin = revenue - phase.contract_market - max(phase.market_land_price, 0.0)
+            repay = min(loan["principal"], max(0.0, margin))
+        self.fund.take_back(loan["award"], developer.account, repay, "loan_repayment", phase)
+        self.repaid += repay
+        if repay < loan["principal"]:
+            self.model.log(phase, "loan_default", principal=loan["principal"], repaid=repay, reason=reason)
+
+    def on_quarter(self) -> None:
+        now = self.model.env.now
+        for phase, loan in list(self.loans.items()):
+            developer = phase.developer or phase.area.developer
+            if not developer.failed:
+                interest = loan["principal"] * self.spec.interest_rate / 4
+                self.fund.take_back(loan["award"], developer.account, interest, "loan_interest", phase)
+            if phase.completion is not None or now >= loan["due"] or developer.failed \
+                    or phase.stage_name == "abandoned":
+                self.settle(phase, "term ended" if now >= loan["due"] else "phase completed or stopped")
+
+    @property
+    def revolving_ratio(self) -> float:
+        """Principal repaid / principal lent (fraction); FACTS.md: ≥ 0.8 was 'revolving enough'."""
+        return self.repaid / self.disbursed if self.disbursed else float("nan")
+
+
+class SalesGuaranteeInstrument(InstrumentBase):
+    """Lower presale threshold; the fund buys homes unsold at completion at a discount, resells later."""
+
+    type = "sales_guarantee"
+
+    def __init__(self, spec, fund: Fund) -> None:
+        super().__init__(spec, fund)
+        self.stock: list[dict] = []
+
+    def guaranteed_value(self, area: AreaPlan) -> float:
+        r, q = area.region_index, self.model.quarter
+        price = self.model.econ.sale_value[r, q, OWNER]
+        owner = sum(p.owner_homes for p in unstarted(area))
+        return owner * price * (1 - self.spec.presale_threshold) * (1 - self.spec.purchase_discount)
+
+    def eligible(self, area: AreaPlan) -> tuple[bool, str]:
+        ok = any(p.owner_homes for p in unstarted(area)) and any(p.stage >= 0 for p in area.phases)
+        return ok, "owner-occupied homes to guarantee" if ok else "nothing to guarantee"
+
+    def award_size(self, area: AreaPlan) -> float:
+        return self.guaranteed_value(area)
+
+    def presale_threshold(self, phase: PhaseState, base: float) -> float:
+        return min(base, self.spec.presale_threshold) if self.my_awards(phase.area) else base
+
+    def on_construction_start(self, phase: PhaseState) -> None:
+        for award in self.my_awards(phase.area):
+            fee = self.spec.fee_share * award.committed * phase.owner_homes / max(
+                1, sum(p.owner_homes for p in phase.area.phases))
+            self.fund.take_back(award, phase.developer.account, fee, "guarantee_fee", phase)
+
+    def on_transfer(self, phase: PhaseState, unsold: float, price: float) -> float:
+        for award in self.my_awards(phase.area):
+            paid = self.fund.pay_out(award, phase.developer.account, unsold * price * (1 - self.spec.purchase_discount),
+                                     "guarantee_purchase", phase)
+            homes = paid / (price * (1 - self.spec.purchase_discount)) if price > 0 else 0.0
+            if homes > 0:
+                self.stock.append({"award": award, "phase": phase, "homes": homes,
+                                   "sell_at": self.model.env.now + self.spec.resale_after_quarters})
+                self.model.log(phase, "guarantee_purchase", homes=homes, paid=paid)
+            return homes
+        return 0.0
+
+    def on_quarter(self) -> None:
+        now, q = self.model.env.now, self.model.quarter
+        for lot in list(self.stock):
+            if now >= lot["sell_at"]:
+                price = self.model.econ.sale_value[lot["phase"].area.region_index, q, OWNER]
+                self.fund.take_back(lot["award"], "outside:home_buyers", lot["homes"] * price, "guarantee_resale",
+                                    lot["phase"])
+                self.stock.remove(lot)
+
+
+class LandRiskSharingInstrument(InstrumentBase):
+    """Covers a share of the municipality's expected land-development losses, up to a share of acquisition."""
+
+    type = "land_risk_sharing"
+
+    def cover(self, area: AreaPlan) -> float:
+        index = self.model.market.cost_index[self.model.quarter]
+        acquisition = sum(p.estimates.get("acquisition", 0.0) for p in area.phases)
+        return self.spec.share * acquisition * index
+
+    def eligible(self, area: AreaPlan) -> tuple[bool, str]:
+        ok = (area.coop.acquisition_payer == "municipality" and any(p.stage >= 0 for p in area.phases)
+              and any("acquisition" in p.unpaid for p in area.phases))
+        return ok, "municipal land purchases ahead" if ok else "no municipal land purchase"
+
+    def award_size(self, area: AreaPlan) -> float:
+        return self.cover(area)
+
+    def municipal_support(self, area: AreaPlan) -> float:
+        return self.outstanding(area)
+
+    def on_year_end(self) -> None:
+        for award in self.my_awards():
+            municipality = self.model.municipalities[award.area.region_index]
+            provided = municipality.provisions.get(award.area.name, 0.0)
+            due = min(self.spec.share * provided, award.committed) - award.paid
+            if due > 0:
+                self.fund.pay_out(award, municipality.account, due, "land_risk_compensation")
+                award.area.municipal_revenues += due
+
+
+class LandBankInstrument(InstrumentBase):
+    """Buys developers' land positions; sells each phase's part back at cost (plus a charge) at its start."""
+
+    type = "land_bank"
+
+    def eligible(self, area: AreaPlan) -> tuple[bool, str]:
+        ok = developer_land_position(area) > 0 and any(p.stage >= 0 for p in area.phases)
+        return ok, "developer land position" if ok else "no land position"
+
+    def award_size(self, area: AreaPlan) -> float:
+        return developer_land_position(area) * self.model.market.cost_index[self.model.quarter]
+
+    def on_award(self, award: Award) -> None:
+        area = award.area
+        self.fund.pay_out(award, area.developer.account, award.committed, "land_bank_purchase")
+        area.land_banked = True
+        award.per_home = award.paid / max(1, sum(p.total_homes for p in unstarted(area)))
+
+    def on_construction_start(self, phase: PhaseState) -> None:
+        for award in self.my_awards(phase.area):
+            years = (self.model.env.now - award.time) / 4
+            price = award.per_home * phase.total_homes * (1 + self.spec.markup) ** years
+            self.fund.take_back(award, phase.area.developer.account, price, "land_bank_sale", phase)
+
+
+class RegionalCrossSubsidyInstrument(DeficitGrantInstrument):
+    """Levy on land revenues of areas in surplus; grants to deficit areas of the same region."""
+
+    type = "regional_cross_subsidy"
+
+    def eligible(self, area: AreaPlan) -> tuple[bool, str]:
+        if not unstarted(area) or any(p.construction_start is not None for p in area.phases):
+            return False, "construction already started"
+        if all(p.stage < 0 for p in area.phases):
+            return False, "not yet in preparation"
+        return (self.deficit(area) > 0, "deficit" if self.deficit(area) > 0 else "no deficit")
+
+    def award_size(self, area: AreaPlan) -> float:
+        return self.spec.max_share_of_deficit * self.deficit(area)
+
+    def on_award(self, award: Award) -> None:
+        award.first_deadline = award.time + 12
+        award.last_deadline = award.time + 40
+
+    def on_land_sale(self, phase: PhaseState, amount: float, receiver_role: str) -> None:
+        area = phase.area
+        if receiver_role != "municipality" or amount <= 0 or self.my_awards(area):
+            return
+        municipality = self.model.municipalities[area.region_index]
+        if municipality.expected_result(area)[0] <= 0:
+            return
+        levy = self.spec.levy_share * amount
+        self.fund.levies += levy
+        area.municipal_revenues -= levy
+        self.model.book(municipality.account, self.fund.account, levy, "regional_levy", phase)
+
+
+class CountercyclicalInstrument(InstrumentBase):
+    """In a crash the fund buys presale contracts so phases reach their threshold; resells after completion."""
+
+    type = "countercyclical_purchase"
+
+    def __init__(self, spec, fund: Fund) -> None:
+        super().__init__(spec, fund)
+        self.holdings: list[dict] = []
+
+    def on_quarter(self) -> None:
+        model = self.model
+        q = model.quarter
+        if model.market.regime[q] == 2:
+            for r in range(len(model.spec.regions)):
+                self.buy_in_region(r)
+        for lot in list(self.holdings):
+            phase = lot["phase"]
+            if phase.completion is not None and model.env.now >= phase.completion + self.spec.resale_after_quarters:
+                price = model.econ.sale_value[phase.area.region_index, q, OWNER]
+                self.fund.take_back(lot["award"], "outside:home_buyers", lot["homes"] * price, "countercyclical_resale",
+                                    phase)
+                self.holdings.remove(lot)
+            elif phase.stage_name == "abandoned":  # contract void: the developer returns the money
+                self.fund.take_back(lot["award"], phase.area.developer.account, lot["paid"], "countercyclical_refund",
+                                    phase)
+                self.holdings.remove(lot)
+
+    def buy_in_region(self, r: int) -> None:
+        from sim.funds.fund import Award
+
+        model = self.model
+        region_name = model.spec.regions[r].name
+        if self.fund.regions and region_name not in self.fund.regions:
+            return
+        budget_homes = self.spec.homes_per_quarter
+        price = model.econ.sale_value[r, model.quarter, OWNER] * (1 - self.spec.discount)
+        for phase in [p for p in model._selling if p.area.region_index == r and p.construction_start is None]:
+            if budget_homes <= 0 or price <= 0:
+                break
+            n = min(budget_homes, phase.owner_homes - phase.owner_sold, self.fund.available / price)
+            if n <= 0:
+                continue
+            award = Award(self.fund, self, phase.area, model.env.now, n * price)
+            self.fund.awards.append(award)
+            paid = self.fund.pay_out(award, phase.area.developer.account, n * price, "countercyclical_purchase", phase)
+            phase.owner_sold += n
+            phase.fund_sold += n
+            budget_homes -= n
+            self.holdings.append({"award": award, "phase": phase, "homes": n, "paid": paid})
+            model.log(phase, "countercyclical_purchase", homes=n, paid=paid)
+
+
+class EarmarkedInstrument(InstrumentBase):
+    """Pays a share of named public-works items of eligible areas when they are paid."""
+
+    type = "earmarked_cofunding"
+
+    def needed(self, area: AreaPlan) -> float:
+        index = self.model.market.cost_index[self.model.quarter]
+        return self.spec.share * index * sum(p.estimates.get(i, 0.0) for p in area.phases if p.is_open
+                                             for i in self.spec.items if i in p.unpaid)
+
+    def eligible(self, area: AreaPlan) -> tuple[bool, str]:
+        ok = area.spec.homes >= self.spec.min_homes and self.needed(area) > 0 and any(
+            p.stage >= 0 for p in area.phases)
+        return ok, "earmarked works ahead" if ok else "no eligible works"
+
+    def award_size(self, area: AreaPlan) -> float:
+        return self.needed(area) * 1.2  # room for overruns
+
+    def works_support(self, area: AreaPlan) -> float:
+        return min(self.outstanding(area), self.needed(area))
+
+    def on_work_paid(self, phase: PhaseState, item: str, amount: float, payer_role: str) -> None:
+        if item not in self.spec.items:
+            return
+        for award in self.my_awards(phase.area):
+            paid = self.fund.pay_out(award, account_of(self.model, phase.area, payer_role), self.spec.share * amount,
+                                     "earmarked_cofunding", phase)
+            if payer_role == "municipality":
+                phase.area.municipal_revenues += paid
+
+
+REGISTRY = {cls.type: cls for cls in (DeficitGrantInstrument, StartSubsidyInstrument, RevolvingLoanInstrument,
+                                      SalesGuaranteeInstrument, LandRiskSharingInstrument, LandBankInstrument,
+                                      RegionalCrossSubsidyInstrument, CountercyclicalInstrument,
+                                      EarmarkedInstrument)}
+
+
+def make_instrument(spec, fund: Fund) -> InstrumentBase:
+    return REGISTRY[spec.type](spec, fund)
