@@ -123,9 +123,8 @@ class Fund(Actor):
         applications = []
         for instrument in self.instruments:
             for area in model.areas:
-                if not self.serves(area) or any(a.area is area and a.instrument is instrument and not a.closed
-                                                for a in self.awards):
-                    continue
+                if not self.serves(area) or any(a.area is area and a.instrument is instrument for a in self.awards):
+                    continue  # one award per area and instrument (a lapsed award is not renewed)
                 ok, reason = instrument.eligible(area)
                 if ok:
                     size = instrument.award_size(area)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.area import MID_RENT, OWNER, SOCIAL, PhaseState
+from sim.area import MID_RENT, OWNER, SOCIAL, STAGE_INDEX, PhaseState
 from sim.negotiation.broker import unstarted
 from sim.payments import account_of, developer_land_position
 
@@ -114,8 +114,8 @@ class DeficitGrantInstrument(InstrumentBase):
         s = self.spec
         if not unstarted(area) or any(p.construction_start is not None for p in area.phases):
             return False, "construction already started or nothing left"
-        if all(p.stage < 0 for p in area.phases):
-            return False, "not yet in preparation"
+        if not any(p.marketing_open for p in area.phases):
+            return False, "no irrevocable zoning plan yet"
         if area.spec.homes < s.min_homes:
             return False, f"fewer than {s.min_homes} homes"
         if max(affordable_share(area), area.affordable_demand) < s.min_affordable_share:
@@ -168,15 +168,20 @@ class StartSubsidyInstrument(InstrumentBase):
 
     def eligible_phases(self, area: AreaPlan) -> list[PhaseState]:
         s = self.spec
-        return [p for p in unstarted(area) if p.total_homes >= s.min_homes
+        return [p for p in area.phases if p.is_open and p.construction_start is None and p.total_homes >= s.min_homes
                 and (p.homes[SOCIAL] + p.homes[MID_RENT]) / p.total_homes >= s.min_affordable_share]
 
+    @staticmethod
+    def ready(phase: PhaseState) -> bool:
+        """Close to a start: on sale and its site being prepared or ready (applications need a start date)."""
+        return phase.marketing_open and (phase.land_ready or phase.stage >= STAGE_INDEX["site_preparation"])
+
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
-        ready = [p for p in self.eligible_phases(area) if p.marketing_open]
+        ready = [p for p in self.eligible_phases(area) if self.ready(p)]
         return (bool(ready), "phases ready to start" if ready else "no eligible phase ready to start")
 
     def award_size(self, area: AreaPlan) -> float:
-        return self.rate() * sum(p.total_homes for p in self.eligible_phases(area) if p.marketing_open)
+        return self.rate() * sum(p.total_homes for p in self.eligible_phases(area) if self.ready(p))
 
     def on_award(self, award: Award) -> None:
         award.deadline = award.time + 4 * self.spec.start_within_years
@@ -402,8 +407,9 @@ class RegionalCrossSubsidyInstrument(DeficitGrantInstrument):
 
     def on_land_sale(self, phase: PhaseState, amount: float, receiver_role: str) -> None:
         area = phase.area
-        if receiver_role != "municipality" or amount <= 0 or self.my_awards(area):
-            return
+        if receiver_role != "municipality" or amount <= 0 or any(
+                a.area is area for a in self.fund.awards if a.instrument is self):
+            return  # areas that received support from the fund pay no levy
         municipality = self.model.municipalities[area.region_index]
         if municipality.expected_result(area)[0] <= 0:
             return
