@@ -128,3 +128,29 @@ def test_explain_unknown_area_is_a_one_line_error(tmp_path, scenario_file, capsy
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "AREA = 'nort'" in err and "north" in err
     assert main(["explain", str(tmp_path / "nothing"), "north"]) == 2
+
+
+def test_paired_fund_comparison_of_two_designs(tmp_path, scenario_file, capsys):
+    out = tmp_path / "res"
+    code = main(["run", str(scenario_file), "--out", str(out), "--fund", "woningbouwimpuls", "--fund",
+                 "startbouwimpuls", "--paired", "--seed", "2"])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "additional homes" in text and "net public cost per additional home" in text
+    assert "woningbouwimpuls" in text and "startbouwimpuls" in text
+    table = pd.read_csv(tmp_path / "res__paired" / "paired.csv")
+    assert list(table["design"]) == ["woningbouwimpuls", "startbouwimpuls"]
+    assert (table["seed"] == 2).all()
+    for name in ("res", "res__woningbouwimpuls", "res__startbouwimpuls"):
+        assert (tmp_path / name / "manifest.json").is_file()
+
+
+def test_unknown_fund_design_is_a_one_line_error(tmp_path, scenario_file, capsys):
+    assert main(["run", str(scenario_file), "--out", str(tmp_path / "r"), "--fund", "helicopter"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--fund = 'helicopter'" in err and "woningbouwimpuls" in err
+
+
+def test_paired_without_a_fund_is_refused(tmp_path, scenario_file, capsys):
+    assert main(["run", str(scenario_file), "--out", str(tmp_path / "r"), "--paired"]) == 2
+    assert "--paired" in capsys.readouterr().err

@@ -11,6 +11,12 @@ def test_scenario_readme_reference_matches_the_schema():
     assert render_reference() in (ROOT / "scenarios" / "README.md").read_text()
 
 
+def test_fund_design_reference_matches_the_schema():
+    from sim.funds.design import FundDesign
+
+    assert render_reference(FundDesign) in (ROOT / "scenarios" / "funds" / "README.md").read_text()
+
+
 def test_every_scenario_parameter_has_unit_and_source():
     from pydantic import BaseModel
 

@@ -1,18 +1,22 @@
-"""Regenerate the field reference in scenarios/README.md from the schema (sim/scenario/schema.py)."""
+"""Regenerate the field references in scenarios/README.md and scenarios/funds/README.md from the schemas."""
 
 from pathlib import Path
 
+from sim.funds.design import FundDesign
 from sim.scenario.docs import BEGIN, END, render_reference
+from sim.scenario.schema import Scenario
 
-README = Path(__file__).resolve().parents[1] / "scenarios" / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = [(ROOT / "scenarios" / "README.md", Scenario), (ROOT / "scenarios" / "funds" / "README.md", FundDesign)]
 
 
 def main() -> None:
-    text = README.read_text()
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    README.write_text(head + render_reference() + tail.lstrip("\n"))
-    print(f"updated {README}")
+    for readme, schema in TARGETS:
+        text = readme.read_text()
+        head, rest = text.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+        readme.write_text(head + render_reference(schema) + tail.lstrip("\n"))
+        print(f"updated {readme}")
 
 
 if __name__ == "__main__":

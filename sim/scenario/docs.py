@@ -43,7 +43,10 @@ def _section(model: type[BaseModel], path: str, out: list[str], seen: set) -> No
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         if subs:
             is_list = typing.get_origin(info.annotation) is list
-            nested.append((subs[0], f"{here}[]" if is_list else here))
+            for sub in subs:
+                tag = sub.model_fields.get("type")
+                suffix = f" (type = {typing.get_args(tag.annotation)[0]!r})" if tag is not None and len(subs) > 1 else ""
+                nested.append((sub, (f"{here}[]" if is_list else here) + suffix))
             rows.append(f"| `{name}` | {'list of tables' if is_list else 'table'} | {_default(info)} | - | "
                         f"see `[{'[' if is_list else ''}{here}{']' if is_list else ''}]` | "
                         f"{_first_line(info.description or subs[0].__doc__)} | |")
@@ -63,9 +66,9 @@ def _section(model: type[BaseModel], path: str, out: list[str], seen: set) -> No
             _section(sub, sub_path, out, seen)
 
 
-def render_reference() -> str:
-    """Markdown tables for every section of the scenario schema."""
+def render_reference(root: type[BaseModel] = Scenario) -> str:
+    """Markdown tables for every section of a schema (default: the scenario)."""
     out: list[str] = [BEGIN]
-    _section(Scenario, "", out, set())
+    _section(root, "", out, set())
     out.append(END)
     return "\n".join(out) + "\n"
