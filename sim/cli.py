@@ -3,6 +3,8 @@
     areasim run [SCENARIO] [--seed N] [--years N] [--out DIR] [--quiet]
     areasim check SCENARIO
     areasim explain RESULTS AREA
+    areasim experiment FILE [--workers N] [--executor local|processes|dask] [--scheduler ADDRESS] [--resume]
+    areasim results PATH
 
 User mistakes (bad files, fields, arguments) print one line and exit with code 2;
 nothing is written.
@@ -54,6 +56,20 @@ def build_parser() -> ArgumentParser:
                      help="fund design (name in scenarios/funds/ or a path); repeat to compare designs")
     run.add_argument("--paired", action="store_true",
                      help="also run the no-fund baseline on the same future and report the fund's effect")
+    run.add_argument("--from-experiment", type=Path, metavar="RESULTS",
+                     help="reproduce one run of an experiment (with --run ID)")
+    run.add_argument("--run", metavar="ID", help="run id in the experiment (see runs.parquet)")
+    exp = sub.add_parser("experiment", help="run an experiment file (many runs), resumable")
+    exp.add_argument("file", help="experiment file (TOML)")
+    exp.add_argument("--workers", type=_int_in("workers", 1, 1024), default=1, help="parallel workers")
+    exp.add_argument("--executor", choices=["local", "processes", "dask"], default=None,
+                     help="local (serial), processes (default with --workers > 1) or dask")
+    exp.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
+    exp.add_argument("--resume", action="store_true", help="continue an interrupted experiment")
+    exp.add_argument("--out", type=Path, help="results folder (default: results/<experiment name>)")
+    exp.add_argument("--quiet", action="store_true", help="no progress bar")
+    res = sub.add_parser("results", help="summarise an experiment's results folder")
+    res.add_argument("path", type=Path, help="results folder of an experiment")
     check = sub.add_parser("check", help="validate a scenario file without running it")
     check.add_argument("scenario", help="scenario file (TOML)")
     explain = sub.add_parser("explain", help="tell why an area went, stalled or collapsed, with numbers")
@@ -88,6 +104,8 @@ def cmd_run(args) -> int:
     from sim.funds.design import load_design
     from sim.scenario import file_hash
 
+    if args.from_experiment is not None or args.run is not None:
+        return cmd_run_from_experiment(args)
     scenario, source, design = load_for_run(args.scenario, args.years)
     base_dir = Path(source).parent
     designs = [load_design(name, base_dir, "--fund", "") for name in args.fund] or [design]
@@ -148,6 +166,68 @@ def run_paired(scenario, designs, args, out, source, digest) -> int:
     return 0
 
 
+def cmd_run_from_experiment(args) -> int:
+    """Reproduce one stored experiment run exactly, write its full results, and check its outcomes."""
+    import json
+    import math
+
+    import pandas as pd
+
+    from sim.experiments.task import outcomes_of, run_model
+    from sim.output import write_results
+    from sim.results import load
+
+    if args.from_experiment is None or args.run is None:
+        raise InputError("", "--from-experiment/--run", "one of them", "both --from-experiment RESULTS and --run ID")
+    root = args.from_experiment
+    runs = load(root, "runs")
+    row = runs[runs["run_id"] == args.run]
+    if row.empty:
+        raise InputError(str(root), "--run", args.run, f"a run id of this experiment, e.g. {runs['run_id'].iloc[0]}",
+                         problem="no such run")
+    row = row.iloc[0]
+    overrides = [(c.split(":", 1)[1], row[c].item() if hasattr(row[c], "item") else row[c])
+                 for c in runs.columns if c.startswith(("lever:", "uncertainty:")) and pd.notna(row[c])]
+    task = {"run_id": args.run, "scenario": json.loads((root / "scenario.json").read_text()), "overrides": overrides,
+            "seed": int(row["seed"]), "fund_designs": json.loads((root / "fund_designs.json").read_text())}
+    model = run_model(task)
+    outcomes = outcomes_of(model)
+    stored = load(root)
+    stored = stored[stored["run_id"] == args.run]
+    differ = [] if stored.empty else [
+        k for k, v in outcomes.items() if k in stored.columns and not (
+            (v is None and pd.isna(stored[k].iloc[0])) or stored[k].iloc[0] == v
+            or (isinstance(v, float) and math.isclose(stored[k].iloc[0], v, rel_tol=0, abs_tol=0)))]
+    out = args.out if args.out is not None else RESULTS_DIR / f"{root.name}__{args.run}"
+    write_results(model, out, str(root / "scenario.json"), "from-experiment",
+                  extra={"experiment": str(root), "run_id": args.run, "overrides": overrides})
+    status = ("not in the stored outcomes (run failed or pending)" if stored.empty else
+              "outcomes identical to the stored run" if not differ else f"outcomes DIFFER: {', '.join(differ)}")
+    print(f"run {args.run} (seed {task['seed']}) written to {out}/; {status}")
+    return 0 if not differ else 1
+
+
+def cmd_experiment(args) -> int:
+    from sim.experiments import run_experiment
+
+    if args.scheduler and args.executor not in (None, "dask"):
+        raise InputError("", "--scheduler", args.scheduler, "only with --executor dask")
+    executor = "dask" if args.scheduler and args.executor is None else args.executor
+    final = run_experiment(args.file, args.out, args.workers, executor, args.scheduler, args.resume, args.quiet)
+    out = args.out if args.out is not None else RESULTS_DIR / final["experiment"]
+    if not args.quiet:
+        print(f"{final['runs_done']}/{final['runs_total']} runs done, {final['runs_failed']} failed -> {out}/ "
+              f"(this session: {final['runs_this_session']} runs in {final['elapsed_seconds_this_session']:.1f} s)")
+    return 0 if final["runs_failed"] == 0 else 1
+
+
+def cmd_results(args) -> int:
+    from sim.results import summary_text
+
+    print(summary_text(args.path))
+    return 0
+
+
 def cmd_explain(args) -> int:
     from sim.output.explain import explain
 
@@ -159,7 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return {"run": cmd_run, "check": cmd_check, "explain": cmd_explain}[args.command](args)
+        commands = {"run": cmd_run, "check": cmd_check, "explain": cmd_explain, "experiment": cmd_experiment,
+                    "results": cmd_results}
+        return commands[args.command](args)
     except InputError as exc:
         print(f"areasim: error: {exc.one_line()}", file=sys.stderr)
         return 2

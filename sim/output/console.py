@@ -101,3 +101,30 @@ def print_paired(table, out: Path) -> None:
     console = Console()
     console.print(t)
     console.print(f"paired comparison: {out}/paired.csv (one future; run an experiment for many)")
+
+
+@contextlib.contextmanager
+def experiment_progress(total: int, already: int, label: str, quiet: bool = False):
+    """Yield ``advance(failures)`` for a progress bar of runs: done, failures, rate, ETA (stderr)."""
+    if quiet:
+        yield lambda failures: None
+        return
+    from rich.progress import TimeRemainingColumn
+
+    console = Console(file=sys.stderr)
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
+               TextColumn("· {task.fields[failures]} failed"), TextColumn("· {task.fields[rate]}"),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task(label, total=total, completed=already, failures=0, rate="")
+        import time as _time
+
+        start, count = _time.perf_counter(), 0
+
+        def advance(failures: int) -> None:
+            nonlocal count
+            count += 1
+            rate = count / max(1e-9, _time.perf_counter() - start)
+            bar.update(task, advance=1, failures=failures, rate=f"{rate:.1f} runs/s")
+
+        yield advance

@@ -1,0 +1,131 @@
+"""Run an experiment: build its runs, skip those already on disk, execute, stream results, consolidate."""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from sim.errors import InputError
+from sim.experiments.design import RunPoint, build_runs
+from sim.experiments.executors import run_dask, run_local, run_processes
+from sim.experiments.paths import get
+from sim.experiments.spec import LoadedExperiment, load_experiment
+from sim.experiments.store import ExperimentStore, atomic_write_parquet, run_columns
+from sim.funds.design import load_design
+from sim.output.provenance import git_commit, host, versions
+
+
+def fund_designs_for(exp: LoadedExperiment) -> dict[str, dict]:
+    """Every fund design the experiment can use, loaded once in the parent (workers need no files)."""
+    names = {get(exp.scenario_data, "funds.design") or "none"}
+    for lever in exp.spec.levers:
+        if lever.path == "funds.design":
+            names.update(lever.values)
+    for u in exp.spec.uncertainties:
+        if u.path == "funds.design" and u.values:
+            names.update(u.values)
+    base = exp.scenario_path.parent
+    return {n: load_design(n, base, "funds.design", str(exp.path)).model_dump() for n in sorted(names)}
+
+
+def make_task(exp: LoadedExperiment, point: RunPoint, designs: dict) -> dict:
+    overrides = list(point.levers.items()) + list(point.uncertainties.items())
+    return {"run_id": point.run_id, "key": f"{exp.experiment_hash[:12]}-{point.run_id}",
+            "scenario": exp.scenario_data, "overrides": overrides, "seed": point.seed, "fund_designs": designs,
+            "timeseries": exp.spec.outputs.timeseries, "areas": exp.spec.outputs.areas,
+            "source": str(exp.scenario_path)}
+
+
+def manifest(exp: LoadedExperiment, runs: list[RunPoint], store: ExperimentStore, started: str,
+             finished: str | None, executor: str, workers: int) -> dict:
+    done, failed = store.done_ids(), store.failed_ids()
+    return {
+        "experiment": exp.spec.name, "experiment_file": str(exp.path), "experiment_sha256": exp.experiment_hash,
+        "scenario_file": str(exp.scenario_path), "scenario_sha256": exp.scenario_hash,
+        "seed": exp.spec.seed, "replications": exp.spec.replications, "design": exp.spec.design.model_dump(),
+        "runs_total": len(runs), "runs_done": len(done), "runs_failed": len(failed - done),
+        "git_commit": git_commit(), "versions": versions(), "host": host(), "executor": executor,
+        "workers": workers, "started_utc": started, "finished_utc": finished,
+        "status": {r.run_id: ("done" if r.run_id in done else "failed" if r.run_id in failed else "pending")
+                   for r in runs},
+        "seeds": {r.run_id: r.seed for r in runs},
+    }
+
+
+def prepare(exp: LoadedExperiment, out: Path, resume: bool) -> ExperimentStore:
+    store = ExperimentStore(out)
+    marker = out / "manifest.json"
+    if out.exists() and not out.is_dir():
+        raise InputError("", "--out", str(out), "a folder", problem="is a file")
+    if marker.is_file():
+        import json
+
+        old = json.loads(marker.read_text())
+        if not resume:
+            raise InputError("", "--resume", "not given", f"--resume to continue {out}, or another --out",
+                             problem="results of this experiment already exist")
+        if old.get("experiment_sha256") != exp.experiment_hash:
+            raise InputError(str(exp.path), "--resume", str(out), "the same experiment file as the stored run",
+                             problem="the experiment file changed since it was started")
+    elif out.exists() and any(out.iterdir()):
+        if not resume:
+            raise InputError("", "--out", str(out), "an empty or new folder", problem="folder is not empty")
+    return store
+
+
+def run_experiment(path: str | Path, out: Path | None = None, workers: int = 1, executor: str | None = None,
+                   scheduler: str | None = None, resume: bool = False, quiet: bool = False) -> dict:
+    """Run (or resume) an experiment; returns its final manifest."""
+    exp = load_experiment(path)
+    executor = executor or ("processes" if workers > 1 else "local")
+    out = Path(out) if out is not None else Path("results") / exp.spec.name
+    store = prepare(exp, out, resume)
+    runs = build_runs(exp.spec)
+    designs = fund_designs_for(exp)
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(exp.path, out / "experiment.toml")
+    store.write_json("scenario.json", exp.scenario_data)
+    store.write_json("fund_designs.json", designs)
+    atomic_write_parquet(pd.DataFrame([run_columns(r) for r in runs]), out / "runs.parquet")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    store.write_json("manifest.json", manifest(exp, runs, store, started, None, executor, workers))
+
+    done = store.done_ids()
+    pending = [r for r in runs if r.run_id not in done]
+    by_id = {r.run_id: r for r in runs}
+    tasks = (make_task(exp, r, designs) for r in pending)
+    if executor == "local":
+        results = run_local(tasks)
+    elif executor == "processes":
+        results = run_processes(tasks, workers)
+    else:
+        results = run_dask(tasks, workers, scheduler)
+
+    from sim.output.console import experiment_progress
+
+    failures = 0
+    t0 = time.perf_counter()
+    with experiment_progress(len(runs), len(done), exp.spec.name, quiet) as advance:
+        for k, result in enumerate(results, start=1):
+            point = by_id[result["run_id"]]
+            if "error" in result:
+                store.write_failure(point, result)
+                failures += 1
+            else:
+                store.write_run(point, result)
+            advance(failures)
+            if k % 50 == 0:
+                store.write_json("manifest.json", manifest(exp, runs, store, started, None, executor, workers))
+    elapsed = time.perf_counter() - t0
+    store.consolidate()
+    final = manifest(exp, runs, store, started, datetime.now(UTC).isoformat(timespec="seconds"), executor, workers)
+    final["elapsed_seconds_this_session"] = round(elapsed, 2)
+    final["runs_this_session"] = len(pending)
+    final["python"] = platform.python_version()
+    store.write_json("manifest.json", final)
+    return final

@@ -1,0 +1,119 @@
+"""Results of an experiment on disk, streamed run by run and safe to interrupt.
+
+Layout of ``results/<experiment>/``::
+
+    manifest.json          provenance, seeds, status per run (rewritten atomically)
+    experiment.toml        a copy of the experiment file
+    scenario.json          the base scenario data (after the horizon override)
+    fund_designs.json      the fund designs used
+    runs.parquet           the design: run id, replication, seed, levers, uncertainties
+    parts/outcomes/<id>.parquet, parts/timeseries/<id>.parquet, parts/areas/<id>.parquet
+    failures/<id>.json     error and traceback of a run that raised
+    outcomes.parquet, timeseries.parquet, areas.parquet   consolidated, sorted by run id
+
+A part file appears only by an atomic rename after it is completely written, so a run
+counts as done exactly when its outcome part exists; ``--resume`` skips those and nothing
+half-written ever counts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from sim.experiments.design import RunPoint
+
+KINDS = ("outcomes", "timeseries", "areas")
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_columns(point: RunPoint) -> dict:
+    """Identifying columns of a run (levers and uncertainties named by their paths)."""
+    return {"run_id": point.run_id, "replication": point.replication, "seed": point.seed, "point": point.point,
+            **{f"lever:{k}": v for k, v in point.levers.items()},
+            **{f"uncertainty:{k}": v for k, v in point.uncertainties.items()}}
+
+
+class ExperimentStore:
+    """Reads and writes one experiment's results folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def part(self, kind: str, run_id: str) -> Path:
+        return self.root / "parts" / kind / f"{run_id}.parquet"
+
+    def done_ids(self) -> set[str]:
+        folder = self.root / "parts" / "outcomes"
+        return {p.stem for p in folder.glob("*.parquet") if not p.name.startswith(".")} if folder.is_dir() else set()
+
+    def failed_ids(self) -> set[str]:
+        folder = self.root / "failures"
+        return {p.stem for p in folder.glob("*.json")} if folder.is_dir() else set()
+
+    def write_run(self, point: RunPoint, result: dict) -> None:
+        """Store one finished run: its table parts first, the outcome part last (the 'done' marker)."""
+        ids = run_columns(point)
+        for kind in ("timeseries", "areas"):
+            if kind in result:
+                frame = pd.DataFrame(result[kind])
+                for k, v in reversed(list(ids.items())):
+                    frame.insert(0, k, [v] * len(frame))
+                atomic_write_parquet(frame, self.part(kind, point.run_id))
+        atomic_write_parquet(pd.DataFrame([{**ids, **result["outcomes"]}]), self.part("outcomes", point.run_id))
+        (self.root / "failures" / f"{point.run_id}.json").unlink(missing_ok=True)
+
+    def write_failure(self, point: RunPoint, result: dict) -> None:
+        payload = {**run_columns(point), "error": result["error"], "traceback": result["traceback"]}
+        atomic_write_bytes(self.root / "failures" / f"{point.run_id}.json",
+                           (json.dumps(payload, indent=2, default=str) + "\n").encode())
+
+    def consolidate(self) -> dict[str, int]:
+        """Write the consolidated tables (sorted by run id, deterministic bytes); returns row counts."""
+        counts = {}
+        for kind in KINDS:
+            folder = self.root / "parts" / kind
+            files = sorted(p for p in folder.glob("*.parquet") if not p.name.startswith(".")) if folder.is_dir() \
+                else []
+            if not files:
+                continue
+            frame = pd.concat([pd.read_parquet(p) for p in files], ignore_index=True)
+            frame = frame.sort_values(["run_id"] + (["year"] if "year" in frame else []) +
+                                      (["area"] if "area" in frame else []), kind="stable", ignore_index=True)
+            atomic_write_parquet(frame, self.root / f"{kind}.parquet")
+            counts[kind] = len(frame)
+        return counts
+
+    def write_json(self, name: str, payload) -> None:
+        atomic_write_bytes(self.root / name, (json.dumps(payload, indent=2, default=str) + "\n").encode())
+
+    def reset(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -1,0 +1,91 @@
+"""One run as a pure function: ``(scenario data, overrides, fund design, seed) → results``.
+
+Everything a worker needs travels in the task (plain dicts), so any executor works and a
+worker needs only the installed package, not the experiment's files.
+"""
+
+from __future__ import annotations
+
+import math
+import traceback
+
+import numpy as np
+
+from sim.experiments.paths import apply
+
+YEARLY = ("completed_total_social", "completed_total_mid_rent", "completed_total_free_rent",
+          "completed_total_owner_occupied", "public_cash", "private_cash", "municipal_provisions",
+          "phases_waiting", "phases_abandoned")
+
+
+def scenario_for(task: dict) -> dict:
+    data = task["scenario"]
+    for path, value in task["overrides"]:
+        data = apply(data, path, value)
+    return data
+
+
+def _clean(value):
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def run_model(task: dict):
+    """Build and run the model of a task; returns the finished model."""
+    from sim.funds.design import FundDesign
+    from sim.model import AreaModel
+    from sim.scenario import from_dict
+
+    scenario = from_dict(scenario_for(task), task.get("source", "<experiment>"))
+    design = FundDesign.model_validate(task["fund_designs"][scenario.funds.design])
+    return AreaModel(scenario, seed=task["seed"], fund_design=design).run()
+
+
+def outcomes_of(model) -> dict:
+    """Scalar outcomes of a finished run (JSON/Parquet-clean)."""
+    from sim.funds.metrics import fund_outcomes
+    from sim.output.summary import summarise
+
+    return {k: _clean(v) for k, v in {**summarise(model), **fund_outcomes(model)}.items()}
+
+
+def execute(task: dict) -> dict:
+    """Run one task and return its outcomes, yearly series and area table (plain lists)."""
+    from sim.output.summary import area_delay_years
+
+    model = run_model(task)
+    scenario = model.spec
+    out = {"run_id": task["run_id"], "outcomes": outcomes_of(model)}
+    if task.get("timeseries", True):
+        frame = model.datacollector.get_model_vars_dataframe()
+        year_end = frame[frame["quarter"] % 4 == 3]
+        series = {"year": [int(v) for v in year_end["year"]],
+                  "crash_quarters": [int(v) for v in frame.groupby("year")["regime"].agg(
+                      lambda s: int((s == "crash").sum()))]}
+        for column in YEARLY:
+            series[column] = [float(v) for v in year_end[column]]
+        out["timeseries"] = series
+    if task.get("areas", True):
+        delays = area_delay_years(model)
+        out["areas"] = {
+            "area": [a.name for a in model.areas],
+            "region": [scenario.regions[a.region_index].name for a in model.areas],
+            "cooperation": [a.coop.name for a in model.areas],
+            "state": [a.state() for a in model.areas],
+            "homes_planned": [int(sum(p.total_homes for p in a.phases)) for a in model.areas],
+            "homes_completed": [int(sum(p.total_homes for p in a.phases if p.completion is not None))
+                                for a in model.areas],
+            "delay_years": [_clean(delays[a.name]) for a in model.areas],
+        }
+    return out
+
+
+def safe_execute(task: dict) -> dict:
+    """:func:`execute`, but an exception becomes a recorded failure instead of stopping the experiment."""
+    try:
+        return execute(task)
+    except Exception as exc:  # noqa: BLE001 - any model error is recorded with its traceback
+        return {"run_id": task["run_id"], "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
