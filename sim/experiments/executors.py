@@ -22,10 +22,13 @@ def run_local(tasks: Iterable[dict]) -> Iterator[dict]:
 
 
 def run_processes(tasks: Iterable[dict], workers: int) -> Iterator[dict]:
-    """A spawn-based process pool with a bounded window of tasks in flight (flat memory)."""
+    """A process pool with a bounded window of tasks in flight (flat memory)."""
     window = 4 * workers
     tasks = iter(tasks)
-    context = multiprocessing.get_context("spawn")
+    # forkserver: workers fork from a server that has already imported the model (fast start-up,
+    # no fork of the parent's threads)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sim.experiments.task", "sim.model"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending = set()
         for task in tasks:

@@ -81,13 +81,8 @@ class LoadedExperiment:
         self.scenario_path = scenario_path
         self.scenario_data = scenario_data
 
-    @property
-    def experiment_hash(self) -> str:
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
-
-    @property
-    def scenario_hash(self) -> str:
-        return hashlib.sha256(json.dumps(self.scenario_data, sort_keys=True, default=str).encode()).hexdigest()
+        self.experiment_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+        self.scenario_hash = hashlib.sha256(json.dumps(scenario_data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _check_value(source: str, field: str, base: dict, path: str, value: Any, scenario_path: Path) -> None:

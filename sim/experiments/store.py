@@ -25,6 +25,8 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sim.experiments.design import RunPoint
 
@@ -49,6 +51,19 @@ def atomic_write_parquet(frame: pd.DataFrame, path: Path) -> None:
     os.close(fd)
     try:
         frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_table(columns: dict[str, list], path: Path) -> None:
+    """Write columns (name → list) as a Parquet file with pyarrow directly (fast; used per run)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        pq.write_table(pa.table(columns), tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -84,11 +99,11 @@ class ExperimentStore:
         ids = run_columns(point)
         for kind in ("timeseries", "areas"):
             if kind in result:
-                frame = pd.DataFrame(result[kind])
-                for k, v in reversed(list(ids.items())):
-                    frame.insert(0, k, [v] * len(frame))
-                atomic_write_parquet(frame, self.part(kind, point.run_id))
-        atomic_write_parquet(pd.DataFrame([{**ids, **result["outcomes"]}]), self.part("outcomes", point.run_id))
+                table = result[kind]
+                n = len(next(iter(table.values())))
+                atomic_write_table({**{k: [v] * n for k, v in ids.items()}, **table}, self.part(kind, point.run_id))
+        row = {**ids, **result["outcomes"]}
+        atomic_write_table({k: [v] for k, v in row.items()}, self.part("outcomes", point.run_id))
         (self.root / "failures" / f"{point.run_id}.json").unlink(missing_ok=True)
 
     def write_failure(self, point: RunPoint, result: dict) -> None:
