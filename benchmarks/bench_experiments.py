@@ -12,7 +12,6 @@ fund_designs.toml ≤ 10 minutes.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import shutil
 import subprocess

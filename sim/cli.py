@@ -5,6 +5,8 @@
     areasim explain RESULTS AREA
     areasim experiment FILE [--workers N] [--executor local|processes|dask] [--scheduler ADDRESS] [--resume]
     areasim results PATH
+    areasim report RESULTS [--area AREA]
+    areasim sensitivity RESULTS [--outcome NAME ...]
 
 User mistakes (bad files, fields, arguments) print one line and exit with code 2;
 nothing is written.
@@ -70,6 +72,14 @@ def build_parser() -> ArgumentParser:
     exp.add_argument("--quiet", action="store_true", help="no progress bar")
     res = sub.add_parser("results", help="summarise an experiment's results folder")
     res.add_argument("path", type=Path, help="results folder of an experiment")
+    rep = sub.add_parser("report", help="policy report (HTML + PNG) comparing fund designs of an experiment")
+    rep.add_argument("results", type=Path, help="results folder of an experiment with a funds.design lever")
+    rep.add_argument("--area", help="area for the business-case waterfall (default: largest public loss)")
+    rep.add_argument("--out", type=Path, help="output folder (default: RESULTS/report)")
+    sens = sub.add_parser("sensitivity", help="Sobol indices (SALib) from a Sobol experiment")
+    sens.add_argument("results", type=Path, help="results folder of a Sobol experiment")
+    sens.add_argument("--outcome", action="append", help="outcome column (repeatable)")
+    sens.add_argument("--out", type=Path, help="output folder (default: RESULTS/sensitivity)")
     check = sub.add_parser("check", help="validate a scenario file without running it")
     check.add_argument("scenario", help="scenario file (TOML)")
     explain = sub.add_parser("explain", help="tell why an area went, stalled or collapsed, with numbers")
@@ -228,6 +238,25 @@ def cmd_results(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from sim.reports.policy import build_report
+
+    path = build_report(args.results, args.out, args.area)
+    print(f"report: {path} (figures and headline.csv beside it)")
+    return 0
+
+
+def cmd_sensitivity(args) -> int:
+    from sim.reports.sensitivity import DEFAULT_OUTCOMES, run_sensitivity
+
+    table, png = run_sensitivity(args.results, tuple(args.outcome or DEFAULT_OUTCOMES), args.out)
+    with_conf = table.assign(S1=table["S1"].map("{:.2f}".format) + " ± " + table["S1_conf"].map("{:.2f}".format),
+                             ST=table["ST"].map("{:.2f}".format) + " ± " + table["ST_conf"].map("{:.2f}".format))
+    print(with_conf[["outcome", "parameter", "S1", "ST"]].to_string(index=False))
+    print(f"figure: {png}")
+    return 0
+
+
 def cmd_explain(args) -> int:
     from sim.output.explain import explain
 
@@ -240,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         commands = {"run": cmd_run, "check": cmd_check, "explain": cmd_explain, "experiment": cmd_experiment,
-                    "results": cmd_results}
+                    "results": cmd_results, "report": cmd_report, "sensitivity": cmd_sensitivity}
         return commands[args.command](args)
     except InputError as exc:
         print(f"areasim: error: {exc.one_line()}", file=sys.stderr)

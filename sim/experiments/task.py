@@ -46,10 +46,11 @@ def run_model(task: dict):
 
 def outcomes_of(model) -> dict:
     """Scalar outcomes of a finished run (JSON/Parquet-clean)."""
-    from sim.funds.metrics import fund_outcomes
+    from sim.funds.metrics import fund_outcomes, private_investment
     from sim.output.summary import summarise
 
-    return {k: _clean(v) for k, v in {**summarise(model), **fund_outcomes(model)}.items()}
+    values = {**summarise(model), **fund_outcomes(model), "private_investment": private_investment(model)}
+    return {k: _clean(v) for k, v in values.items()}
 
 
 def execute(task: dict) -> dict:
@@ -60,13 +61,13 @@ def execute(task: dict) -> dict:
     scenario = model.spec
     out = {"run_id": task["run_id"], "outcomes": outcomes_of(model)}
     if task.get("timeseries", True):
-        frame = model.datacollector.get_model_vars_dataframe()
-        year_end = frame[frame["quarter"] % 4 == 3]
-        series = {"year": [int(v) for v in year_end["year"]],
-                  "crash_quarters": [int(v) for v in frame.groupby("year")["regime"].agg(
-                      lambda s: int((s == "crash").sum()))]}
+        columns = model.datacollector.model_vars  # lists per reporter, one entry per quarter (no pandas)
+        year_end = [i for i, q in enumerate(columns["quarter"]) if q % 4 == 3]
+        regimes = columns["regime"]
+        series = {"year": [int(columns["year"][i]) for i in year_end],
+                  "crash_quarters": [sum(r == "crash" for r in regimes[i - 3:i + 1]) for i in year_end]}
         for column in YEARLY:
-            series[column] = [float(v) for v in year_end[column]]
+            series[column] = [float(columns[column][i]) for i in year_end]
         out["timeseries"] = series
     if task.get("areas", True):
         delays = area_delay_years(model)
@@ -76,8 +77,12 @@ def execute(task: dict) -> dict:
             "cooperation": [a.coop.name for a in model.areas],
             "state": [a.state() for a in model.areas],
             "homes_planned": [int(sum(p.total_homes for p in a.phases)) for a in model.areas],
+            "homes_started": [int(sum(p.total_homes for p in a.phases if p.construction_start is not None))
+                              for a in model.areas],
             "homes_completed": [int(sum(p.total_homes for p in a.phases if p.completion is not None))
                                 for a in model.areas],
+            "fund_paid": [float(sum(aw.paid for f in model.funds for aw in f.awards if aw.area is a))
+                          for a in model.areas],
             "delay_years": [_clean(delays[a.name]) for a in model.areas],
         }
     return out

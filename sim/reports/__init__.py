@@ -1,0 +1,1 @@
+"""Reports for policymakers (fund designs side by side) and researchers (sensitivity, discovery)."""
