@@ -54,7 +54,7 @@ def _fmt(value: float, unit: str) -> str:
 def headline_table(head: pd.DataFrame) -> pd.DataFrame:
     """Metrics (rows) × designs (columns), each cell 'median (5 % – 95 %)' in plain units."""
     rows = {}
-    for (design, metric), row in head.set_index(["design", "metric"]).iterrows():
+    for (design, _metric), row in head.set_index(["design", "metric"]).iterrows():
         cell = _fmt(row["median"], row["unit"])
         if not math.isnan(row["p05"]) and row["p05"] != row["p95"]:
             cell += f" ({_fmt(row['p05'], row['unit'])} – {_fmt(row['p95'], row['unit'])})"
