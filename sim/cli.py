@@ -7,6 +7,7 @@
     areasim results PATH
     areasim report RESULTS [--area AREA]
     areasim sensitivity RESULTS [--outcome NAME ...]
+    areasim validation [--seeds N]
 
 User mistakes (bad files, fields, arguments) print one line and exit with code 2;
 nothing is written.
@@ -76,6 +77,10 @@ def build_parser() -> ArgumentParser:
     rep.add_argument("results", type=Path, help="results folder of an experiment with a funds.design lever")
     rep.add_argument("--area", help="area for the business-case waterfall (default: largest public loss)")
     rep.add_argument("--out", type=Path, help="output folder (default: RESULTS/report)")
+    val = sub.add_parser("validation", help="replay 2005-2024 and write docs/validation.md")
+    val.add_argument("--seeds", type=_int_in("seeds", 1, 1000), default=10, help="replay seeds")
+    val.add_argument("--stochastic-seeds", type=_int_in("stochastic-seeds", 1, 1000), default=10)
+    val.add_argument("--out", type=Path, default=Path("docs/validation.md"), help="Markdown file to write")
     sens = sub.add_parser("sensitivity", help="Sobol indices (SALib) from a Sobol experiment")
     sens.add_argument("results", type=Path, help="results folder of a Sobol experiment")
     sens.add_argument("--outcome", action="append", help="outcome column (repeatable)")
@@ -257,6 +262,14 @@ def cmd_sensitivity(args) -> int:
     return 0
 
 
+def cmd_validation(args) -> int:
+    from sim.validation.report import write_validation
+
+    path = write_validation(args.out, args.seeds, args.stochastic_seeds)
+    print(f"validation report: {path}")
+    return 0
+
+
 def cmd_explain(args) -> int:
     from sim.output.explain import explain
 
@@ -269,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         commands = {"run": cmd_run, "check": cmd_check, "explain": cmd_explain, "experiment": cmd_experiment,
-                    "results": cmd_results, "report": cmd_report, "sensitivity": cmd_sensitivity}
+                    "results": cmd_results, "report": cmd_report, "sensitivity": cmd_sensitivity,
+                    "validation": cmd_validation}
         return commands[args.command](args)
     except InputError as exc:
         print(f"areasim: error: {exc.one_line()}", file=sys.stderr)

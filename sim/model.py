@@ -110,6 +110,7 @@ class AreaModel(mesa.Model):
         self.started = np.zeros((n_regions, 4))
         self.completed = np.zeros((n_regions, 4))
         self.completed_total = np.zeros((n_regions, 4))
+        self.sold = np.zeros(n_regions)  # owner-occupied new homes sold this quarter, per region
         self._selling: list[PhaseState] = []
         for gid, phase in enumerate(self.phases):
             phase.process = self.env.process(phase_lifecycle(self, phase, gid))
@@ -269,6 +270,7 @@ class AreaModel(mesa.Model):
             if total <= 0:
                 continue
             sold = np.minimum(unsold, absorption * unsold / total)
+            self.sold[r] += sold.sum()
             price = self.econ.sale_value[r, q, OWNER]
             for phase, n in zip(phases, sold, strict=True):
                 phase.owner_sold += float(n)
@@ -375,6 +377,7 @@ class AreaModel(mesa.Model):
         self.quarter = q = self.steps - 1
         self.started[:] = 0
         self.completed[:] = 0
+        self.sold[:] = 0
         # 2. funds open and allocate; instruments monitor deadlines, loans, guarantees, purchases
         for fund in self.funds:
             fund.allocate()
