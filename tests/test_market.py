@@ -113,3 +113,11 @@ def test_observed_statistics_are_what_the_targets_cite():
     assert stats.growth == pytest.approx(0.033, abs=0.002)
     assert stats.volatility == pytest.approx(0.063, abs=0.002)
     assert stats.downturns_per_45y == pytest.approx(2 * 45 / 19, abs=0.01)
+
+
+def test_a_longer_horizon_starts_with_the_same_path():
+    short, long = path(n=120, seed=9), path(n=240, seed=9)
+    for name in ("regime", "cost_index", "bond_rate"):
+        assert np.array_equal(getattr(short, name), getattr(long, name)[:120])
+    assert np.allclose(short.price_index, long.price_index[:, :120])
+    assert np.allclose(short.absorption_factor, long.absorption_factor[:, :120])

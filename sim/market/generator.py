@@ -103,17 +103,19 @@ def generate_path(settings: Market, regions: list[Region], n_quarters: int, star
         regions: the scenario's regions (growth premium per region).
         n_quarters: length of the path (quarters).
         start_year: calendar year of the first quarter.
-        rng: the model's market stream; the number of draws does not depend on the mode,
-            so switching mode does not shift other streams.
+        rng: the model's market stream; six child streams are spawned from it (one per series),
+            so neither the mode nor the horizon shifts any draw.
     """
     n, n_regions = n_quarters, len(regions)
-    # --- all random draws, in a fixed order -------------------------------------------------
-    u_regime = rng.random(n)
-    z_price = rng.standard_normal(n)
-    z_region = rng.standard_normal((n_regions, n))
-    z_cost = rng.standard_normal(n)
-    z_bond = rng.standard_normal(n)
-    z_absorb = rng.standard_normal((n_regions, n))
+    # --- all random draws: one child stream per series, drawn time-major, so the first k quarters
+    # of a path are the same whatever the horizon (a 60-year run starts as the 30-year run) ---------
+    s_regime, s_price, s_region, s_cost, s_bond, s_absorb = rng.spawn(6)
+    u_regime = s_regime.random(n)
+    z_price = s_price.standard_normal(n)
+    z_region = s_region.standard_normal((n, n_regions)).T
+    z_cost = s_cost.standard_normal(n)
+    z_bond = s_bond.standard_normal(n)
+    z_absorb = s_absorb.standard_normal((n, n_regions)).T
 
     ra = _regime_arrays(settings)
     premium = np.array([r.price_growth_premium for r in regions])[:, None]
