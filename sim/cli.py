@@ -8,6 +8,7 @@
     areasim report RESULTS [--area AREA]
     areasim sensitivity RESULTS [--outcome NAME ...]
     areasim validation [--seeds N]
+    areasim app [--port N]
 
 User mistakes (bad files, fields, arguments) print one line and exit with code 2;
 nothing is written.
@@ -77,6 +78,9 @@ def build_parser() -> ArgumentParser:
     rep.add_argument("results", type=Path, help="results folder of an experiment with a funds.design lever")
     rep.add_argument("--area", help="area for the business-case waterfall (default: largest public loss)")
     rep.add_argument("--out", type=Path, help="output folder (default: RESULTS/report)")
+    app = sub.add_parser("app", help="start the interactive teaching app on localhost (Solara)")
+    app.add_argument("--port", type=_int_in("port", 1024, 65535), default=8765)
+    app.add_argument("--host", default="127.0.0.1")
     val = sub.add_parser("validation", help="replay 2005-2024 and write docs/validation.md")
     val.add_argument("--seeds", type=_int_in("seeds", 1, 1000), default=10, help="replay seeds")
     val.add_argument("--stochastic-seeds", type=_int_in("stochastic-seeds", 1, 1000), default=10)
@@ -262,6 +266,17 @@ def cmd_sensitivity(args) -> int:
     return 0
 
 
+def cmd_app(args) -> int:
+    import subprocess
+    from pathlib import Path as _Path
+
+    solara = _Path(sys.executable).with_name("solara")
+    cmd = [str(solara) if solara.exists() else "solara", "run", "sim.app.app", "--host", args.host,
+           "--port", str(args.port), "--production"]
+    print(f"areasim app on http://{args.host}:{args.port}  (Ctrl-C to stop)")
+    return subprocess.call(cmd)
+
+
 def cmd_validation(args) -> int:
     from sim.validation.report import write_validation
 
@@ -283,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         commands = {"run": cmd_run, "check": cmd_check, "explain": cmd_explain, "experiment": cmd_experiment,
                     "results": cmd_results, "report": cmd_report, "sensitivity": cmd_sensitivity,
-                    "validation": cmd_validation}
+                    "validation": cmd_validation, "app": cmd_app}
         return commands[args.command](args)
     except InputError as exc:
         print(f"areasim: error: {exc.one_line()}", file=sys.stderr)

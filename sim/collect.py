@@ -52,6 +52,7 @@ def model_reporters(model: AreaModel) -> dict:
         "cash_investors": lambda m: sum(a.cash for a in m.investors),
         "municipal_provisions": lambda m: sum(x.total_provisions for x in m.municipalities),
         "homes_sold": lambda m: float(m.sold.sum()),
+        "fund_cash": lambda m: sum(m.ledger.balance(f.account) for f in m.funds),
     }
     for r, region in enumerate(model.spec.regions):
         reporters[f"price_index_{region.name}"] = lambda m, r=r: float(m.market.price_index[r, m.quarter])

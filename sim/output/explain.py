@@ -74,6 +74,11 @@ def explain(folder: Path, area: str) -> str:
     if area not in names:
         near = difflib.get_close_matches(area, names, n=3)
         raise InputError(str(folder), "AREA", area, ", ".join(near or names), problem="no such area in these results")
+    return story(events, areas, cases, manifest, area)
+
+
+def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manifest: dict, area: str) -> str:
+    """The story of one area from a run's events, area table and business cases (files or a live model)."""
     start_year = int(manifest["start_year"])
     mine = areas[areas["area"] == area].sort_values("quarter")
     last = mine.iloc[-1]

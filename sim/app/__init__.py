@@ -1,0 +1,1 @@
+"""The interactive teaching app (Mesa SolaraViz): `areasim app`."""
