@@ -62,6 +62,18 @@ class Beliefs:
         self.shocks = np.cumsum(rng.standard_normal((size, horizon)), axis=1) * volatility / 2.0  # sqrt(1/4)
         self.steps = np.arange(1, horizon + 1)
 
+    @classmethod
+    def for_party(cls, rule: str, model) -> Beliefs:
+        """A party's beliefs with the model's negotiation settings, drawn from its behaviour stream.
+
+        Also draws the party's imagined public-works overruns (``overrun_z``: K × 256 normals).
+        """
+        neg = model.spec.actors.negotiation
+        beliefs = cls(rule, neg.ensemble_size, neg.belief_horizon_quarters, neg.belief_volatility,
+                      model.behaviour_rng)
+        beliefs.overrun_z = model.behaviour_rng.standard_normal((neg.ensemble_size, 256))
+        return beliefs
+
     def price_multipliers(self, price_history: np.ndarray, cost_history: np.ndarray) -> np.ndarray:
         """(K, H) multipliers of today's price h = 1..H quarters ahead."""
         drift = expected_drift(self.rule, price_history, cost_history)

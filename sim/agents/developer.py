@@ -29,10 +29,7 @@ class Developer(Actor):
     def __init__(self, model: AreaModel, name: str) -> None:
         super().__init__(model, name)
         self.params = model.spec.actors.developers
-        neg = model.spec.actors.negotiation
-        self.beliefs = Beliefs(self.params.expectation, neg.ensemble_size, neg.belief_horizon_quarters,
-                               neg.belief_volatility, model.behaviour_rng)
-        self.beliefs.overrun_z = model.behaviour_rng.standard_normal((neg.ensemble_size, 256))
+        self.beliefs = Beliefs.for_party(self.params.expectation, model)
         self.risk_aversion = self.params.risk_aversion
         self.areas: list[AreaPlan] = []
         self.failed = False

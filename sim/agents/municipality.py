@@ -39,10 +39,7 @@ class Municipality(Actor):
         super().__init__(model, name)
         self.region_index = region_index
         self.params = model.spec.actors.municipality
-        neg = model.spec.actors.negotiation
-        self.beliefs = Beliefs(self.params.expectation, neg.ensemble_size, neg.belief_horizon_quarters,
-                               neg.belief_volatility, model.behaviour_rng)
-        self.beliefs.overrun_z = model.behaviour_rng.standard_normal((neg.ensemble_size, 256))
+        self.beliefs = Beliefs.for_party(self.params.expectation, model)
         self.risk_aversion = self.params.risk_aversion
         self.planning_staff = None
         self.provisions: dict[str, float] = {}
