@@ -5,7 +5,7 @@
     experiments, outcomes = perform_experiments(model, scenarios=200, policies=...)
 
 Uncertainties and levers are taken from an experiment file (ranges → ``RealParameter``,
-value lists → ``CategoricalParameter``); their EMA names are the parameter paths with
+value lists → ``CategoricalParameter``, a lever with one value → ``Constant``); their EMA names are the parameter paths with
 non-identifier characters replaced by ``_`` (``ema_names`` gives the mapping). Each evaluation
 runs the model for the experiment's replication seeds and returns the mean of each outcome.
 """
@@ -58,7 +58,7 @@ class AreasimFunction:
 
 def ema_model(experiment: str, outcomes: tuple[str, ...] = DEFAULT_OUTCOMES, name: str = "areasim"):
     """An ``ema_workbench.Model`` built from an experiment file's uncertainties, levers and seeds."""
-    from ema_workbench import CategoricalParameter, Model, RealParameter, ScalarOutcome
+    from ema_workbench import CategoricalParameter, Constant, Model, RealParameter, ScalarOutcome
 
     exp = load_experiment(experiment)
     paths = {ema_name(x.path): x.path for x in [*exp.spec.uncertainties, *exp.spec.levers]}
@@ -67,7 +67,9 @@ def ema_model(experiment: str, outcomes: tuple[str, ...] = DEFAULT_OUTCOMES, nam
     model = Model(name, function=function)
     model.uncertainties = [CategoricalParameter(ema_name(u.path), u.values) if u.values is not None
                            else RealParameter(ema_name(u.path), u.low, u.high) for u in exp.spec.uncertainties]
-    model.levers = [CategoricalParameter(ema_name(lv.path), lv.values) for lv in exp.spec.levers]
+    model.levers = [CategoricalParameter(ema_name(lv.path), lv.values) for lv in exp.spec.levers
+                    if len(lv.values) > 1]
+    model.constants = [Constant(ema_name(lv.path), lv.values[0]) for lv in exp.spec.levers if len(lv.values) == 1]
     model.outcomes = [ScalarOutcome(o) for o in outcomes]
     return model
 
