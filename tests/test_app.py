@@ -24,21 +24,24 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url():
+def app_url(tmp_path_factory):
     port = free_port()
+    log = tmp_path_factory.mktemp("app") / "server.log"
     proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "app", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.time() + 90
         while time.time() < deadline:
+            if proc.poll() is not None:
+                pytest.fail("the app exited: " + log.read_text()[-2000:])
             try:
                 if urllib.request.urlopen(url, timeout=2).status == 200:
                     break
             except OSError:
                 time.sleep(0.5)
         else:
-            pytest.fail("the app did not start")
+            pytest.fail("the app did not start: " + log.read_text()[-2000:])
         yield url
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
