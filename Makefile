@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.12 || command -v python3 || command -v pyth
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup run test test-fast lint bench clean
+.PHONY: setup run test test-fast lint bench app clean
 
 setup: $(VENV)/.installed
 
@@ -24,6 +24,9 @@ test: setup
 
 test-fast: setup
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow"
+
+app: setup
+	$(BIN)/areasim app
 
 lint: setup
 	$(BIN)/ruff check sim tests benchmarks tools

@@ -166,19 +166,22 @@ def run_paired(scenario, designs, args, out, source, digest) -> int:
     import pandas as pd
 
     from sim.funds.design import NO_FUND
-    from sim.funds.metrics import paired_comparison
+    from sim.funds.metrics import homes_by_year, paired_comparison
     from sim.output.console import print_paired
 
     base, _ = run_one(scenario, NO_FUND, args.seed, out, source, digest, args.quiet)
     rows = []
+    by_year = [homes_by_year(base).assign(design="none")]
     for design in designs:
         treated, _ = run_one(scenario, design, args.seed, out.with_name(f"{out.name}__{design.name}"), source,
                              digest, args.quiet)
         rows.append(paired_comparison(base, treated))
+        by_year.append(homes_by_year(treated).assign(design=design.name))
     table = pd.DataFrame(rows)
     target = out.with_name(f"{out.name}__paired")
     target.mkdir(parents=True, exist_ok=True)
     table.to_csv(target / "paired.csv", index=False)
+    pd.concat(by_year, ignore_index=True).to_csv(target / "homes_by_year.csv", index=False)
     (target / "paired.json").write_text(json.dumps(rows, indent=2, default=float) + "\n")
     if not args.quiet:
         print_paired(table, target)

@@ -141,6 +141,8 @@ def test_paired_fund_comparison_of_two_designs(tmp_path, scenario_file, capsys):
     table = pd.read_csv(tmp_path / "res__paired" / "paired.csv")
     assert list(table["design"]) == ["woningbouwimpuls", "startbouwimpuls"]
     assert (table["seed"] == 2).all()
+    years = pd.read_csv(tmp_path / "res__paired" / "homes_by_year.csv")
+    assert set(years["design"]) == {"none", "woningbouwimpuls", "startbouwimpuls"} and "social" in years
     for name in ("res", "res__woningbouwimpuls", "res__startbouwimpuls"):
         assert (tmp_path / name / "manifest.json").is_file()
 
