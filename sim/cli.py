@@ -211,7 +211,8 @@ def cmd_run_from_experiment(args) -> int:
     overrides = [(c.split(":", 1)[1], row[c].item() if hasattr(row[c], "item") else row[c])
                  for c in runs.columns if c.startswith(("lever:", "uncertainty:")) and pd.notna(row[c])]
     task = {"run_id": args.run, "scenario": json.loads((root / "scenario.json").read_text()), "overrides": overrides,
-            "seed": int(row["seed"]), "fund_designs": json.loads((root / "fund_designs.json").read_text())}
+            "seed": int(row["seed"]), "fund_designs": json.loads((root / "fund_designs.json").read_text()),
+            "collect": "quarterly"}  # all result files, as `areasim run` writes them
     model = run_model(task)
     outcomes = outcomes_of(model)
     stored = load(root)

@@ -91,7 +91,8 @@ class AreaDataCollector(mesa.DataCollector):
 
     def collect(self, model: AreaModel) -> None:
         super().collect(model)
-        collect_areas(model)
+        if model.collect_mode == "quarterly" or model.steps >= model.n_quarters:
+            collect_areas(model)
 
 
 def make_datacollector(model: AreaModel) -> AreaDataCollector:

@@ -64,10 +64,13 @@ class AreaModel(mesa.Model):
         seed: overrides the scenario's seed.
         rng: accepted for ``mesa.batch_run`` compatibility (an int seed); same as ``seed``.
         fund_design: the fund design in force (default: the scenario's ``[funds] design``, by name).
+        collect: 'quarterly' records the model series and the per-area table every quarter;
+            'lean' records the model series at year ends and the area table only in the last quarter
+            (what experiments store; data collection is a quarter to a third of a run).
     """
 
     def __init__(self, scenario: Scenario | None = None, seed: int | None = None, rng: int | None = None,
-                 fund_design: FundDesign | None = None) -> None:
+                 fund_design: FundDesign | None = None, collect: str = "quarterly") -> None:
         if scenario is None:
             scenario = load_scenario(DEFAULT_SCENARIO)
         if seed is None:
@@ -75,6 +78,9 @@ class AreaModel(mesa.Model):
         super().__init__(rng=int(seed))
         self.spec = scenario
         self.seed = int(seed)
+        if collect not in ("quarterly", "lean"):
+            raise ValueError(f"collect must be 'quarterly' or 'lean', not {collect!r}")
+        self.collect_mode = collect
         market_rng, cost_rng, duration_rng, behaviour_rng = self.rng.spawn(4)
         self.behaviour_rng = behaviour_rng
         self.quarter = 0
@@ -410,7 +416,8 @@ class AreaModel(mesa.Model):
                     payments.distribute_jv(self, area)
             self.fund_hook("on_year_end")
         # 8. data
-        self.datacollector.collect(self)
+        if self.collect_mode == "quarterly" or q % 4 == 3 or self.steps >= self.n_quarters:
+            self.datacollector.collect(self)
         if self.steps >= self.n_quarters:
             self.running = False
 

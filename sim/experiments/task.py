@@ -41,7 +41,8 @@ def run_model(task: dict):
 
     scenario = from_dict(scenario_for(task), task.get("source", "<experiment>"))
     design = FundDesign.model_validate(task["fund_designs"][scenario.funds.design])
-    return AreaModel(scenario, seed=task["seed"], fund_design=design).run()
+    return AreaModel(scenario, seed=task["seed"], fund_design=design,
+                     collect=task.get("collect", "lean")).run()
 
 
 def outcomes_of(model) -> dict:
@@ -61,13 +62,14 @@ def execute(task: dict) -> dict:
     scenario = model.spec
     out = {"run_id": task["run_id"], "outcomes": outcomes_of(model)}
     if task.get("timeseries", True):
-        columns = model.datacollector.model_vars  # lists per reporter, one entry per quarter (no pandas)
-        year_end = [i for i, q in enumerate(columns["quarter"]) if q % 4 == 3]
-        regimes = columns["regime"]
-        series = {"year": [int(columns["year"][i]) for i in year_end],
-                  "crash_quarters": [sum(r == "crash" for r in regimes[i - 3:i + 1]) for i in year_end]}
+        columns = model.datacollector.model_vars  # lists per reporter (no pandas)
+        rows = [i for i, q in enumerate(columns["quarter"]) if q % 4 == 3]  # year ends
+        regime = model.market.regime
+        series = {"year": [int(columns["year"][i]) for i in rows],
+                  "crash_quarters": [int((regime[q - 3:q + 1] == 2).sum())
+                                     for q in (int(columns["quarter"][i]) for i in rows)]}
         for column in YEARLY:
-            series[column] = [float(columns[column][i]) for i in year_end]
+            series[column] = [float(columns[column][i]) for i in rows]
         out["timeseries"] = series
     if task.get("areas", True):
         delays = area_delay_years(model)
