@@ -8,6 +8,7 @@ executor: a run is a pure function of its task.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -22,19 +23,31 @@ def run_local(tasks: Iterable[dict]) -> Iterator[dict]:
 
 
 def run_processes(tasks: Iterable[dict], workers: int) -> Iterator[dict]:
-    """A process pool with a bounded window of tasks in flight (flat memory)."""
+    """A process pool with a bounded window of tasks in flight (flat memory).
+
+    On Linux the workers are forked from this process, which has the model imported already, so
+    they start at once; the pool is created and the first tasks submitted here, before the
+    caller starts its progress bar (no thread exists yet when the workers fork). Elsewhere the
+    workers come from a forkserver with the model preloaded.
+    """
     window = 4 * workers
     tasks = iter(tasks)
-    # forkserver: workers fork from a server that has already imported the model (fast start-up,
-    # no fork of the parent's threads)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sim.experiments.task", "sim.model"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending = set()
-        for task in tasks:
-            pending.add(pool.submit(safe_execute, task))
-            if len(pending) >= window:
-                break
+    if "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux"):
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sim.experiments.task", "sim.model"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pending = set()
+    for task in tasks:
+        pending.add(pool.submit(safe_execute, task))
+        if len(pending) >= window:
+            break
+    return _drain(pool, pending, tasks)
+
+
+def _drain(pool: ProcessPoolExecutor, pending: set, tasks: Iterator[dict]) -> Iterator[dict]:
+    with pool:
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:

@@ -99,6 +99,7 @@ def run_experiment(path: str | Path, out: Path | None = None, workers: int = 1, 
     pending = [r for r in runs if r.run_id not in done]
     by_id = {r.run_id: r for r in runs}
     tasks = (make_task(exp, r, designs) for r in pending)
+    t0 = time.perf_counter()  # includes starting the workers
     if executor == "local":
         results = run_local(tasks)
     elif executor == "processes":
@@ -109,7 +110,6 @@ def run_experiment(path: str | Path, out: Path | None = None, workers: int = 1, 
     from sim.output.console import experiment_progress
 
     failures = 0
-    t0 = time.perf_counter()
     with experiment_progress(len(runs), len(done), exp.spec.name, quiet) as advance:
         for k, result in enumerate(results, start=1):
             point = by_id[result["run_id"]]
