@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -25,14 +26,15 @@ def run_local(tasks: Iterable[dict]) -> Iterator[dict]:
 def run_processes(tasks: Iterable[dict], workers: int) -> Iterator[dict]:
     """A process pool with a bounded window of tasks in flight (flat memory).
 
-    On Linux the workers are forked from this process, which has the model imported already, so
-    they start at once; the pool is created and the first tasks submitted here, before the
+    On Linux, when this process has no other threads, the workers are forked from it (the model
+    is imported already, so they start at once); the pool is created and the first tasks submitted here, before the
     caller starts its progress bar (no thread exists yet when the workers fork). Elsewhere the
     workers come from a forkserver with the model preloaded.
     """
     window = 4 * workers
     tasks = iter(tasks)
-    if "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux"):
+    single_threaded = threading.active_count() == 1  # forking a multi-threaded process can deadlock
+    if single_threaded and sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
     else:
         context = multiprocessing.get_context("forkserver")
