@@ -24,9 +24,23 @@ def scaled(data: dict, areas_factor: int = 1, years: int | None = None) -> dict:
     out = copy.deepcopy(data)
     if areas_factor > 1:
         out["areas"] = [dict(a, name=f"{a['name']}_{k}") for k in range(areas_factor) for a in data["areas"]]
-        for region in out["regions"]:  # keep the market per area comparable
+        # scale the world, not crowd it: markets, capacities and the actors' budgets grow with the areas
+        for region in out["regions"]:
             region["absorption_homes_per_quarter"] = region.get("absorption_homes_per_quarter", 250.0) * areas_factor
             region["construction_capacity_homes"] = region.get("construction_capacity_homes", 4000) * areas_factor
+        actors = out.setdefault("actors", {})
+        mun = actors.setdefault("municipality", {})
+        mun["budget"] = mun.get("budget", 150e6) * areas_factor
+        mun["planning_staff"] = mun.get("planning_staff", 3) * areas_factor
+        dev = actors.setdefault("developers", {})
+        dev["count"] = dev.get("count", 3) * areas_factor
+        ha = actors.setdefault("housing_associations", {})
+        ha["social_homes_per_year"] = ha.get("social_homes_per_year", 600) * areas_factor
+        ha["stock_homes"] = ha.get("stock_homes", 100000) * areas_factor
+        inv = actors.setdefault("investors", {})
+        inv["count"] = inv.get("count", 2) * areas_factor
+        lifecycle = out.setdefault("lifecycle", {})
+        lifecycle["appeals_court_capacity"] = lifecycle.get("appeals_court_capacity", 20) * areas_factor
     if years is not None:
         out["horizon_years"] = years
     return out

@@ -8,6 +8,7 @@ executor: a run is a pure function of its task.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import threading
 from collections.abc import Iterable, Iterator
@@ -23,6 +24,14 @@ def run_local(tasks: Iterable[dict]) -> Iterator[dict]:
         yield safe_execute(task)
 
 
+def os_threads() -> int:
+    """Threads of this process as the OS sees them (Python and native, e.g. Arrow's pool); 0 if unknown."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count() if sys.platform != "linux" else 0
+
+
 def run_processes(tasks: Iterable[dict], workers: int) -> Iterator[dict]:
     """A process pool with a bounded window of tasks in flight (flat memory).
 
@@ -33,7 +42,7 @@ def run_processes(tasks: Iterable[dict], workers: int) -> Iterator[dict]:
     """
     window = 4 * workers
     tasks = iter(tasks)
-    single_threaded = threading.active_count() == 1  # forking a multi-threaded process can deadlock
+    single_threaded = os_threads() == 1  # forking a multi-threaded process can deadlock (native threads count)
     if single_threaded and sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
     else:
