@@ -29,6 +29,15 @@ kind = "factorial"
 """
 
 
+def light_world() -> dict:
+    """The mini scenario with cheap public works in one region, so homes are built and outcomes vary."""
+    data = mini()
+    data["archetypes"].append({"name": "light", "site_preparation_per_home": 3000.0})
+    for area in data["areas"]:
+        area.update(archetype="light", region="middle")
+    return data
+
+
 @pytest.fixture(scope="module")
 def fund_results(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("funds")
@@ -108,11 +117,7 @@ def test_report_needs_a_fund_lever_with_a_baseline(tmp_path):
 def test_sobol_indices_from_a_sobol_experiment(tmp_path):
     from sim.reports.sensitivity import run_sensitivity
 
-    data = mini()
-    data["archetypes"].append({"name": "light", "site_preparation_per_home": 3000.0})
-    for area in data["areas"]:
-        area.update(archetype="light", region="middle")
-    write_toml(tmp_path / "mini.toml", data)
+    write_toml(tmp_path / "mini.toml", light_world())
     (tmp_path / "s.toml").write_text("""
 name = "sobol_small"
 scenario = "mini.toml"
@@ -145,11 +150,7 @@ def test_ema_perform_experiments_and_prim(tmp_path):
 
     from sim.ema import ema_model, prim_boxes
 
-    data = mini()
-    data["archetypes"].append({"name": "light", "site_preparation_per_home": 3000.0})
-    for area in data["areas"]:
-        area.update(archetype="light", region="middle")
-    write_toml(tmp_path / "mini.toml", data)
+    write_toml(tmp_path / "mini.toml", light_world())
     (tmp_path / "ema.toml").write_text("""
 name = "ema_small"
 scenario = "mini.toml"
