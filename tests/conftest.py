@@ -83,3 +83,27 @@ def write_toml(path: Path, data: dict) -> Path:
     table("", data)
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def check_invariants(model) -> None:
+    """What must hold after any run."""
+    scale = max(1.0, sum(abs(v) for v in model.ledger.balances.values()))
+    assert abs(model.ledger.total()) <= 1e-9 * scale, "ledger out of balance"
+    planned = sum(p.total_homes for p in model.phases)
+    assert model.completed_total.sum() <= planned
+    for container in model.construction_capacity:
+        assert 0 <= container.level <= container.capacity
+    for p in model.phases:
+        assert -1e-9 <= p.owner_sold <= p.owner_homes + 1e-9
+        assert p.public_costs_paid >= 0 and p.land_price_paid >= 0
+        if p.stage_name == "abandoned":
+            assert p.reason, "an abandoned phase must say why"
+        if p.completion is not None:
+            assert p.construction_start is not None and p.construction_start <= p.completion
+    for area in model.areas:
+        assert area.state() in {"done", "abandoned", "stalled", "active", "planned"}
+    for fund in model.funds:
+        assert fund.paid - fund.returned - fund.levies <= fund.spec.budget + 1e-6
+        assert model.ledger.balance(fund.account) >= -1e-6
+    for h in model.housing_associations:
+        assert h.room_left >= 0

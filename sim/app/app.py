@@ -23,7 +23,6 @@ from mesa.visualization.utils import update_counter  # noqa: E402
 
 from sim.app.model import COOPERATION, FUNDS, SCENARIOS, AppModel  # noqa: E402
 from sim.area import ABANDONED  # noqa: E402
-from sim.collect import AREA_COLUMNS  # noqa: E402, F401 - documents the table the app reads
 from sim.ledger import business_cases  # noqa: E402
 from sim.output.explain import story  # noqa: E402
 from sim.output.writer import events_frame  # noqa: E402
