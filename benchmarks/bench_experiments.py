@@ -1,7 +1,8 @@
 """Benchmark the experiment runner (issue #5 bars), on this machine.
 
-    python benchmarks/bench_experiments.py            # overhead, efficiency, memory, vs mesa.batch_run
-    python benchmarks/bench_experiments.py --full     # also time experiments/fund_designs.toml (2 workers)
+    python benchmarks/bench_experiments.py              # 2 fund designs x 40 futures: overhead, efficiency, ...
+    python benchmarks/bench_experiments.py --designs 6  # a wider grid (more runs of each future share work)
+    python benchmarks/bench_experiments.py --full       # also time experiments/fund_designs.toml (2 workers)
 
 Bars: runner overhead ≤ 5 % over calling the run function in a plain loop; parallel efficiency
 ≥ 0.85 with 2 workers; peak memory per worker flat in the number of runs (≤ 500 MB);
@@ -12,6 +13,7 @@ fund_designs.toml ≤ 10 minutes.
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import shutil
 import subprocess
@@ -29,7 +31,7 @@ seed = 3
 replications = {replications}
 [[levers]]
 path = "funds.design"
-values = ["none", "woningbouwimpuls"]
+values = {designs}
 [design]
 kind = "factorial"
 [outputs]
@@ -38,9 +40,14 @@ areas = true
 """
 
 
-def write_experiment(folder: Path, replications: int) -> Path:
+DESIGNS = ["none", "woningbouwimpuls", "startbouwimpuls", "revolving_fund", "sales_guarantee", "land_facility",
+           "land_bank", "regional_fund", "countercyclical", "mobility_pool"]
+
+
+def write_experiment(folder: Path, replications: int, designs: list[str]) -> Path:
     path = folder / f"bench_{replications}.toml"
-    path.write_text(EXPERIMENT.format(scenario=ROOT / "scenarios" / "nl_programme.toml", replications=replications))
+    path.write_text(EXPERIMENT.format(scenario=ROOT / "scenarios" / "nl_programme.toml", replications=replications,
+                                      designs=json.dumps(designs)))
     return path
 
 
@@ -53,21 +60,33 @@ def timed_cli(args: list[str]) -> tuple[float, int]:
     return elapsed, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
-def plain_loop(path: Path) -> float:
+def plain_loop(path: Path, grouped: bool) -> float:
+    """Seconds to call the run function on every run in a plain loop (no disk, no progress).
+
+    ``grouped``: run the runs of each future together, sharing settled negotiations, exactly as
+    the runner's workers do (the fair base for the runner's own overhead).
+    """
     from sim.experiments import build_runs, load_experiment
-    from sim.experiments.runner import fund_designs_for, make_task
-    from sim.experiments.task import execute
+    from sim.experiments.runner import fund_designs_for, future_groups, make_task
+    from sim.experiments.task import execute, execute_group
 
     exp = load_experiment(path)
     designs = fund_designs_for(exp)
-    tasks = [make_task(exp, r, designs) for r in build_runs(exp.spec)]
+    points = build_runs(exp.spec)
+    groups = list(future_groups(exp, points, designs))
+    tasks = [make_task(exp, r, designs) for r in points]
     t0 = time.perf_counter()
-    for task in tasks:
-        execute(task)
+    if grouped:
+        for group in groups:
+            execute_group(group)
+    else:
+        for task in tasks:
+            execute(task)
     return time.perf_counter() - t0
 
 
-def mesa_batch(replications: int) -> float:
+def mesa_batch(replications: int, design_names: list[str]) -> float:
+    """Seconds of ``mesa.batch_run`` over the same grid (2 processes, results kept in memory)."""
     import mesa
 
     from sim.funds.design import load_design
@@ -75,7 +94,7 @@ def mesa_batch(replications: int) -> float:
     from sim.scenario import DEFAULT_SCENARIO, load_scenario
 
     scenario = load_scenario(DEFAULT_SCENARIO)
-    designs = [load_design("none"), load_design("woningbouwimpuls")]
+    designs = [load_design(name) for name in design_names]
     seeds = list(range(replications))
     t0 = time.perf_counter()
     mesa.batch_run(AreaModel, parameters={"scenario": [scenario], "fund_design": designs}, rng=seeds,
@@ -85,12 +104,13 @@ def mesa_batch(replications: int) -> float:
 
 
 def in_process(path: Path, out: Path, **kwargs) -> float:
-    """Seconds the runner spent on its runs (model runs, writing, progress; excludes consolidation)."""
+    """Wall seconds of the whole ``run_experiment`` call: set-up, workers, runs, writing, consolidation."""
     from sim.experiments import run_experiment
 
     shutil.rmtree(out, ignore_errors=True)
-    final = run_experiment(path, out, quiet=True, **kwargs)
-    return final["elapsed_seconds_this_session"]
+    t0 = time.perf_counter()
+    run_experiment(path, out, quiet=True, **kwargs)
+    return time.perf_counter() - t0
 
 
 def median(values: list[float]) -> float:
@@ -101,35 +121,46 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--replications", type=int, default=40, help="futures per lever value (2 lever values)")
     parser.add_argument("--repeat", type=int, default=3, help="alternating repeats (medians are reported)")
+    parser.add_argument("--designs", type=int, default=2, choices=range(2, len(DESIGNS) + 1), metavar="2-10",
+                        help="fund designs in the grid (the first N of experiments/fund_designs.toml)")
     parser.add_argument("--full", action="store_true")
     args = parser.parse_args()
+    names = DESIGNS[:args.designs]
     tmp = Path(tempfile.mkdtemp())
     report = {}
     try:
-        path = write_experiment(tmp, args.replications)
-        n = 2 * args.replications
-        plain_loop(write_experiment(tmp, 1))  # warm caches
-        loops, serials, parallels, batches = [], [], [], []
+        path = write_experiment(tmp, args.replications, names)
+        n = len(names) * args.replications
+        plain_loop(write_experiment(tmp, 1, names), grouped=False)  # warm caches
+        loops, grouped, serials, parallels, batches, ratios = [], [], [], [], [], []
         for _ in range(args.repeat):  # alternate so machine-speed drift hits all variants alike
-            loops.append(plain_loop(path))
+            loops.append(plain_loop(path, grouped=False))
+            grouped.append(plain_loop(path, grouped=True))
             serials.append(in_process(path, tmp / "serial"))
             parallels.append(in_process(path, tmp / "par", workers=2, executor="processes"))
-            batches.append(mesa_batch(args.replications))
-        loop, serial, parallel, batch = median(loops), median(serials), median(parallels), median(batches)
-        report["runs per experiment"] = n
-        report["plain loop of the run function (s)"] = round(loop, 2)
+            batches.append(mesa_batch(args.replications, names))
+            ratios.append(batches[-1] / parallels[-1])
+        loop, group, serial = median(loops), median(grouped), median(serials)
+        parallel, batch = median(parallels), median(batches)
+        report["runs per experiment"] = f"{n} ({len(names)} fund designs x {args.replications} futures)"
+        report["plain loop of the run function, run by run (s)"] = round(loop, 2)
+        report["plain loop, runs of a future together (s)"] = round(group, 2)
+        report["  saved by sharing settled negotiations"] = round(1 - group / loop, 3)
         report["runner, serial, writing to disk (s)"] = round(serial, 2)
-        report["runner overhead (bar <= 0.05)"] = round(serial / loop - 1, 3)
+        report["runner overhead over the grouped loop (bar <= 0.05)"] = round(serial / group - 1, 3)
         report["runner, 2 worker processes (s)"] = round(parallel, 2)
         report["parallel efficiency (bar >= 0.85)"] = round(serial / (2 * parallel), 3)
         report["mesa.batch_run, 2 processes, no disk (s)"] = round(batch, 2)
-        report["throughput vs mesa.batch_run (bar >= 1.2)"] = round(batch / parallel, 2)
-        small = write_experiment(tmp, max(2, args.replications // 4))
+        report["throughput vs mesa.batch_run, median (bar >= 1.2)"] = round(batch / parallel, 2)
+        report["  per repeat"] = ", ".join(f"{r:.2f}" for r in ratios)
+        small = write_experiment(tmp, max(2, args.replications // 4), names)
         _, rss_small = timed_cli(["experiment", str(small), "--out", str(tmp / "m1"), "--workers", "2"])
-        big = write_experiment(tmp, args.replications * 2)
+        big = write_experiment(tmp, args.replications * 2, names)
         _, rss_big = timed_cli(["experiment", str(big), "--out", str(tmp / "m2"), "--workers", "2"])
-        report[f"peak RSS per process, {max(2, args.replications // 4) * 2} runs (MB)"] = round(rss_small / 1024, 1)
-        report[f"peak RSS per process, {args.replications * 4} runs (MB, bar <= 500, flat)"] = round(rss_big / 1024, 1)
+        k = len(names)
+        report[f"peak RSS per process, {max(2, args.replications // 4) * k} runs (MB)"] = round(rss_small / 1024, 1)
+        report[f"peak RSS per process, {args.replications * 2 * k} runs (MB, bar <= 500, flat)"] = \
+            round(rss_big / 1024, 1)
         if args.full:
             t, _ = timed_cli(["experiment", str(ROOT / "experiments" / "fund_designs.toml"), "--out",
                               str(tmp / "fund_designs"), "--workers", "2"])

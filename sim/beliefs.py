@@ -15,6 +15,8 @@ Vectorised over the ensemble; the matrix is reused so valuations are determinist
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 LOOKBACK = 8
@@ -72,7 +74,18 @@ class Beliefs:
         beliefs = cls(rule, neg.ensemble_size, neg.belief_horizon_quarters, neg.belief_volatility,
                       model.behaviour_rng)
         beliefs.overrun_z = model.behaviour_rng.standard_normal((neg.ensemble_size, 256))
+        beliefs.overrun_z.flags.writeable = False  # drawn once; its digest keys shared negotiations
         return beliefs
+
+    def overrun_digest(self) -> bytes:
+        """BLAKE2b digest of ``overrun_z`` (computed once per array; keys shared negotiations)."""
+        cached = getattr(self, "_overrun_digest", None)
+        if cached is None or cached[0] is not self.overrun_z:
+            z = np.ascontiguousarray(self.overrun_z)
+            cached = (self.overrun_z, hashlib.blake2b(f"{z.dtype.str}{z.shape}".encode() + z.tobytes(),
+                                                      digest_size=20).digest())
+            self._overrun_digest = cached
+        return cached[1]
 
     def price_multipliers(self, price_history: np.ndarray, cost_history: np.ndarray) -> np.ndarray:
         """(K, H) multipliers of today's price h = 1..H quarters ahead."""

@@ -39,6 +39,7 @@ from sim.ledger import BOOK_CATEGORIES, Ledger, party_kind, party_of
 from sim.lifecycle import phase_lifecycle
 from sim.market import generate_path
 from sim.negotiation.broker import negotiate, unstarted
+from sim.negotiation.cache import NegotiationCache
 from sim.negotiation.protocols import resolve_protocol
 from sim.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 from sim.valuation import home_economics
@@ -67,10 +68,13 @@ class AreaModel(mesa.Model):
         collect: 'quarterly' records the model series and the per-area table every quarter;
             'lean' records the model series at year ends and the area table only in the last quarter
             (what experiments store; data collection is a quarter to a third of a run).
+        negotiation_cache: shared by runs of the same future (paired lever values) so identical
+            negotiations are settled once (see sim.negotiation.cache; results are unchanged).
     """
 
     def __init__(self, scenario: Scenario | None = None, seed: int | None = None, rng: int | None = None,
-                 fund_design: FundDesign | None = None, collect: str = "quarterly") -> None:
+                 fund_design: FundDesign | None = None, collect: str = "quarterly",
+                 negotiation_cache: NegotiationCache | None = None) -> None:
         if scenario is None:
             scenario = load_scenario(DEFAULT_SCENARIO)
         if seed is None:
@@ -81,6 +85,7 @@ class AreaModel(mesa.Model):
         if collect not in ("quarterly", "lean"):
             raise ValueError(f"collect must be 'quarterly' or 'lean', not {collect!r}")
         self.collect_mode = collect
+        self.negotiation_cache = negotiation_cache
         market_rng, cost_rng, duration_rng, behaviour_rng = self.rng.spawn(4)
         self.behaviour_rng = behaviour_rng
         self.quarter = 0
@@ -164,9 +169,9 @@ class AreaModel(mesa.Model):
 
     def fund_support(self, area: AreaPlan) -> tuple[float, float, float]:
         """(€ for the municipality, € for the developer, € of works paid) that funds bring to an area's deal."""
-        return (sum(i.municipal_support(area) for i in self._instruments),
-                sum(i.developer_support(area) for i in self._instruments),
-                sum(i.works_support(area) for i in self._instruments))
+        return (float(sum(i.municipal_support(area) for i in self._instruments)),
+                float(sum(i.developer_support(area) for i in self._instruments)),
+                float(sum(i.works_support(area) for i in self._instruments)))
 
     def developer_support_phase(self, phase: PhaseState) -> float:
         """€ of fund support counted in a phase's go decision (start subsidies)."""

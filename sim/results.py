@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.errors import InputError
-from sim.experiments.store import ExperimentStore
+from sim.experiments.store import ExperimentStore, read_parts
 
 TABLES = ("outcomes", "timeseries", "areas", "runs")
 
@@ -34,10 +34,10 @@ def load(path: str | Path, table: str = "outcomes") -> pd.DataFrame:
     consolidated = root / f"{table}.parquet"
     if consolidated.is_file():
         return pd.read_parquet(consolidated)
-    parts = sorted((root / "parts" / table).glob("[!.]*.parquet"))
+    parts = ExperimentStore(root).part_files(table)
     if not parts:
         return pd.DataFrame()
-    return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True).sort_values("run_id", ignore_index=True)
+    return read_parts(parts).to_pandas()
 
 
 def manifest(path: str | Path) -> dict:

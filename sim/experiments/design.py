@@ -11,7 +11,6 @@ import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import qmc
 
 from sim.experiments.spec import Experiment
 
@@ -55,6 +54,8 @@ def uncertainty_points(spec: Experiment) -> list[dict]:
         problem = {"num_vars": len(us), "names": [u.path for u in us], "bounds": [[u.low, u.high] for u in us]}
         unit = sobol.sample(problem, n, calc_second_order=False, seed=int(spec.seed % (2**32)))
     else:
+        from scipy.stats import qmc  # imported here: scipy.stats takes ~0.8 s to import
+
         unit_cube = qmc.LatinHypercube(d=len(us), rng=sampling_rng(spec.seed)).random(n)
         unit = np.empty_like(unit_cube)
         for k, u in enumerate(us):

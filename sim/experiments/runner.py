@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import platform
 import shutil
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.experiments.design import RunPoint, build_runs
-from sim.experiments.executors import run_dask, run_local, run_processes
+from sim.experiments.executors import run_dask, run_local, run_processes, warm_up_processes
 from sim.experiments.paths import get
 from sim.experiments.spec import LoadedExperiment, load_experiment
 from sim.experiments.store import ExperimentStore, atomic_write_parquet, run_columns
@@ -41,6 +43,25 @@ def make_task(exp: LoadedExperiment, point: RunPoint, designs: dict) -> dict:
             "source": str(exp.scenario_path)}
 
 
+GROUP_RUNS = 16
+"""Most runs of one future sent to a worker together (larger groups share more, balance load less)."""
+
+
+def future_groups(exp: LoadedExperiment, points: list[RunPoint], designs: dict) -> Iterator[dict]:
+    """Group runs by future (same seed and uncertainty values; only levers differ), in design order.
+
+    The runs of a group go to one worker and share settled negotiations
+    (:func:`sim.experiments.task.execute_group`); results are the same as run by run.
+    """
+    futures: dict[tuple, list[RunPoint]] = {}
+    for point in points:
+        futures.setdefault((point.seed, json.dumps(point.uncertainties, sort_keys=True, default=str)), []).append(point)
+    for members in futures.values():
+        for i in range(0, len(members), GROUP_RUNS):
+            tasks = [make_task(exp, p, designs) for p in members[i:i + GROUP_RUNS]]
+            yield {"key": f"{tasks[0]['key']}+{len(tasks)}", "tasks": tasks}
+
+
 def manifest(exp: LoadedExperiment, runs: list[RunPoint], store: ExperimentStore, started: str,
              finished: str | None, executor: str, workers: int) -> dict:
     done, failed = store.done_ids(), store.failed_ids()
@@ -63,8 +84,6 @@ def prepare(exp: LoadedExperiment, out: Path, resume: bool) -> ExperimentStore:
     if out.exists() and not out.is_dir():
         raise InputError("", "--out", str(out), "a folder", problem="is a file")
     if marker.is_file():
-        import json
-
         old = json.loads(marker.read_text())
         if not resume:
             raise InputError("", "--resume", "not given", f"--resume to continue {out}, or another --out",
@@ -83,6 +102,8 @@ def run_experiment(path: str | Path, out: Path | None = None, workers: int = 1, 
     """Run (or resume) an experiment; returns its final manifest."""
     exp = load_experiment(path)
     executor = executor or ("processes" if workers > 1 else "local")
+    if executor == "processes":
+        warm_up_processes()  # workers' imports overlap with writing the design and manifest below
     out = Path(out) if out is not None else Path("results") / exp.spec.name
     store = prepare(exp, out, resume)
     runs = build_runs(exp.spec)
@@ -98,14 +119,14 @@ def run_experiment(path: str | Path, out: Path | None = None, workers: int = 1, 
     done = store.done_ids()
     pending = [r for r in runs if r.run_id not in done]
     by_id = {r.run_id: r for r in runs}
-    tasks = (make_task(exp, r, designs) for r in pending)
+    groups = future_groups(exp, pending, designs)
     t0 = time.perf_counter()  # includes starting the workers
     if executor == "local":
-        results = run_local(tasks)
+        results = run_local(groups)
     elif executor == "processes":
-        results = run_processes(tasks, workers)
+        results = run_processes(groups, workers)
     else:
-        results = run_dask(tasks, workers, scheduler)
+        results = run_dask(groups, workers, scheduler)
 
     from sim.output.console import experiment_progress
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from sim.experiments.design import RunPoint
@@ -70,6 +71,21 @@ def atomic_write_table(columns: dict[str, list], path: Path) -> None:
         raise
 
 
+def read_parts(files: list[Path]) -> pa.Table:
+    """One Arrow table of part files, sorted by run id (then year, then area), whatever the read order.
+
+    Files are read on a few threads (Arrow releases the GIL); columns that are all missing in
+    one run and numbers in another are unified (null → double, int → double).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        tables = list(pool.map(pq.read_table, files))
+    table = pa.concat_tables(tables, promote_options="permissive")
+    keys = [k for k in ("run_id", "year", "area") if k in table.column_names]
+    return table.take(pc.sort_indices(table, sort_keys=[(k, "ascending") for k in keys]))
+
+
 def run_columns(point: RunPoint) -> dict:
     """Identifying columns of a run (levers and uncertainties named by their paths)."""
     return {"run_id": point.run_id, "replication": point.replication, "seed": point.seed, "point": point.point,
@@ -111,20 +127,28 @@ class ExperimentStore:
         atomic_write_bytes(self.root / "failures" / f"{point.run_id}.json",
                            (json.dumps(payload, indent=2, default=str) + "\n").encode())
 
+    def part_files(self, kind: str) -> list[Path]:
+        """Completed part files of a table, sorted by run id (half-written temporaries start with '.')."""
+        folder = self.root / "parts" / kind
+        return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith(".")) if folder.is_dir() else []
+
     def consolidate(self) -> dict[str, int]:
         """Write the consolidated tables (sorted by run id, deterministic bytes); returns row counts."""
         counts = {}
         for kind in KINDS:
-            folder = self.root / "parts" / kind
-            files = sorted(p for p in folder.glob("*.parquet") if not p.name.startswith(".")) if folder.is_dir() \
-                else []
+            files = self.part_files(kind)
             if not files:
                 continue
-            frame = pd.concat([pd.read_parquet(p) for p in files], ignore_index=True)
-            frame = frame.sort_values(["run_id"] + (["year"] if "year" in frame else []) +
-                                      (["area"] if "area" in frame else []), kind="stable", ignore_index=True)
-            atomic_write_parquet(frame, self.root / f"{kind}.parquet")
-            counts[kind] = len(frame)
+            table = read_parts(files)
+            fd, tmp = tempfile.mkstemp(prefix=f".{kind}.parquet.", dir=self.root)
+            os.close(fd)
+            try:
+                pq.write_table(table, tmp)
+                os.replace(tmp, self.root / f"{kind}.parquet")
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            counts[kind] = table.num_rows
         return counts
 
     def write_json(self, name: str, payload) -> None:

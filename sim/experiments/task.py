@@ -12,6 +12,7 @@ import traceback
 import numpy as np
 
 from sim.experiments.paths import apply
+from sim.negotiation.cache import NegotiationCache
 
 YEARLY = ("completed_total_social", "completed_total_mid_rent", "completed_total_free_rent",
           "completed_total_owner_occupied", "public_cash", "private_cash", "municipal_provisions",
@@ -33,8 +34,11 @@ def _clean(value):
     return value
 
 
-def run_model(task: dict):
-    """Build and run the model of a task; returns the finished model."""
+def run_model(task: dict, cache: NegotiationCache | None = None):
+    """Build and run the model of a task; returns the finished model.
+
+    ``cache``: shared with the other runs of the same future (see :func:`execute_group`).
+    """
     from sim.funds.design import FundDesign
     from sim.model import AreaModel
     from sim.scenario import from_dict
@@ -42,7 +46,7 @@ def run_model(task: dict):
     scenario = from_dict(scenario_for(task), task.get("source", "<experiment>"))
     design = FundDesign.model_validate(task["fund_designs"][scenario.funds.design])
     return AreaModel(scenario, seed=task["seed"], fund_design=design,
-                     collect=task.get("collect", "lean")).run()
+                     collect=task.get("collect", "lean"), negotiation_cache=cache).run()
 
 
 def outcomes_of(model) -> dict:
@@ -54,11 +58,11 @@ def outcomes_of(model) -> dict:
     return {k: _clean(v) for k, v in values.items()}
 
 
-def execute(task: dict) -> dict:
+def execute(task: dict, cache: NegotiationCache | None = None) -> dict:
     """Run one task and return its outcomes, yearly series and area table (plain lists)."""
     from sim.output.summary import area_delay_years
 
-    model = run_model(task)
+    model = run_model(task, cache)
     scenario = model.spec
     out = {"run_id": task["run_id"], "outcomes": outcomes_of(model)}
     if task.get("timeseries", True):
@@ -90,9 +94,20 @@ def execute(task: dict) -> dict:
     return out
 
 
-def safe_execute(task: dict) -> dict:
+def safe_execute(task: dict, cache: NegotiationCache | None = None) -> dict:
     """:func:`execute`, but an exception becomes a recorded failure instead of stopping the experiment."""
     try:
-        return execute(task)
+        return execute(task, cache)
     except Exception as exc:  # noqa: BLE001 - any model error is recorded with its traceback
         return {"run_id": task["run_id"], "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
+
+
+def execute_group(group: dict) -> list[dict]:
+    """Run the tasks of one future (same seed and uncertainties, different levers) one after another.
+
+    They share a :class:`~sim.negotiation.cache.NegotiationCache`, so a negotiation that a lever
+    has not changed is settled once for all of them; each result is exactly what
+    :func:`safe_execute` gives for the task alone (tested). The cache lives only as long as the group.
+    """
+    cache = NegotiationCache()
+    return [safe_execute(task, cache) for task in group["tasks"]]

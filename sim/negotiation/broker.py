@@ -24,6 +24,7 @@ import numpy as np
 
 from sim.area import MID_RENT, OWNER, SOCIAL, AreaPlan
 from sim.cooperation.base import Terms
+from sim.negotiation.cache import ProblemKey, Settlement, cooperation_fingerprint, is_builtin
 from sim.negotiation.economics import (
     Outlook,
     Preferences,
@@ -122,9 +123,10 @@ def make_problem(model: AreaModel, area: AreaPlan, municipality: Municipality, d
     fund_municipal, fund_developer, fund_works = model.fund_support(area)
     if fund_works > 0 and outlook.works.sum() > 0:  # co-funded works cost the payer less
         outlook.works = outlook.works * max(0.0, 1 - fund_works / outlook.works.sum())
+    # Only the part of the budget this area's losses could use matters (capped as in municipal_surplus).
+    budget_for_area = min(max(0.0, municipality.budget_left), mun.max_deficit_per_home * float(outlook.homes.sum()))
     prefs = Preferences(developer.risk_aversion, municipality.risk_aversion, mun.max_deficit_per_home,
-                        mun.affordable_home_value, max(0.0, municipality.budget_left), fund_municipal,
-                        fund_developer)
+                        mun.affordable_home_value, budget_for_area, fund_municipal, fund_developer)
 
     def evaluate_batch(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> np.ndarray:
         dev = developer_surplus(party_npvs(outlook, land, affordable, overrun, coop, dev_mult,
@@ -150,11 +152,42 @@ def make_problem(model: AreaModel, area: AreaPlan, municipality: Municipality, d
     exp_dev = experience(model, developer.account, coop.name, False)
     exp_mun = experience(model, municipality.account, coop.name, True)
     # The weaker side concedes faster (β scaled by the other side's weight over its own).
-    return Problem(evaluate=evaluate, evaluate_batch=evaluate_batch, land_bounds=land_bounds,
-                   affordable_bounds=affordable_bounds, overrun_bounds=overrun_bounds, developer_weight=weight,
-                   max_rounds=neg.max_rounds,
-                   developer_beta=neg.concession * (1 + neg.learning_rate) ** exp_dev * (1 - weight) / weight,
-                   municipal_beta=neg.concession * (1 + neg.learning_rate) ** exp_mun * weight / (1 - weight))
+    problem = Problem(evaluate=evaluate, evaluate_batch=evaluate_batch, land_bounds=land_bounds,
+                      affordable_bounds=affordable_bounds, overrun_bounds=overrun_bounds, developer_weight=weight,
+                      max_rounds=neg.max_rounds,
+                      developer_beta=neg.concession * (1 + neg.learning_rate) ** exp_dev * (1 - weight) / weight,
+                      municipal_beta=neg.concession * (1 + neg.learning_rate) ** exp_mun * weight / (1 - weight))
+    if model.negotiation_cache is not None and is_builtin(coop) and is_builtin(model.protocol):
+        problem.cache_key = (
+            ProblemKey().dataclass(outlook).scalars(cooperation_fingerprint(coop))
+            .array(dev_mult).array(mun_mult).scalars(developer.beliefs.overrun_digest(),
+                                                     municipality.beliefs.overrun_digest())
+            .dataclass(prefs)
+            .scalars(land_bounds, affordable_bounds, overrun_bounds, weight, neg.max_rounds,
+                     problem.developer_beta, problem.municipal_beta,
+                     type(model.protocol).__qualname__, repr(sorted(vars(model.protocol).items())))
+            .digest())
+    return problem
+
+
+def settle(model: AreaModel, area: AreaPlan, problem: Problem) -> Settlement:
+    """Run the protocol on a problem (or reuse the settlement of an identical one, see sim.negotiation.cache)."""
+    cache = model.negotiation_cache
+    if cache is not None and problem.cache_key is not None:
+        found = cache.get(problem.cache_key)
+        if found is not None:
+            return found
+    outcome: Outcome = model.protocol.negotiate(problem)
+    imposed = False
+    terms = outcome.terms
+    if not outcome.success and area.coop.fallback_on_failure:
+        terms = Terms(problem.land_bounds[1], problem.affordable_bounds[1], area.coop.default_overrun)
+        imposed = True
+    s_dev, s_mun = problem.evaluate(terms) if terms is not None else (math.nan, math.nan)
+    settlement = Settlement(outcome, terms, imposed, s_dev, s_mun)
+    if cache is not None and problem.cache_key is not None:
+        cache.put(problem.cache_key, settlement)
+    return settlement
 
 
 def negotiate(model: AreaModel, area: AreaPlan, why: str) -> Deal | None:
@@ -166,7 +199,9 @@ def negotiate(model: AreaModel, area: AreaPlan, why: str) -> Deal | None:
         return area.deal
     neg = model.spec.actors.negotiation
     problem = make_problem(model, area, municipality, developer, outlook)
-    outcome: Outcome = model.protocol.negotiate(problem)
+    settlement = settle(model, area, problem)
+    outcome, terms, imposed = settlement.outcome, settlement.terms, settlement.imposed
+    s_dev, s_mun = settlement.developer_surplus, settlement.municipal_surplus
     now = model.env.now
     r = area.region_index
     area.last_attempt = now
@@ -179,13 +214,6 @@ def negotiate(model: AreaModel, area: AreaPlan, why: str) -> Deal | None:
     exp_pair = (experience(model, developer.account, area.coop.name, False)
                 + experience(model, municipality.account, area.coop.name, True)) / 2
     duration = outcome.rounds / (neg.rounds_per_quarter * (1 + neg.learning_rate) ** exp_pair)
-    imposed = False
-    terms = outcome.terms
-    if not outcome.success and area.coop.fallback_on_failure:
-        low, high = problem.land_bounds
-        terms = Terms(high, problem.affordable_bounds[1], area.coop.default_overrun)
-        imposed = True
-    s_dev, s_mun = problem.evaluate(terms) if terms is not None else (math.nan, math.nan)
     model.log_area(area, "negotiation", why=why, protocol=outcome.protocol, success=bool(outcome.success),
                    imposed=imposed, rounds=outcome.rounds, duration_quarters=duration, reason=outcome.reason,
                    developer=developer.account, cooperation=area.coop.name,

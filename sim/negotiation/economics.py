@@ -177,7 +177,7 @@ class Preferences:
     municipal_risk_aversion: float
     max_deficit_per_home: float  # €/home the municipality accepts
     affordable_home_value: float  # €/home the municipality adds for each affordable home
-    budget_left: float  # € the municipality can still provide for losses
+    budget_left: float  # € the municipality can still provide for this area's losses
     municipal_support: float = 0.0  # € fund money committed to the municipality for the area
     developer_support: float = 0.0  # € fund money committed to the developer for the area
 

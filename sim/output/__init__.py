@@ -1,6 +1,16 @@
-"""Results of a run: summary outcomes, files, figures, provenance (faces read these, not the model)."""
+"""Results of a run: summary outcomes, files, figures, provenance (faces read these, not the model).
 
-from sim.output.summary import summarise
-from sim.output.writer import FILES, write_results
+Names are imported on first use (PEP 562): the summary needs no matplotlib, the writer does.
+"""
 
-__all__ = ["FILES", "summarise", "write_results"]
+from importlib import import_module
+
+_WHERE = {"summarise": "summary", "FILES": "writer", "write_results": "writer"}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(import_module(f"sim.output.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'sim.output' has no attribute {name!r}")
