@@ -63,6 +63,8 @@ class Beliefs:
         self.volatility = volatility
         self.shocks = np.cumsum(rng.standard_normal((size, horizon)), axis=1) * volatility / 2.0  # sqrt(1/4)
         self.steps = np.arange(1, horizon + 1)
+        self.shocks.flags.writeable = False  # drawn once; the digest of the imagination keys shared negotiations
+        self.steps.flags.writeable = False
 
     @classmethod
     def for_party(cls, rule: str, model) -> Beliefs:
@@ -77,20 +79,33 @@ class Beliefs:
         beliefs.overrun_z.flags.writeable = False  # drawn once; its digest keys shared negotiations
         return beliefs
 
-    def overrun_digest(self) -> bytes:
-        """BLAKE2b digest of ``overrun_z`` (computed once per array; keys shared negotiations)."""
-        cached = getattr(self, "_overrun_digest", None)
-        if cached is None or cached[0] is not self.overrun_z:
-            z = np.ascontiguousarray(self.overrun_z)
-            cached = (self.overrun_z, hashlib.blake2b(f"{z.dtype.str}{z.shape}".encode() + z.tobytes(),
-                                                      digest_size=20).digest())
-            self._overrun_digest = cached
+    def digest(self) -> bytes:
+        """BLAKE2b digest of the party's imagination (shocks, steps, overrun draws): with the drift it
+        fixes every valuation, so it keys settlements shared between runs (sim.negotiation.cache)."""
+        arrays = (self.shocks, self.steps, getattr(self, "overrun_z", None))
+        cached = getattr(self, "_digest", None)
+        if cached is None or any(a is not b for a, b in zip(cached[0], arrays, strict=True)):
+            h = hashlib.blake2b(digest_size=20)
+            for a in arrays:
+                if a is not None:
+                    a = np.ascontiguousarray(a)
+                    h.update(f"{a.dtype.str}{a.shape}".encode())
+                    h.update(a.tobytes())
+            cached = (arrays, h.digest())
+            self._digest = cached
         return cached[1]
+
+    def drift(self, price_history: np.ndarray, cost_history: np.ndarray) -> float:
+        """Expected log price growth per quarter under this party's rule (see :func:`expected_drift`)."""
+        return expected_drift(self.rule, price_history, cost_history)
+
+    def multipliers(self, drift: float) -> np.ndarray:
+        """(K, H) multipliers of today's price h = 1..H quarters ahead, for a drift per quarter."""
+        return np.exp(drift * self.steps[None, :] + self.shocks)
 
     def price_multipliers(self, price_history: np.ndarray, cost_history: np.ndarray) -> np.ndarray:
         """(K, H) multipliers of today's price h = 1..H quarters ahead."""
-        drift = expected_drift(self.rule, price_history, cost_history)
-        return np.exp(drift * self.steps[None, :] + self.shocks)
+        return self.multipliers(self.drift(price_history, cost_history))
 
 
 def score(values: np.ndarray, risk_aversion: float, tail: float = 0.05) -> float:

@@ -118,8 +118,16 @@ def make_problem(model: AreaModel, area: AreaPlan, municipality: Municipality, d
     r, q = area.region_index, model.quarter
     prices = model.market.price_index[r, : q + 1]
     costs = model.market.cost_index[: q + 1]
-    dev_mult = developer.beliefs.price_multipliers(prices, costs)
-    mun_mult = municipality.beliefs.price_multipliers(prices, costs)
+    dev_drift = developer.beliefs.drift(prices, costs)
+    mun_drift = municipality.beliefs.drift(prices, costs)
+    ensembles: dict[str, np.ndarray] = {}  # (K, H) multipliers, made at the first evaluation (a shared
+    # settlement needs none)
+
+    def multipliers() -> tuple[np.ndarray, np.ndarray]:
+        if not ensembles:
+            ensembles["developer"] = developer.beliefs.multipliers(dev_drift)
+            ensembles["municipality"] = municipality.beliefs.multipliers(mun_drift)
+        return ensembles["developer"], ensembles["municipality"]
     fund_municipal, fund_developer, fund_works = model.fund_support(area)
     if fund_works > 0 and outlook.works.sum() > 0:  # co-funded works cost the payer less
         outlook.works = outlook.works * max(0.0, 1 - fund_works / outlook.works.sum())
@@ -129,6 +137,7 @@ def make_problem(model: AreaModel, area: AreaPlan, municipality: Municipality, d
                         mun.affordable_home_value, budget_for_area, fund_municipal, fund_developer)
 
     def evaluate_batch(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> np.ndarray:
+        dev_mult, mun_mult = multipliers()
         dev = developer_surplus(party_npvs(outlook, land, affordable, overrun, coop, dev_mult,
                                            developer.beliefs.overrun_z), prefs)
         mun = municipal_surplus(party_npvs(outlook, land, affordable, overrun, coop, mun_mult,
@@ -160,14 +169,22 @@ def make_problem(model: AreaModel, area: AreaPlan, municipality: Municipality, d
     if model.negotiation_cache is not None and is_builtin(coop) and is_builtin(model.protocol):
         problem.cache_key = (
             ProblemKey().dataclass(outlook).scalars(cooperation_fingerprint(coop))
-            .array(dev_mult).array(mun_mult).scalars(developer.beliefs.overrun_digest(),
-                                                     municipality.beliefs.overrun_digest())
+            .scalars(developer.beliefs.digest(), dev_drift, municipality.beliefs.digest(), mun_drift)
             .dataclass(prefs)
             .scalars(land_bounds, affordable_bounds, overrun_bounds, weight, neg.max_rounds,
                      problem.developer_beta, problem.municipal_beta,
                      type(model.protocol).__qualname__, repr(sorted(vars(model.protocol).items())))
             .digest())
     return problem
+
+
+def offers_log(outcome: Outcome) -> str:
+    """Every offer of a negotiation as JSON text (for the event log, explain and stories)."""
+    return json.dumps([{"round": o.round, "by": o.proposer, "land_price": round(o.terms.land_price),
+                        "affordable_share": round(o.terms.affordable_share, 3),
+                        "overrun_share": round(o.terms.overrun_share, 3),
+                        "developer_surplus": round(o.developer_surplus),
+                        "municipal_surplus": round(o.municipal_surplus)} for o in outcome.offers])
 
 
 def settle(model: AreaModel, area: AreaPlan, problem: Problem) -> Settlement:
@@ -184,7 +201,7 @@ def settle(model: AreaModel, area: AreaPlan, problem: Problem) -> Settlement:
         terms = Terms(problem.land_bounds[1], problem.affordable_bounds[1], area.coop.default_overrun)
         imposed = True
     s_dev, s_mun = problem.evaluate(terms) if terms is not None else (math.nan, math.nan)
-    settlement = Settlement(outcome, terms, imposed, s_dev, s_mun)
+    settlement = Settlement(outcome, terms, imposed, s_dev, s_mun, offers_log(outcome))
     if cache is not None and problem.cache_key is not None:
         cache.put(problem.cache_key, settlement)
     return settlement
@@ -221,11 +238,7 @@ def negotiate(model: AreaModel, area: AreaPlan, why: str) -> Deal | None:
                    affordable_share=None if terms is None else terms.affordable_share,
                    overrun_share=None if terms is None else terms.overrun_share,
                    developer_surplus=s_dev, municipal_surplus=s_mun,
-                   offers=json.dumps([{"round": o.round, "by": o.proposer, "land_price": round(o.terms.land_price),
-                                       "affordable_share": round(o.terms.affordable_share, 3),
-                                       "overrun_share": round(o.terms.overrun_share, 3),
-                                       "developer_surplus": round(o.developer_surplus),
-                                       "municipal_surplus": round(o.municipal_surplus)} for o in outcome.offers]))
+                   offers=settlement.offers_log)
     if terms is None:
         return None
     for key in ((developer.account, area.coop.name), (municipality.account, area.coop.name)):

@@ -47,6 +47,7 @@ class Settlement:
     imposed: bool
     developer_surplus: float
     municipal_surplus: float
+    offers_log: str = "[]"  # the offers as JSON text, for the event log
 
 
 def is_builtin(obj: object) -> bool:
