@@ -2,6 +2,7 @@
 
     python benchmarks/bench_experiments.py              # 2 fund designs x 40 futures: overhead, efficiency, ...
     python benchmarks/bench_experiments.py --designs 6  # a wider grid (more runs of each future share work)
+    python benchmarks/bench_experiments.py --experiment experiments/quick_compare.toml   # a shipped grid
     python benchmarks/bench_experiments.py --full       # also time experiments/fund_designs.toml (2 workers)
 
 Bars: runner overhead ≤ 5 % over calling the run function in a plain loop; parallel efficiency
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,9 +125,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="alternating repeats (medians are reported)")
     parser.add_argument("--designs", type=int, default=2, choices=range(2, len(DESIGNS) + 1), metavar="2-10",
                         help="fund designs in the grid (the first N of experiments/fund_designs.toml)")
+    parser.add_argument("--experiment", type=Path, default=None,
+                        help="take the grid (fund designs, replications) from a shipped experiment file, "
+                             "e.g. experiments/quick_compare.toml")
     parser.add_argument("--full", action="store_true")
     args = parser.parse_args()
     names = DESIGNS[:args.designs]
+    if args.experiment is not None:
+        with args.experiment.open("rb") as fh:
+            spec = tomllib.load(fh)
+        names = next(lever["values"] for lever in spec["levers"] if lever["path"] == "funds.design")
+        args.replications = spec["replications"]
     tmp = Path(tempfile.mkdtemp())
     report = {}
     try:
