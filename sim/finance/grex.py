@@ -10,6 +10,7 @@ escalation and interest on the book value (FACTS.md; Gorinchem accounts 2017, 20
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -48,14 +49,31 @@ def project(costs: np.ndarray, revenues: np.ndarray, cost_escalation: float, rev
     """
     costs = np.asarray(costs, dtype=float)
     revenues = np.asarray(revenues, dtype=float)
-    q = np.arange(len(costs))
-    c = costs * (1 + cost_escalation) ** (q / 4)
-    r = revenues * (1 + revenue_escalation) ** (q / 4)
+    n = len(costs)
+    c = costs * _quarterly_growth(n, cost_escalation)
+    r = revenues * _quarterly_growth(n, revenue_escalation)
     net = r - c
-    npv_value = float(np.sum(net / (1 + discount_rate) ** (q / 4)))
+    npv_value = float(np.sum(net / _quarterly_growth(n, discount_rate)))
     iq = (1 + interest_rate) ** 0.25 - 1
-    book = float(np.sum(-net * (1 + iq) ** (len(net) - 1 - q)))
+    book = float(np.sum(-net * _compounding_to_end(n, iq)))
     return GrexProjection(npv=npv_value, nominal_result=float(net.sum()), book_value_end=book)
+
+
+@lru_cache(maxsize=4096)
+def _quarterly_growth(n: int, rate: float) -> np.ndarray:
+    """(n,) factors (1 + rate)^(q/4) for q = 0..n-1 (rate per year; read-only, cached)."""
+    factors = (1 + rate) ** (np.arange(n) / 4)
+    factors.flags.writeable = False
+    return factors
+
+
+@lru_cache(maxsize=4096)
+def _compounding_to_end(n: int, rate_per_quarter: float) -> np.ndarray:
+    """(n,) factors (1 + i)^(n-1-q): a flow in quarter q compounded to the last quarter (read-only, cached)."""
+    q = np.arange(n)
+    factors = (1 + rate_per_quarter) ** (n - 1 - q)
+    factors.flags.writeable = False
+    return factors
 
 
 def static_result(cost_items: dict[str, float], land_revenues: float) -> float:
