@@ -94,12 +94,16 @@ class Municipality(Actor):
         costs = np.zeros(HORIZON_QUARTERS)
         revenues = np.zeros(HORIZON_QUARTERS)
         deal = area.deal
+        shares: dict[str, float] = {}  # municipal share of each work item under the area's model
         for phase in area.phases:
             if not phase.is_open:
                 continue
             when = int(min(HORIZON_QUARTERS - 1, max(0.0, phase.planned_start - q) + 4))
             for item, base in phase.unpaid.items():
-                costs[when] += base * cost_index * coop.municipal_share(coop.payer_of(item))
+                share = shares.get(item)
+                if share is None:
+                    share = shares[item] = coop.municipal_share(coop.payer_of(item))
+                costs[when] += base * cost_index * share
             if phase.construction_start is None:
                 market_homes = phase.homes[SOCIAL + 1:]
                 price = (deal.terms.land_price * market_homes.sum() if deal is not None
