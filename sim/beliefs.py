@@ -15,8 +15,6 @@ Vectorised over the ensemble; the matrix is reused so valuations are determinist
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 
 LOOKBACK = 8
@@ -85,13 +83,13 @@ class Beliefs:
         arrays = (self.shocks, self.steps, getattr(self, "overrun_z", None))
         cached = getattr(self, "_digest", None)
         if cached is None or any(a is not b for a, b in zip(cached[0], arrays, strict=True)):
-            h = hashlib.blake2b(digest_size=20)
+            from sim.negotiation.cache import ProblemKey
+
+            key = ProblemKey()
             for a in arrays:
                 if a is not None:
-                    a = np.ascontiguousarray(a)
-                    h.update(f"{a.dtype.str}{a.shape}".encode())
-                    h.update(a.tobytes())
-            cached = (arrays, h.digest())
+                    key.array(a)
+            cached = (arrays, key.digest())
             self._digest = cached
         return cached[1]
 

@@ -58,17 +58,22 @@ def atomic_write_parquet(frame: pd.DataFrame, path: Path) -> None:
         raise
 
 
-def atomic_write_table(columns: dict[str, list], path: Path) -> None:
-    """Write columns (name → list) as a Parquet file with pyarrow directly (fast; used per run)."""
+def atomic_write_arrow(table: pa.Table, path: Path) -> None:
+    """Write an Arrow table as a Parquet file that appears only when complete (atomic rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
     try:
-        pq.write_table(pa.table(columns), tmp)
+        pq.write_table(table, tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_table(columns: dict[str, list], path: Path) -> None:
+    """Write columns (name → list) as a Parquet file with pyarrow directly (fast; used per run)."""
+    atomic_write_arrow(pa.table(columns), path)
 
 
 def read_parts(files: list[Path]) -> pa.Table:
@@ -103,8 +108,7 @@ class ExperimentStore:
         return self.root / "parts" / kind / f"{run_id}.parquet"
 
     def done_ids(self) -> set[str]:
-        folder = self.root / "parts" / "outcomes"
-        return {p.stem for p in folder.glob("*.parquet") if not p.name.startswith(".")} if folder.is_dir() else set()
+        return {p.stem for p in self.part_files("outcomes")}
 
     def failed_ids(self) -> set[str]:
         folder = self.root / "failures"
@@ -140,14 +144,7 @@ class ExperimentStore:
             if not files:
                 continue
             table = read_parts(files)
-            fd, tmp = tempfile.mkstemp(prefix=f".{kind}.parquet.", dir=self.root)
-            os.close(fd)
-            try:
-                pq.write_table(table, tmp)
-                os.replace(tmp, self.root / f"{kind}.parquet")
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            atomic_write_arrow(table, self.root / f"{kind}.parquet")
             counts[kind] = table.num_rows
         return counts
 

@@ -15,6 +15,7 @@ negotiation takes less time. With ``knowledge_sharing`` municipalities pool thei
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -120,14 +121,12 @@ def make_problem(model: AreaModel, area: AreaPlan, municipality: Municipality, d
     costs = model.market.cost_index[: q + 1]
     dev_drift = developer.beliefs.drift(prices, costs)
     mun_drift = municipality.beliefs.drift(prices, costs)
-    ensembles: dict[str, np.ndarray] = {}  # (K, H) multipliers, made at the first evaluation (a shared
-    # settlement needs none)
 
+    @functools.cache
     def multipliers() -> tuple[np.ndarray, np.ndarray]:
-        if not ensembles:
-            ensembles["developer"] = developer.beliefs.multipliers(dev_drift)
-            ensembles["municipality"] = municipality.beliefs.multipliers(mun_drift)
-        return ensembles["developer"], ensembles["municipality"]
+        """(K, H) ensembles of both sides, made at the first evaluation (a shared settlement needs none)."""
+        return developer.beliefs.multipliers(dev_drift), municipality.beliefs.multipliers(mun_drift)
+
     fund_municipal, fund_developer, fund_works = model.fund_support(area)
     if fund_works > 0 and outlook.works.sum() > 0:  # co-funded works cost the payer less
         outlook.works = outlook.works * max(0.0, 1 - fund_works / outlook.works.sum())
