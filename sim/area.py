@@ -8,12 +8,18 @@ segment, and the public-works cost items drawn with their uncertainty. A
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import simpy
 
 from sim.finance.grex import COST_ITEMS
 from sim.scenario.schema import SEGMENTS, STAGES, Archetype, Scenario
 from sim.scenario.schema import Area as AreaSpec
+
+if TYPE_CHECKING:
+    from sim.cooperation.base import CooperationModel
+    from sim.deal import Deal
 
 SOCIAL, MID_RENT, FREE_RENT, OWNER = range(4)
 RENTAL_SEGMENTS = (MID_RENT, FREE_RENT)
@@ -98,14 +104,14 @@ class PhaseState:
     land_price_paid: float = 0.0  # € paid for the land (market segments + social)
     public_costs_paid: float = 0.0  # € of public works paid
     rental_price: float = 0.0  # € agreed with the investor for the rental blocks
-    developer: object = None  # Developer agent that built the market segments (set at construction start)
-    investor: object = None  # Investor agent that forward-funded the rental blocks
-    housing_association: object = None  # HousingAssociation building the social homes
+    developer: Any = None  # the Developer agent that built the market segments (set at construction start)
+    investor: Any = None  # the Investor agent that forward-funded the rental blocks
+    housing_association: Any = None  # the HousingAssociation building the social homes
     market_land_price: float = 0.0  # € the developer pays for the land of the market segments
     contract_market: float = 0.0  # € construction contract of the market segments (fixed at start)
     contract_social: float = 0.0  # € construction contract of the social homes (fixed at start)
-    go_event: object = None  # simpy Event succeeded when the phase may start
-    process: object = None  # simpy Process
+    go_event: simpy.Event | None = None  # succeeded when the phase may start
+    process: simpy.Process | None = None
     reason: str = ""  # why it stalled / was abandoned / went
 
     @property
@@ -124,6 +130,26 @@ class PhaseState:
     def presale_share(self) -> float:
         """Share of owner-occupied homes sold (1.0 when the phase has none)."""
         return 1.0 if self.owner_homes == 0 else self.owner_sold / self.owner_homes
+
+    @property
+    def waiting(self) -> bool:
+        """Open, past its irrevocable zoning plan and not yet given the go (it waits for a decision)."""
+        return self.wait_since is not None and self.go_time is None and self.stage < STAGE_INDEX["done"]
+
+    @property
+    def unstarted(self) -> bool:
+        """Open and not yet given the go (its terms can still be negotiated)."""
+        return self.go_time is None and self.stage < STAGE_INDEX["done"]
+
+    @property
+    def started(self) -> bool:
+        """Construction has started."""
+        return self.construction_start is not None
+
+    @property
+    def completed(self) -> bool:
+        """Construction is complete."""
+        return self.completion is not None
 
     @property
     def stage_name(self) -> str:
@@ -147,9 +173,9 @@ class AreaPlan:
     cooperation: str
     cost_draws: dict[str, float]  # multiplicative uncertainty per cost item (mean 1)
     phases: list[PhaseState] = field(default_factory=list)
-    coop: object = None  # CooperationModel instance (set by the model)
-    developer: object = None  # Developer agent holding the area
-    deal: object = None  # current Deal (sim.negotiation.broker)
+    coop: CooperationModel = None  # type: ignore[assignment]  # set when the run is wired
+    developer: Any = None  # the Developer agent holding the area
+    deal: Deal | None = None  # the deal in force (sim.deal)
     last_attempt: float | None = None  # quarter of the last negotiation attempt
     last_attempt_price: float = 1.0  # regional price index at the last attempt
     affordable_demand: float = 0.0  # share of social + mid-rent homes the municipality demands now
@@ -162,6 +188,40 @@ class AreaPlan:
         return self.spec.name
 
     @property
+    def unstarted(self) -> list[PhaseState]:
+        """Phases that have not had their go and are still open."""
+        return [p for p in self.phases if p.go_time is None and p.is_open]
+
+    @property
+    def developer_land_fraction(self) -> float:
+        """Share of the privately owned land (developers + businesses) that developers own (fraction)."""
+        own = self.spec.ownership
+        private = own.developers + own.businesses
+        return own.developers / private if private > 0 else 0.0
+
+    def developer_land_position(self) -> float:
+        """€ (start-year prices) of land the area's developer still holds and finances.
+
+        A position is held until it is bought (when the cooperation model has developers' land
+        bought) or until the phase starts construction (when the developer keeps its land).
+        """
+        own = self.spec.ownership
+        private = own.developers + own.businesses
+        if own.developers <= 0 or private <= 0 or self.land_banked:
+            return 0.0
+        dev_frac = own.developers / private
+        held = 0.0
+        for phase in self.phases:
+            if not phase.is_open:
+                continue
+            if self.coop.buys_developer_land:
+                if "acquisition" in phase.unpaid:
+                    held += phase.estimates.get("acquisition", 0.0) * dev_frac
+            elif phase.construction_start is None:
+                held += phase.estimates.get("acquisition", 0.0) * dev_frac
+        return held
+
+    @property
     def homes_by_segment(self) -> np.ndarray:
         return np.sum([p.homes for p in self.phases], axis=0)
 
@@ -172,7 +232,7 @@ class AreaPlan:
             return "done"
         if all(s in (STAGE_INDEX["done"], ABANDONED) for s in stages):
             return "abandoned" if any(s == ABANDONED for s in stages) else "done"
-        if any(p.wait_since is not None and p.go_time is None and p.is_open for p in self.phases):
+        if any(p.waiting for p in self.phases):
             return "stalled"
         if all(s < 0 for s in stages):
             return "planned"

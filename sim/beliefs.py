@@ -65,15 +65,15 @@ class Beliefs:
         self.steps.flags.writeable = False
 
     @classmethod
-    def for_party(cls, rule: str, model) -> Beliefs:
+    def for_party(cls, rule: str, ctx) -> Beliefs:
         """A party's beliefs with the model's negotiation settings, drawn from its behaviour stream.
 
         Also draws the party's imagined public-works overruns (``overrun_z``: K × 256 normals).
         """
-        neg = model.spec.actors.negotiation
+        neg = ctx.spec.actors.negotiation
         beliefs = cls(rule, neg.ensemble_size, neg.belief_horizon_quarters, neg.belief_volatility,
-                      model.behaviour_rng)
-        beliefs.overrun_z = model.behaviour_rng.standard_normal((neg.ensemble_size, 256))
+                      ctx.behaviour_rng)
+        beliefs.overrun_z = ctx.behaviour_rng.standard_normal((neg.ensemble_size, 256))
         beliefs.overrun_z.flags.writeable = False  # drawn once; its digest keys shared negotiations
         return beliefs
 

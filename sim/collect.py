@@ -11,7 +11,7 @@ from sim.area import ABANDONED, STAGE_INDEX
 from sim.scenario.schema import REGIMES, SEGMENTS
 
 if TYPE_CHECKING:
-    from sim.model import AreaModel
+    from mesa import Model as AreaModel  # sim.model.AreaModel, typed by its Mesa base (layers)
 
 AREA_COLUMNS = ["quarter", "area", "region", "cooperation", "state", "stage", "homes_planned", "homes_started",
                 "homes_completed",

@@ -9,96 +9,115 @@ construction capacity (a ``Container`` of homes) allows; then transfer and done.
 
 Decisions are not taken here: agents take them in the model's step (in the fixed
 order of :mod:`sim.model`) and signal the process through ``phase.go_event``; a
-stop is an ``Interrupt``. Durations come from :mod:`sim.durations`.
+stop is an ``Interrupt``. Durations come from :mod:`sim.durations`; every euro is
+booked by :class:`sim.payments.LifecycleMoney`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import simpy
 
 from sim.area import ABANDONED, STAGE_INDEX, PhaseState
 from sim.durations import STAGE_KINDS
-from sim.payments import pay_public_works
 
 if TYPE_CHECKING:
-    from sim.model import AreaModel
+    from sim.context import RunContext
+    from sim.payments import LifecycleMoney
+    from sim.scenario.schema import Scenario
 
 D = {kind: k for k, kind in enumerate(STAGE_KINDS)}
 
 
-def enter(model: AreaModel, phase: PhaseState, stage: str) -> None:
+class Capacities:
+    """What phases queue for: planning staff per municipality, the appeals court, construction per region.
+
+    Attributes:
+        planning_staff: SimPy Resources, zoning procedures in parallel per region's municipality.
+        appeals_court: a Resource, appeals heard in parallel.
+        construction: Containers of homes under construction per region.
+    """
+
+    def __init__(self, env: simpy.Environment, spec: Scenario) -> None:
+        self.planning_staff = [simpy.Resource(env, capacity=spec.actors.municipality.planning_staff)
+                               for _ in spec.regions]
+        self.appeals_court = simpy.Resource(env, capacity=spec.lifecycle.appeals_court_capacity)
+        self.construction = [simpy.Container(env, capacity=r.construction_capacity_homes,
+                                             init=r.construction_capacity_homes) for r in spec.regions]
+
+
+def enter(ctx: RunContext, phase: PhaseState, stage: str) -> None:
     """Move a phase to ``stage`` and log it."""
     phase.stage = STAGE_INDEX[stage]
-    phase.stage_since = model.env.now
-    model.log(phase, f"stage:{stage}")
+    phase.stage_since = ctx.env.now
+    ctx.books.log(phase, f"stage:{stage}")
 
 
-def land_works(model: AreaModel, phase: PhaseState, durations) -> simpy.events.Event:
+def land_works(ctx: RunContext, money: LifecycleMoney, phase: PhaseState, durations: np.ndarray):
     """Acquisition and buy-outs, remediation, site preparation; paid by whom the cooperation model says."""
     try:
-        enter(model, phase, "acquisition")
-        pay_public_works(model, phase, ("acquisition",))
-        yield model.env.timeout(durations[D["acquisition"]])
-        enter(model, phase, "remediation")
-        pay_public_works(model, phase, ("demolition", "remediation"))
-        yield model.env.timeout(durations[D["remediation"]])
-        enter(model, phase, "site_preparation")
-        pay_public_works(model, phase, ("site_preparation", "infrastructure", "public_transport"))
-        yield model.env.timeout(durations[D["site_preparation"]])
-        pay_public_works(model, phase, ("contingency",))
+        enter(ctx, phase, "acquisition")
+        money.pay_public_works(phase, ("acquisition",))
+        yield ctx.env.timeout(durations[D["acquisition"]])
+        enter(ctx, phase, "remediation")
+        money.pay_public_works(phase, ("demolition", "remediation"))
+        yield ctx.env.timeout(durations[D["remediation"]])
+        enter(ctx, phase, "site_preparation")
+        money.pay_public_works(phase, ("site_preparation", "infrastructure", "public_transport"))
+        yield ctx.env.timeout(durations[D["site_preparation"]])
+        money.pay_public_works(phase, ("contingency",))
         phase.land_ready = True
         if phase.go_time is None:
-            enter(model, phase, "marketing")
+            enter(ctx, phase, "marketing")
     except simpy.Interrupt:
         return
 
 
-def phase_lifecycle(model: AreaModel, phase: PhaseState, gid: int):
-    """The SimPy process of one phase (``gid``: its index in the model's phase list)."""
-    env = model.env
-    durations = model.durations[gid]
-    municipality = model.municipality_of(phase)
+def phase_lifecycle(ctx: RunContext, money: LifecycleMoney, capacities: Capacities, phase: PhaseState,
+                    durations: np.ndarray, appealed: bool):
+    """The SimPy process of one phase (``durations``: its drawn stage durations in quarters)."""
+    env = ctx.env
     land = None
     try:
         if phase.planned_start > env.now:
             yield env.timeout(phase.planned_start - env.now)
-        enter(model, phase, "preparation")
-        pay_public_works(model, phase, ("plan_costs",))
+        enter(ctx, phase, "preparation")
+        money.pay_public_works(phase, ("plan_costs",))
         yield env.timeout(durations[D["preparation"]])
-        with municipality.planning_staff.request() as slot:
+        with capacities.planning_staff[phase.area.region_index].request() as slot:
             yield slot
-            enter(model, phase, "zoning")
+            enter(ctx, phase, "zoning")
             yield env.timeout(durations[D["zoning"]])
-        if model.appealed[gid]:
-            with model.appeals_court.request() as slot:
+        if appealed:
+            with capacities.appeals_court.request() as slot:
                 yield slot
-                enter(model, phase, "appeal")
+                enter(ctx, phase, "appeal")
                 yield env.timeout(durations[D["appeal"]])
         # The zoning plan is irrevocable: presales and deals may begin while the land is made ready.
         phase.marketing_open = True
         phase.wait_since = env.now
-        model.open_sales(phase)
-        land = env.process(land_works(model, phase, durations))
+        ctx.sales.open(phase)
+        land = env.process(land_works(ctx, money, phase, durations))
         phase.go_event = env.event()
         yield land & phase.go_event
-        capacity = model.construction_capacity[phase.area.region_index]
+        capacity = capacities.construction[phase.area.region_index]
         need = min(phase.total_homes, capacity.capacity)
         yield capacity.get(need)
-        enter(model, phase, "construction")
-        model.start_construction(phase)
+        enter(ctx, phase, "construction")
+        money.start_construction(phase)
         yield env.timeout(durations[D["construction"]])
         yield capacity.put(need)
-        model.complete_construction(phase)
-        enter(model, phase, "transfer")
+        money.complete_construction(phase)
+        enter(ctx, phase, "transfer")
         yield env.timeout(durations[D["transfer"]])
-        model.transfer(phase)
-        enter(model, phase, "done")
+        money.transfer(phase)
+        enter(ctx, phase, "done")
     except simpy.Interrupt as stop:
         if land is not None and land.is_alive:
             land.interrupt(stop.cause)
         phase.stage = ABANDONED
         phase.stage_since = env.now
         phase.reason = str(stop.cause)
-        model.log(phase, "abandoned", reason=phase.reason)
+        ctx.books.log(phase, "abandoned", reason=phase.reason)

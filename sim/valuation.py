@@ -67,3 +67,9 @@ def home_economics(scenario: Scenario, market: MarketPath) -> HomeEconomics:
                                                 finance[:, seg])
         land[r, :, SOCIAL] = region.social_land_price
     return HomeEconomics(sale_value=sale, construction_cost=cost, land_value=land, investor_yield=investor_yield)
+
+
+def phase_market_value(econ: HomeEconomics, phase, quarter: int) -> float:
+    """Residual land value (€) of a phase's market (non-social) homes at the prices and costs of ``quarter``."""
+    value = econ.land_value[phase.area.region_index, quarter]
+    return float(np.dot(phase.homes[SOCIAL + 1:], value[SOCIAL + 1:]))

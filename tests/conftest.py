@@ -91,7 +91,7 @@ def check_invariants(model) -> None:
     assert abs(model.ledger.total()) <= 1e-9 * scale, "ledger out of balance"
     planned = sum(p.total_homes for p in model.phases)
     assert model.completed_total.sum() <= planned
-    for container in model.construction_capacity:
+    for container in model.capacities.construction:
         assert 0 <= container.level <= container.capacity
     for p in model.phases:
         assert -1e-9 <= p.owner_sold <= p.owner_homes + 1e-9

@@ -86,8 +86,8 @@ def problem_for(data: dict, risk_aversion: float | None = None, quarter: int = 6
     area = model.areas[0]
     if risk_aversion is not None:
         area.developer.risk_aversion = risk_aversion
-    outlook = build_outlook(model, area, area.developer)
-    return model, area, outlook, make_problem(model, area, model.municipalities[area.region_index],
+    outlook = build_outlook(model.desk, area, area.developer)
+    return model, area, outlook, make_problem(model.desk, area, model.municipalities[area.region_index],
                                               area.developer, outlook)
 
 

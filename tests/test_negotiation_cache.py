@@ -73,14 +73,14 @@ def test_plugin_protocols_are_never_cached(default_dict):
     model.run()
     assert cache.misses > 0
 
-    class Plugin(type(model.protocol)):
+    class Plugin(type(model.desk.protocol)):
         pass
 
     Plugin.__module__ = "my_package.protocols"
     plugin = AreaModel(scenario, seed=3, collect="lean", negotiation_cache=NegotiationCache())
-    plugin.protocol = Plugin()
+    plugin.desk.protocol = Plugin()
     plugin.run()
-    assert plugin.negotiation_cache.hits == plugin.negotiation_cache.misses == 0
+    assert plugin.desk.cache.hits == plugin.desk.cache.misses == 0
 
 
 def test_the_cache_forgets_the_least_recently_used_settlement():

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sim.agents.base import Actor
-from sim.area import AreaPlan
+from sim.area import AreaPlan, PhaseState
 from sim.beliefs import Beliefs
-from sim.payments import phase_market_value
+from sim.valuation import phase_market_value
 
 if TYPE_CHECKING:
-    from sim.model import AreaModel
+    import mesa
+
+    from sim.context import RunContext
 
 
 class Developer(Actor):
@@ -26,10 +29,10 @@ class Developer(Actor):
 
     kind = "developer"
 
-    def __init__(self, model: AreaModel, name: str) -> None:
-        super().__init__(model, name)
-        self.params = model.spec.actors.developers
-        self.beliefs = Beliefs.for_party(self.params.expectation, model)
+    def __init__(self, model: mesa.Model, ctx: RunContext, name: str) -> None:
+        super().__init__(model, ctx, name)
+        self.params = ctx.spec.actors.developers
+        self.beliefs = Beliefs.for_party(self.params.expectation, ctx)
         self.risk_aversion = self.params.risk_aversion
         self.areas: list[AreaPlan] = []
         self.failed = False
@@ -46,16 +49,18 @@ class Developer(Actor):
             return True
         return False
 
-    def decide(self) -> None:
+    def decide(self, pick_investor: Callable[[PhaseState], bool]) -> None:
         """Give a phase the go when the deal allows it, it is presold, still feasible and its blocks are funded.
 
         Go when (1) the area has a deal in force, (2) presales ≥ the presale threshold (owner-occupied
         homes; rental homes are forward-funded instead), (3) the residual land value of the phase's
         market homes at today's prices covers the agreed land price (the developer's margin is
         inside the residual value), (4) the housing association commits to the social homes and
-        (5) an investor forward-funds the rental homes. Otherwise it waits (the reason is kept).
+        (5) an investor forward-funds the rental homes (``pick_investor``). Otherwise it waits (the
+        reason is kept). Fund support counts through ``ctx.support`` (lower threshold, start subsidy).
         """
-        model = self.model
+        ctx = self.ctx
+        now = ctx.env.now
         if self.failed:
             return
         for area in self.areas:
@@ -63,18 +68,18 @@ class Developer(Actor):
             for phase in area.phases:
                 if phase.go_event is None or phase.go_time is not None or not phase.is_open:
                     continue
-                if deal is None or deal.effective_at > model.env.now:
+                if deal is None or deal.effective_at > now:
                     phase.reason = "no deal in force" if deal is None else "deal not yet in force"
                     continue
-                threshold = model.presale_threshold(phase)
+                threshold = ctx.support.presale_threshold(phase, self.params.presale_threshold)
                 if phase.presale_share < threshold:
                     phase.reason = f"presales {phase.presale_share:.0%} < {threshold:.0%}"
                     continue
-                value = phase_market_value(model, phase)
+                value = phase_market_value(ctx.econ, phase, ctx.quarter)
                 price = deal.terms.land_price * int(phase.homes[1:].sum())
                 # what the land costs the developer net: in a joint venture part of the price comes back
                 net_price = price * (1 - area.coop.developer_share(area.coop.land_receiver))
-                value += model.developer_support_phase(phase)  # e.g. a start subsidy
+                value += ctx.support.developer_support_phase(phase)  # e.g. a start subsidy
                 if value < net_price:
                     phase.reason = (f"residual land value €{value:,.0f} below the agreed land price "
                                     f"€{price:,.0f} (net to the developer €{net_price:,.0f})")
@@ -82,12 +87,12 @@ class Developer(Actor):
                 if not phase.housing_association.consider_social_block(phase):
                     phase.reason = "housing association cannot invest (room, ICR or LTV)"
                     continue
-                if phase.rental_homes and not model.pick_investor(phase):
+                if phase.rental_homes and not pick_investor(phase):
                     phase.reason = "no investor with capital for the rental homes"
                     continue
-                phase.go_time = model.env.now
+                phase.go_time = now
                 phase.reason = "go"
                 phase.go_event.succeed()
-                model.log(phase, "go", land_value=value, land_price=price, net_land_price=net_price,
+                ctx.books.log(phase, "go", land_value=value, land_price=price, net_land_price=net_price,
                           presale_share=phase.presale_share,
                           rental_price=phase.rental_price)

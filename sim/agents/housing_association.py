@@ -8,7 +8,9 @@ from sim.agents.base import Actor
 from sim.area import SOCIAL, PhaseState
 
 if TYPE_CHECKING:
-    from sim.model import AreaModel
+    import mesa
+
+    from sim.context import RunContext
 
 
 class HousingAssociation(Actor):
@@ -25,10 +27,10 @@ class HousingAssociation(Actor):
 
     kind = "housing_association"
 
-    def __init__(self, model: AreaModel, name: str, region_index: int) -> None:
-        super().__init__(model, name)
+    def __init__(self, model: mesa.Model, ctx: RunContext, name: str, region_index: int) -> None:
+        super().__init__(model, ctx, name)
         self.region_index = region_index
-        self.params = p = model.spec.actors.housing_associations
+        self.params = p = ctx.spec.actors.housing_associations
         self.room_left = p.social_homes_per_year
         self.homes = p.stock_homes
         self.debt = p.stock_homes * p.debt_per_home
@@ -41,10 +43,10 @@ class HousingAssociation(Actor):
     def ratios_after(self, new_homes: int, cost: float) -> tuple[float, float]:
         """(ICR, LTV) after investing ``cost`` (€) in ``new_homes`` homes at today's rates and rents."""
         p = self.params
-        model = self.model
-        q = model.quarter
-        rent_index = model.market.rent_index[self.region_index, q]
-        rate = max(1e-4, model.market.bond_rate[q] + p.borrowing_spread)
+        ctx = self.ctx
+        q = ctx.quarter
+        rent_index = ctx.market.rent_index[self.region_index, q]
+        rate = max(1e-4, ctx.market.bond_rate[q] + p.borrowing_spread)
         homes = self.homes + new_homes
         net_rent = homes * (12 * p.rent_per_month * rent_index - p.operating_cost_per_home)
         debt = self.debt + cost
@@ -59,17 +61,17 @@ class HousingAssociation(Actor):
             return True
         if n > self.room_left:
             return False
-        cost = n * (self.model.econ.construction_cost[self.model.quarter, SOCIAL]
-                    + self.model.econ.land_value[self.region_index, self.model.quarter, SOCIAL])
+        q = self.ctx.quarter
+        cost = n * (self.ctx.econ.construction_cost[q, SOCIAL] + self.ctx.econ.land_value[self.region_index, q, SOCIAL])
         icr, ltv = self.ratios_after(n, cost)
         if icr < self.params.min_icr or ltv > self.params.max_ltv:
             if not phase.reason.startswith("housing association"):  # log once per spell of refusals
-                self.model.log(phase, "social_block_refused", homes=n, icr=icr, ltv=ltv)
+                self.ctx.books.log(phase, "social_block_refused", homes=n, icr=icr, ltv=ltv)
             return False
         self.room_left -= n
         self.homes += n
         self.debt += cost
         self.policy_value += cost * self.params.new_home_policy_value_share
         phase.social_committed = True
-        self.model.log(phase, "social_block_committed", homes=n, icr=icr, ltv=ltv)
+        self.ctx.books.log(phase, "social_block_committed", homes=n, icr=icr, ltv=ltv)
         return True

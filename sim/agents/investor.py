@@ -10,7 +10,9 @@ from sim.agents.base import Actor
 from sim.area import FREE_RENT, MID_RENT, PhaseState
 
 if TYPE_CHECKING:
-    from sim.model import AreaModel
+    import mesa
+
+    from sim.context import RunContext
 
 
 class Investor(Actor):
@@ -22,9 +24,9 @@ class Investor(Actor):
 
     kind = "investor"
 
-    def __init__(self, model: AreaModel, name: str) -> None:
-        super().__init__(model, name)
-        self.params = model.spec.actors.investors
+    def __init__(self, model: mesa.Model, ctx: RunContext, name: str) -> None:
+        super().__init__(model, ctx, name)
+        self.params = ctx.spec.actors.investors
         self.committed = 0.0
 
     def new_year(self) -> None:
@@ -33,8 +35,7 @@ class Investor(Actor):
 
     def block_value(self, phase: PhaseState) -> float:
         """€ the investor will pay for the phase's rental homes: rent capitalised at its required yield."""
-        q = self.model.quarter
-        value = self.model.econ.sale_value[phase.area.region_index, q]
+        value = self.ctx.econ.sale_value[phase.area.region_index, self.ctx.quarter]
         return float(np.dot(phase.homes[[MID_RENT, FREE_RENT]], value[[MID_RENT, FREE_RENT]]))
 
     def consider_forward_funding(self, phase: PhaseState) -> bool:
@@ -52,5 +53,5 @@ class Investor(Actor):
         phase.forward_funded = True
         phase.rental_price = price
         phase.investor = self
-        self.model.log(phase, "forward_funded", price=price, homes=phase.rental_homes)
+        self.ctx.books.log(phase, "forward_funded", price=price, homes=phase.rental_homes)
         return True

@@ -13,7 +13,9 @@ from sim.beliefs import Beliefs
 from sim.finance import accounting, grex
 
 if TYPE_CHECKING:
-    from sim.model import AreaModel
+    import mesa
+
+    from sim.context import RunContext
 
 HORIZON_QUARTERS = 80
 """Look-ahead (quarters) when projecting the remaining land-development account."""
@@ -25,7 +27,6 @@ class Municipality(Actor):
     Attributes:
         region_index: index of its region.
         params: scenario ``[actors.municipality]`` (budget €, rates fraction/yr, staff, preferences).
-        planning_staff: SimPy Resource, zoning procedures in parallel (set by the model).
         provisions: € provided for expected losses, per area.
         profit_taken: € profit taken by percentage of completion, per area.
         demand_shift: change (share points) of the affordable share demanded since the start (elections).
@@ -35,13 +36,12 @@ class Municipality(Actor):
     kind = "municipality"
     public = True
 
-    def __init__(self, model: AreaModel, name: str, region_index: int) -> None:
-        super().__init__(model, name)
+    def __init__(self, model: mesa.Model, ctx: RunContext, name: str, region_index: int) -> None:
+        super().__init__(model, ctx, name)
         self.region_index = region_index
-        self.params = model.spec.actors.municipality
-        self.beliefs = Beliefs.for_party(self.params.expectation, model)
+        self.params = ctx.spec.actors.municipality
+        self.beliefs = Beliefs.for_party(self.params.expectation, ctx)
         self.risk_aversion = self.params.risk_aversion
-        self.planning_staff = None
         self.provisions: dict[str, float] = {}
         self.profit_taken: dict[str, float] = {}
         self.areas: list[AreaPlan] = []
@@ -50,12 +50,11 @@ class Municipality(Actor):
     # ----------------------------------------------------------------- decisions
     def stop_stale_phases(self) -> None:
         """Stop a phase that has waited longer than ``max_wait_quarters`` for a go (it is abandoned)."""
-        limit = self.model.spec.lifecycle.max_wait_quarters
-        now = self.model.env.now
+        limit = self.ctx.spec.lifecycle.max_wait_quarters
+        now = self.ctx.env.now
         for area in self.areas:
             for phase in area.phases:
-                if (phase.wait_since is not None and phase.go_time is None and phase.is_open
-                        and now - phase.wait_since > limit and phase.process.is_alive):
+                if phase.waiting and now - phase.wait_since > limit and phase.process.is_alive:
                     phase.process.interrupt(
                         f"no go after {now - phase.wait_since:.0f} quarters waiting (limit {limit}); "
                         f"last check: {phase.reason or 'none'}")
@@ -69,13 +68,13 @@ class Municipality(Actor):
         """
         p = self.params
         if uniform_change >= p.election_change_probability:
-            self.model.log_municipal(self, "election", changed=False)
+            self.ctx.books.log_party(self.account, "election", changed=False)
             return
         shift = (2 * uniform_shift - 1) * p.election_shift
         self.demand_shift += shift
         for area in self.areas:
             area.affordable_demand = float(np.clip(area.affordable_demand + shift, 0.0, 1.0))
-        self.model.log_municipal(self, "election", changed=True, shift=shift)
+        self.ctx.books.log_party(self.account, "election", changed=True, shift=shift)
 
     # ----------------------------------------------------------------- accounting
     def expected_result(self, area: AreaPlan) -> tuple[float, float, float, float, float]:
@@ -85,12 +84,12 @@ class Municipality(Actor):
         revenues or contributions it receives; remaining items are valued at today's market.
         Returns (expected result, costs realised, costs total, revenues realised, revenues total).
         """
-        model = self.model
-        q = model.quarter
+        ctx = self.ctx
+        q = ctx.quarter
         r = area.region_index
         coop = area.coop
-        cost_index = model.market.cost_index[q]
-        land_value = model.econ.land_value[r, q]
+        cost_index = ctx.market.cost_index[q]
+        land_value = ctx.econ.land_value[r, q]
         costs = np.zeros(HORIZON_QUARTERS)
         revenues = np.zeros(HORIZON_QUARTERS)
         deal = area.deal
@@ -113,7 +112,7 @@ class Municipality(Actor):
                 revenues[later] += price * coop.municipal_share(coop.land_receiver) \
                     + social * coop.municipal_share(coop.social_land_receiver)
         p = self.params
-        rate = model.market.bond_rate[q] + p.borrowing_spread
+        rate = ctx.market.bond_rate[q] + p.borrowing_spread
         projection = grex.project(costs, revenues, p.cost_escalation, p.revenue_escalation, rate, p.discount_rate)
         done_c, done_r = area.municipal_costs, area.municipal_revenues
         expected = done_r - done_c + projection.npv
@@ -126,18 +125,18 @@ class Municipality(Actor):
             needed = accounting.required_provision(expected)
             held = self.provisions.get(area.name, 0.0)
             if needed > held:
-                self.model.book(f"{self.account}/reserve", f"{self.account}/provisions", needed - held,
+                self.ctx.books.book(f"{self.account}/reserve", f"{self.account}/provisions", needed - held,
                                 "provision", area_name=area.name)
-                self.model.log_area(area, "provision", amount=needed - held, expected_result=expected,
+                self.ctx.books.log_area(area, "provision", amount=needed - held, expected_result=expected,
                                     cooperation=area.coop.name)
             elif needed < held:
-                self.model.book(f"{self.account}/provisions", f"{self.account}/reserve", held - needed,
+                self.ctx.books.book(f"{self.account}/provisions", f"{self.account}/reserve", held - needed,
                                 "provision_release", area_name=area.name)
             self.provisions[area.name] = needed
             completion = accounting.percentage_of_completion(c_done, c_all, r_done, r_all)
             take = accounting.profit_to_take(expected, completion, self.profit_taken.get(area.name, 0.0))
             if take > 0:
-                self.model.book(f"{self.account}/grex", f"{self.account}/reserve", take, "profit_taken",
+                self.ctx.books.book(f"{self.account}/grex", f"{self.account}/reserve", take, "profit_taken",
                                 area_name=area.name)
                 self.profit_taken[area.name] = self.profit_taken.get(area.name, 0.0) + take
 

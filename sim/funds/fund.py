@@ -9,15 +9,23 @@ commits more than it has: available = budget + money returned − commitments (p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sim.agents.base import Actor
 from sim.funds.design import FundSpec
 
 if TYPE_CHECKING:
+    import mesa
+
+    from sim.agents.parties import Parties
     from sim.area import AreaPlan
-    from sim.funds.instruments import InstrumentBase
-    from sim.model import AreaModel
+    from sim.context import RunContext
+
+
+class Instrument(Protocol):
+    """What a fund knows of its instruments (the full interface is sim.funds.instruments.InstrumentBase)."""
+
+    type: str
 
 
 @dataclass
@@ -25,7 +33,7 @@ class Award:
     """A commitment of a fund to an area under one instrument (€)."""
 
     fund: Fund
-    instrument: InstrumentBase
+    instrument: Instrument
     area: AreaPlan
     time: float
     committed: float
@@ -52,17 +60,16 @@ class Fund(Actor):
     kind = "fund"
     public = True
 
-    def __init__(self, model: AreaModel, spec: FundSpec) -> None:
-        super().__init__(model, spec.name)
-        from sim.funds.instruments import make_instrument
-
+    def __init__(self, model: mesa.Model, ctx: RunContext, parties: Parties, spec: FundSpec) -> None:
+        super().__init__(model, ctx, spec.name)
+        self.parties = parties
         self.spec = spec
-        self.instruments = [make_instrument(i, self) for i in spec.instruments]
+        self.instruments: list[Instrument] = []  # set by the portfolio (sim.funds.portfolio)
         self.awards: list[Award] = []
         self.exhausted_at: float | None = None
         self.levies = 0.0  # € received from regional levies (cross-subsidy)
         self.regions = set(spec.regions)
-        model.book("outside:treasury", self.account, spec.budget, "fund_budget")
+        ctx.books.book("outside:treasury", self.account, spec.budget, "fund_budget")
 
     # ------------------------------------------------------------------ money
     @property
@@ -83,7 +90,7 @@ class Fund(Actor):
         return max(0.0, self.spec.budget + self.returned + self.levies - self.committed)
 
     def serves(self, area: AreaPlan) -> bool:
-        return not self.regions or self.model.spec.regions[area.region_index].name in self.regions
+        return not self.regions or self.ctx.spec.regions[area.region_index].name in self.regions
 
     def pay_out(self, award: Award, target: str, amount: float, category: str, phase=None) -> float:
         """Pay (part of) an award; never more than what is outstanding. Returns € paid."""
@@ -91,7 +98,7 @@ class Fund(Actor):
         if amount <= 0:
             return 0.0
         award.paid += amount
-        self.model.book(self.account, target, amount, category, phase,
+        self.ctx.books.book(self.account, target, amount, category, phase,
                         area_name=None if phase is not None else award.area.name)
         return amount
 
@@ -100,7 +107,7 @@ class Fund(Actor):
         if amount <= 0:
             return
         award.returned += amount
-        self.model.book(source, self.account, amount, category, phase,
+        self.ctx.books.book(source, self.account, amount, category, phase,
                         area_name=None if phase is not None else award.area.name)
 
     def release(self, award: Award, amount: float | None = None) -> None:
@@ -110,7 +117,7 @@ class Fund(Actor):
     # ------------------------------------------------------------------ allocation
     def is_open(self) -> bool:
         """Does the fund decide on applications this quarter?"""
-        q = self.model.quarter
+        q = self.ctx.quarter
         if self.spec.allocation == "tranches":
             return any(int(round(4 * y)) == q for y in self.spec.tranche_years)
         return True
@@ -119,10 +126,10 @@ class Fund(Actor):
         """Collect applications from eligible areas and award them in the fund's order."""
         if not self.is_open():
             return
-        model = self.model
+        ctx = self.ctx
         applications = []
         for instrument in self.instruments:
-            for area in model.areas:
+            for area in ctx.areas:
                 if not self.serves(area) or any(a.area is area and a.instrument is instrument for a in self.awards):
                     continue  # one award per area and instrument (a lapsed award is not renewed)
                 ok, reason = instrument.eligible(area)
@@ -137,16 +144,16 @@ class Fund(Actor):
         for score, _, area, instrument, size in applications:
             grant = min(size, self.available)
             if grant <= 0 or grant < 0.25 * size:  # partial awards below a quarter of the ask are refused
-                model.log_area(area, "fund_application_refused", fund=self.account,
+                ctx.books.log_area(area, "fund_application_refused", fund=self.account,
                                instrument=instrument.type, asked=size, available=self.available)
                 continue
-            award = Award(self, instrument, area, model.env.now, grant)
+            award = Award(self, instrument, area, ctx.env.now, grant)
             self.awards.append(award)
             instrument.on_award(award)
-            model.log_area(area, "fund_award", fund=self.account, instrument=instrument.type, committed=grant,
+            ctx.books.log_area(area, "fund_award", fund=self.account, instrument=instrument.type, committed=grant,
                            score=score)
         if self.exhausted_at is None and self.available < 1.0 and self.awards:
-            self.exhausted_at = model.env.now
+            self.exhausted_at = ctx.env.now
 
     def awards_for(self, area: AreaPlan, instrument_type: str | None = None) -> list[Award]:
         return [a for a in self.awards if a.area is area and not a.closed

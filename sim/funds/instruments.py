@@ -19,8 +19,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.area import MID_RENT, OWNER, SOCIAL, STAGE_INDEX, PhaseState
-from sim.negotiation.broker import unstarted
-from sim.payments import account_of, developer_land_position
 
 if TYPE_CHECKING:
     from sim.area import AreaPlan
@@ -40,7 +38,8 @@ class InstrumentBase:
     def __init__(self, spec, fund: Fund) -> None:
         self.spec = spec
         self.fund = fund
-        self.model = fund.model
+        self.ctx = fund.ctx
+        self.parties = fund.parties
 
     # eligibility and awards
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
@@ -52,7 +51,7 @@ class InstrumentBase:
     def score(self, area: AreaPlan) -> float:
         """Default ranking: affordable homes in unstarted phases per € asked."""
         size = self.award_size(area)
-        homes = sum(p.homes[SOCIAL] + p.homes[MID_RENT] for p in unstarted(area))
+        homes = sum(p.homes[SOCIAL] + p.homes[MID_RENT] for p in area.unstarted)
         return float(homes) / size if size > 0 else 0.0
 
     def on_award(self, award: Award) -> None:
@@ -107,12 +106,12 @@ class DeficitGrantInstrument(InstrumentBase):
     type = "deficit_grant"
 
     def deficit(self, area: AreaPlan) -> float:
-        municipality = self.model.municipalities[area.region_index]
+        municipality = self.parties.municipalities[area.region_index]
         return max(0.0, -municipality.expected_result(area)[0])
 
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
         s = self.spec
-        if not unstarted(area) or any(p.construction_start is not None for p in area.phases):
+        if not area.unstarted or any(p.construction_start is not None for p in area.phases):
             return False, "construction already started or nothing left"
         if not any(p.marketing_open for p in area.phases):
             return False, "no irrevocable zoning plan yet"
@@ -137,21 +136,21 @@ class DeficitGrantInstrument(InstrumentBase):
     def on_construction_start(self, phase: PhaseState) -> None:
         area = phase.area
         for award in self.my_awards(area):
-            if self.model.env.now > award.last_deadline:
+            if self.ctx.env.now > award.last_deadline:
                 continue
             left = [p for p in area.phases if p.is_open and (p.construction_start is None or p is phase)]
             homes_left = sum(p.total_homes for p in left) or 1
             amount = award.outstanding * phase.total_homes / homes_left
-            self.fund.pay_out(award, account_of(self.model, area, "municipality"), amount, "fund_grant", phase)
+            self.fund.pay_out(award, self.parties.account_of(area, "municipality"), amount, "fund_grant", phase)
             area.municipal_revenues += amount
 
     def on_quarter(self) -> None:
-        now = self.model.env.now
+        now = self.ctx.env.now
         for award in self.my_awards():
             started = any(p.construction_start is not None for p in award.area.phases)
             if (not started and now > award.first_deadline) or now > award.last_deadline:
                 if award.outstanding > 0:
-                    self.model.log_area(award.area, "fund_award_lapsed", fund=self.fund.account,
+                    self.ctx.books.log_area(award.area, "fund_award_lapsed", fund=self.fund.account,
                                         instrument=self.type, released=award.outstanding,
                                         reason="first start deadline missed" if not started else "last deadline")
                 self.fund.release(award)
@@ -196,13 +195,13 @@ class StartSubsidyInstrument(InstrumentBase):
 
     def on_construction_start(self, phase: PhaseState) -> None:
         for award in self.my_awards(phase.area):
-            if self.model.env.now <= award.deadline:
+            if self.ctx.env.now <= award.deadline:
                 self.fund.pay_out(award, phase.area.developer.account, self.rate() * phase.total_homes,
                                   "start_subsidy", phase)
 
     def on_quarter(self) -> None:
         for award in self.my_awards():
-            if self.model.env.now > award.deadline:
+            if self.ctx.env.now > award.deadline:
                 self.fund.release(award)
                 award.closed = True
 
@@ -219,15 +218,15 @@ class RevolvingLoanInstrument(InstrumentBase):
         self.repaid = 0.0
 
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
-        ok = any(p.marketing_open for p in unstarted(area))
+        ok = any(p.marketing_open for p in area.unstarted)
         return ok, "phases ready to start" if ok else "no phase ready"
 
     def award_size(self, area: AreaPlan) -> float:
-        return self.spec.max_loan * sum(1 for p in unstarted(area) if p.marketing_open)
+        return self.spec.max_loan * sum(1 for p in area.unstarted if p.marketing_open)
 
     def developer_support(self, area: AreaPlan) -> float:
-        dev = self.model.spec.actors.developers
-        rate = self.model.market.bond_rate[self.model.quarter] + dev.borrowing_spread
+        dev = self.ctx.spec.actors.developers
+        rate = self.ctx.market.bond_rate[self.ctx.quarter] + dev.borrowing_spread
         saving = max(0.0, rate - self.spec.interest_rate) * min(self.spec.term_years, 2.0)
         return self.outstanding(area) * saving
 
@@ -242,7 +241,7 @@ class RevolvingLoanInstrument(InstrumentBase):
             paid = self.fund.pay_out(award, developer.account, amount, "loan_disbursed", phase)
             if paid > 0:
                 self.loans[phase] = {"award": award, "principal": paid,
-                                     "due": self.model.env.now + 4 * self.spec.term_years}
+                                     "due": self.ctx.env.now + 4 * self.spec.term_years}
                 self.disbursed += paid
             break
 
@@ -258,10 +257,10 @@ class RevolvingLoanInstrument(InstrumentBase):
         self.fund.take_back(loan["award"], developer.account, repay, "loan_repayment", phase)
         self.repaid += repay
         if repay < loan["principal"]:
-            self.model.log(phase, "loan_default", principal=loan["principal"], repaid=repay, reason=reason)
+            self.ctx.books.log(phase, "loan_default", principal=loan["principal"], repaid=repay, reason=reason)
 
     def on_quarter(self) -> None:
-        now = self.model.env.now
+        now = self.ctx.env.now
         for phase, loan in list(self.loans.items()):
             developer = phase.developer or phase.area.developer
             if not developer.failed:
@@ -287,13 +286,13 @@ class SalesGuaranteeInstrument(InstrumentBase):
         self.stock: list[dict] = []
 
     def guaranteed_value(self, area: AreaPlan) -> float:
-        r, q = area.region_index, self.model.quarter
-        price = self.model.econ.sale_value[r, q, OWNER]
-        owner = sum(p.owner_homes for p in unstarted(area))
+        r, q = area.region_index, self.ctx.quarter
+        price = self.ctx.econ.sale_value[r, q, OWNER]
+        owner = sum(p.owner_homes for p in area.unstarted)
         return owner * price * (1 - self.spec.presale_threshold) * (1 - self.spec.purchase_discount)
 
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
-        ok = any(p.owner_homes for p in unstarted(area)) and any(p.stage >= 0 for p in area.phases)
+        ok = any(p.owner_homes for p in area.unstarted) and any(p.stage >= 0 for p in area.phases)
         return ok, "owner-occupied homes to guarantee" if ok else "nothing to guarantee"
 
     def award_size(self, area: AreaPlan) -> float:
@@ -315,16 +314,16 @@ class SalesGuaranteeInstrument(InstrumentBase):
             homes = paid / (price * (1 - self.spec.purchase_discount)) if price > 0 else 0.0
             if homes > 0:
                 self.stock.append({"award": award, "phase": phase, "homes": homes,
-                                   "sell_at": self.model.env.now + self.spec.resale_after_quarters})
-                self.model.log(phase, "guarantee_purchase", homes=homes, paid=paid)
+                                   "sell_at": self.ctx.env.now + self.spec.resale_after_quarters})
+                self.ctx.books.log(phase, "guarantee_purchase", homes=homes, paid=paid)
             return homes
         return 0.0
 
     def on_quarter(self) -> None:
-        now, q = self.model.env.now, self.model.quarter
+        now, q = self.ctx.env.now, self.ctx.quarter
         for lot in list(self.stock):
             if now >= lot["sell_at"]:
-                price = self.model.econ.sale_value[lot["phase"].area.region_index, q, OWNER]
+                price = self.ctx.econ.sale_value[lot["phase"].area.region_index, q, OWNER]
                 self.fund.take_back(lot["award"], "outside:home_buyers", lot["homes"] * price, "guarantee_resale",
                                     lot["phase"])
                 self.stock.remove(lot)
@@ -336,7 +335,7 @@ class LandRiskSharingInstrument(InstrumentBase):
     type = "land_risk_sharing"
 
     def cover(self, area: AreaPlan) -> float:
-        index = self.model.market.cost_index[self.model.quarter]
+        index = self.ctx.market.cost_index[self.ctx.quarter]
         acquisition = sum(p.estimates.get("acquisition", 0.0) for p in area.phases)
         return self.spec.share * acquisition * index
 
@@ -353,7 +352,7 @@ class LandRiskSharingInstrument(InstrumentBase):
 
     def on_year_end(self) -> None:
         for award in self.my_awards():
-            municipality = self.model.municipalities[award.area.region_index]
+            municipality = self.parties.municipalities[award.area.region_index]
             provided = municipality.provisions.get(award.area.name, 0.0)
             due = min(self.spec.share * provided, award.committed) - award.paid
             if due > 0:
@@ -367,21 +366,21 @@ class LandBankInstrument(InstrumentBase):
     type = "land_bank"
 
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
-        ok = developer_land_position(area) > 0 and any(p.stage >= 0 for p in area.phases)
+        ok = area.developer_land_position() > 0 and any(p.stage >= 0 for p in area.phases)
         return ok, "developer land position" if ok else "no land position"
 
     def award_size(self, area: AreaPlan) -> float:
-        return developer_land_position(area) * self.model.market.cost_index[self.model.quarter]
+        return area.developer_land_position() * self.ctx.market.cost_index[self.ctx.quarter]
 
     def on_award(self, award: Award) -> None:
         area = award.area
         self.fund.pay_out(award, area.developer.account, award.committed, "land_bank_purchase")
         area.land_banked = True
-        award.per_home = award.paid / max(1, sum(p.total_homes for p in unstarted(area)))
+        award.per_home = award.paid / max(1, sum(p.total_homes for p in area.unstarted))
 
     def on_construction_start(self, phase: PhaseState) -> None:
         for award in self.my_awards(phase.area):
-            years = (self.model.env.now - award.time) / 4
+            years = (self.ctx.env.now - award.time) / 4
             price = award.per_home * phase.total_homes * (1 + self.spec.markup) ** years
             self.fund.take_back(award, phase.area.developer.account, price, "land_bank_sale", phase)
 
@@ -392,7 +391,7 @@ class RegionalCrossSubsidyInstrument(DeficitGrantInstrument):
     type = "regional_cross_subsidy"
 
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
-        if not unstarted(area) or any(p.construction_start is not None for p in area.phases):
+        if not area.unstarted or any(p.construction_start is not None for p in area.phases):
             return False, "construction already started"
         if all(p.stage < 0 for p in area.phases):
             return False, "not yet in preparation"
@@ -410,13 +409,13 @@ class RegionalCrossSubsidyInstrument(DeficitGrantInstrument):
         if receiver_role != "municipality" or amount <= 0 or any(
                 a.area is area for a in self.fund.awards if a.instrument is self):
             return  # areas that received support from the fund pay no levy
-        municipality = self.model.municipalities[area.region_index]
+        municipality = self.parties.municipalities[area.region_index]
         if municipality.expected_result(area)[0] <= 0:
             return
         levy = self.spec.levy_share * amount
         self.fund.levies += levy
         area.municipal_revenues -= levy
-        self.model.book(municipality.account, self.fund.account, levy, "regional_levy", phase)
+        self.ctx.books.book(municipality.account, self.fund.account, levy, "regional_levy", phase)
 
 
 class CountercyclicalInstrument(InstrumentBase):
@@ -429,15 +428,15 @@ class CountercyclicalInstrument(InstrumentBase):
         self.holdings: list[dict] = []
 
     def on_quarter(self) -> None:
-        model = self.model
-        q = model.quarter
-        if model.market.regime[q] == 2:
-            for r in range(len(model.spec.regions)):
+        ctx = self.ctx
+        q = ctx.quarter
+        if ctx.market.regime[q] == 2:
+            for r in range(len(ctx.spec.regions)):
                 self.buy_in_region(r)
         for lot in list(self.holdings):
             phase = lot["phase"]
-            if phase.completion is not None and model.env.now >= phase.completion + self.spec.resale_after_quarters:
-                price = model.econ.sale_value[phase.area.region_index, q, OWNER]
+            if phase.completion is not None and ctx.env.now >= phase.completion + self.spec.resale_after_quarters:
+                price = ctx.econ.sale_value[phase.area.region_index, q, OWNER]
                 self.fund.take_back(lot["award"], "outside:home_buyers", lot["homes"] * price, "countercyclical_resale",
                                     phase)
                 self.holdings.remove(lot)
@@ -449,26 +448,26 @@ class CountercyclicalInstrument(InstrumentBase):
     def buy_in_region(self, r: int) -> None:
         from sim.funds.fund import Award
 
-        model = self.model
-        region_name = model.spec.regions[r].name
+        ctx = self.ctx
+        region_name = ctx.spec.regions[r].name
         if self.fund.regions and region_name not in self.fund.regions:
             return
         budget_homes = self.spec.homes_per_quarter
-        price = model.econ.sale_value[r, model.quarter, OWNER] * (1 - self.spec.discount)
-        for phase in [p for p in model._selling if p.area.region_index == r and p.construction_start is None]:
+        price = ctx.econ.sale_value[r, ctx.quarter, OWNER] * (1 - self.spec.discount)
+        for phase in [p for p in ctx.sales.on_sale_in(r) if p.construction_start is None]:
             if budget_homes <= 0 or price <= 0:
                 break
             n = min(budget_homes, phase.owner_homes - phase.owner_sold, self.fund.available / price)
             if n <= 0:
                 continue
-            award = Award(self.fund, self, phase.area, model.env.now, n * price)
+            award = Award(self.fund, self, phase.area, ctx.env.now, n * price)
             self.fund.awards.append(award)
             paid = self.fund.pay_out(award, phase.area.developer.account, n * price, "countercyclical_purchase", phase)
             phase.owner_sold += n
             phase.fund_sold += n
             budget_homes -= n
             self.holdings.append({"award": award, "phase": phase, "homes": n, "paid": paid})
-            model.log(phase, "countercyclical_purchase", homes=n, paid=paid)
+            ctx.books.log(phase, "countercyclical_purchase", homes=n, paid=paid)
 
 
 class EarmarkedInstrument(InstrumentBase):
@@ -477,7 +476,7 @@ class EarmarkedInstrument(InstrumentBase):
     type = "earmarked_cofunding"
 
     def needed(self, area: AreaPlan) -> float:
-        index = self.model.market.cost_index[self.model.quarter]
+        index = self.ctx.market.cost_index[self.ctx.quarter]
         return self.spec.share * index * sum(p.estimates.get(i, 0.0) for p in area.phases if p.is_open
                                              for i in self.spec.items if i in p.unpaid)
 
@@ -496,7 +495,7 @@ class EarmarkedInstrument(InstrumentBase):
         if item not in self.spec.items:
             return
         for award in self.my_awards(phase.area):
-            paid = self.fund.pay_out(award, account_of(self.model, phase.area, payer_role), self.spec.share * amount,
+            paid = self.fund.pay_out(award, self.parties.account_of(phase.area, payer_role), self.spec.share * amount,
                                      "earmarked_cofunding", phase)
             if payer_role == "municipality":
                 phase.area.municipal_revenues += paid

@@ -18,7 +18,7 @@ from sim.output.summary import area_delay_years
 from sim.scenario.schema import SEGMENTS
 
 if TYPE_CHECKING:
-    from sim.model import AreaModel
+    from mesa import Model as AreaModel  # sim.model.AreaModel, typed by its Mesa base (layers)
 
 PRIVATE_KINDS = ("developer:", "housing_association:", "investor:")
 INVESTMENT_CATEGORIES = ("construction", "land_sale", "acquisition", "remediation", "demolition",

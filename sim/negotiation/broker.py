@@ -18,13 +18,13 @@ from __future__ import annotations
 import functools
 import json
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.area import MID_RENT, OWNER, SOCIAL, AreaPlan
 from sim.cooperation.base import Terms
+from sim.deal import Deal
 from sim.negotiation.cache import ProblemKey, Settlement, cooperation_fingerprint, is_builtin
 from sim.negotiation.economics import (
     Outlook,
@@ -38,41 +38,22 @@ from sim.negotiation.protocols import Outcome, Problem
 
 if TYPE_CHECKING:
     from sim.agents import Developer, Municipality
-    from sim.model import AreaModel
+    from sim.negotiation.desk import NegotiationDesk
 
 LEAD_QUARTERS = 12.0
 """Expected quarters from the start of preparation to construction start (assumption: modes of
 preparation, zoning, a third of an appeal, land works; FACTS.md durations)."""
 
 
-@dataclass
-class Deal:
-    """An agreed deal on an area (terms in € per market home, fractions)."""
-
-    terms: Terms
-    developer: Developer
-    time: float  # quarter signed
-    effective_at: float  # quarter from which phases may start under it
-    price_index: float  # regional price index when signed
-    rounds: int
-    protocol: str
-    imposed: bool = False  # public-law fallback (private realisation)
-
-
-def unstarted(area: AreaPlan) -> list:
-    """Phases that have not had their go and are still open."""
-    return [p for p in area.phases if p.go_time is None and p.is_open]
-
-
-def build_outlook(model: AreaModel, area: AreaPlan, developer: Developer) -> Outlook | None:
+def build_outlook(desk: NegotiationDesk, area: AreaPlan, developer: Developer) -> Outlook | None:
     """Today's view of an area's unstarted phases, or None if none is left."""
-    phases = unstarted(area)
+    phases = area.unstarted
     if not phases:
         return None
-    q, r = model.quarter, area.region_index
-    now = model.env.now
-    econ = model.econ
-    index = model.market.cost_index[q]
+    q, r = desk.ctx.quarter, area.region_index
+    now = desk.ctx.env.now
+    econ = desk.ctx.econ
+    index = desk.ctx.market.cost_index[q]
     own = area.spec.ownership
     private = own.developers + own.businesses
     dev_frac = own.developers / private if private > 0 else 0.0
@@ -85,11 +66,11 @@ def build_outlook(model: AreaModel, area: AreaPlan, developer: Developer) -> Out
         devland.append(acquisition * dev_frac)
         lead = 2.0 if p.marketing_open else LEAD_QUARTERS
         lag.append(max(0.0, p.planned_start - now) + lead)
-    spec = model.spec
+    spec = desk.ctx.spec
     dev = spec.actors.developers
     mun = spec.actors.municipality
     build_years = spec.lifecycle.construction_quarters[1] / 4
-    bond = model.market.bond_rate[q]
+    bond = desk.ctx.market.bond_rate[q]
     construction = econ.construction_cost[q]
     return Outlook(
         homes=np.array([p.homes for p in phases]), lag=np.array(lag), works=np.array(works),
@@ -101,24 +82,24 @@ def build_outlook(model: AreaModel, area: AreaPlan, developer: Developer) -> Out
         developer_rate=bond + dev.borrowing_spread, municipal_rate=mun.discount_rate)
 
 
-def experience(model: AreaModel, account: str, coop_name: str, municipal: bool) -> int:
+def experience(desk: NegotiationDesk, account: str, coop_name: str, municipal: bool) -> int:
     """Deals closed under a cooperation model by a party (pooled for municipalities if shared)."""
-    if municipal and model.spec.actors.negotiation.knowledge_sharing:
-        return sum(n for (acc, name), n in model.experience.items() if name == coop_name
+    if municipal and desk.ctx.spec.actors.negotiation.knowledge_sharing:
+        return sum(n for (acc, name), n in desk.experience.items() if name == coop_name
                    and acc.startswith("municipality:"))
-    return model.experience.get((account, coop_name), 0)
+    return desk.experience.get((account, coop_name), 0)
 
 
-def make_problem(model: AreaModel, area: AreaPlan, municipality: Municipality, developer: Developer,
+def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipality, developer: Developer,
                  outlook: Outlook) -> Problem:
     """The negotiation problem: both sides' surpluses over their own belief ensembles."""
-    spec = model.spec
+    spec = desk.ctx.spec
     neg = spec.actors.negotiation
     mun = spec.actors.municipality
     coop = area.coop
-    r, q = area.region_index, model.quarter
-    prices = model.market.price_index[r, : q + 1]
-    costs = model.market.cost_index[: q + 1]
+    r, q = area.region_index, desk.ctx.quarter
+    prices = desk.ctx.market.price_index[r, : q + 1]
+    costs = desk.ctx.market.cost_index[: q + 1]
     dev_drift = developer.beliefs.drift(prices, costs)
     mun_drift = municipality.beliefs.drift(prices, costs)
 
@@ -127,7 +108,7 @@ def make_problem(model: AreaModel, area: AreaPlan, municipality: Municipality, d
         """(K, H) ensembles of both sides, made at the first evaluation (a shared settlement needs none)."""
         return developer.beliefs.multipliers(dev_drift), municipality.beliefs.multipliers(mun_drift)
 
-    fund_municipal, fund_developer, fund_works = model.fund_support(area)
+    fund_municipal, fund_developer, fund_works = desk.funds.support(area)
     if fund_works > 0 and outlook.works.sum() > 0:  # co-funded works cost the payer less
         outlook.works = outlook.works * max(0.0, 1 - fund_works / outlook.works.sum())
     # Only the part of the budget this area's losses could use matters (capped as in municipal_surplus).
@@ -150,29 +131,29 @@ def make_problem(model: AreaModel, area: AreaPlan, municipality: Municipality, d
 
     market_homes = outlook.homes[:, SOCIAL + 1:].sum()
     attributable = (outlook.works.sum() + outlook.buyout_business.sum()) / max(1, outlook.total_homes)
-    land_now = float(model.econ.land_value[r, q, SOCIAL + 1:] @ outlook.homes[:, SOCIAL + 1:].sum(axis=0))
+    land_now = float(desk.ctx.econ.land_value[r, q, SOCIAL + 1:] @ outlook.homes[:, SOCIAL + 1:].sum(axis=0))
     land_bounds = coop.land_price_bounds(attributable, land_now / max(1.0, market_homes))
     social_share = outlook.homes[:, SOCIAL].sum() / max(1, outlook.total_homes)
     demand = max(area.affordable_demand, social_share)
     affordable_bounds = (max(social_share, demand - mun.affordable_flexibility), demand)
     overrun_bounds = (0.0, 1.0) if coop.overrun_negotiable else (coop.default_overrun, coop.default_overrun)
     weight = neg.exclusive_claim_power if coop.name == "building_claim" else coop.developer_weight
-    exp_dev = experience(model, developer.account, coop.name, False)
-    exp_mun = experience(model, municipality.account, coop.name, True)
+    exp_dev = experience(desk, developer.account, coop.name, False)
+    exp_mun = experience(desk, municipality.account, coop.name, True)
     # The weaker side concedes faster (β scaled by the other side's weight over its own).
     problem = Problem(evaluate=evaluate, evaluate_batch=evaluate_batch, land_bounds=land_bounds,
                       affordable_bounds=affordable_bounds, overrun_bounds=overrun_bounds, developer_weight=weight,
                       max_rounds=neg.max_rounds,
                       developer_beta=neg.concession * (1 + neg.learning_rate) ** exp_dev * (1 - weight) / weight,
                       municipal_beta=neg.concession * (1 + neg.learning_rate) ** exp_mun * weight / (1 - weight))
-    if model.negotiation_cache is not None and is_builtin(coop) and is_builtin(model.protocol):
+    if desk.cache is not None and is_builtin(coop) and is_builtin(desk.protocol):
         problem.cache_key = (
             ProblemKey().dataclass(outlook).scalars(cooperation_fingerprint(coop))
             .scalars(developer.beliefs.digest(), dev_drift, municipality.beliefs.digest(), mun_drift)
             .dataclass(prefs)
             .scalars(land_bounds, affordable_bounds, overrun_bounds, weight, neg.max_rounds,
                      problem.developer_beta, problem.municipal_beta,
-                     type(model.protocol).__qualname__, repr(sorted(vars(model.protocol).items())))
+                     type(desk.protocol).__qualname__, repr(sorted(vars(desk.protocol).items())))
             .digest())
     return problem
 
@@ -186,14 +167,14 @@ def offers_log(outcome: Outcome) -> str:
                         "municipal_surplus": round(o.municipal_surplus)} for o in outcome.offers])
 
 
-def settle(model: AreaModel, area: AreaPlan, problem: Problem) -> Settlement:
+def settle(desk: NegotiationDesk, area: AreaPlan, problem: Problem) -> Settlement:
     """Run the protocol on a problem (or reuse the settlement of an identical one, see sim.negotiation.cache)."""
-    cache = model.negotiation_cache
+    cache = desk.cache
     if cache is not None and problem.cache_key is not None:
         found = cache.get(problem.cache_key)
         if found is not None:
             return found
-    outcome: Outcome = model.protocol.negotiate(problem)
+    outcome: Outcome = desk.protocol.negotiate(problem)
     imposed = False
     terms = outcome.terms
     if not outcome.success and area.coop.fallback_on_failure:
@@ -206,31 +187,31 @@ def settle(model: AreaModel, area: AreaPlan, problem: Problem) -> Settlement:
     return settlement
 
 
-def negotiate(model: AreaModel, area: AreaPlan, why: str) -> Deal | None:
+def negotiate(desk: NegotiationDesk, area: AreaPlan, why: str) -> Deal | None:
     """Negotiate (or renegotiate) the deal on an area; apply and log the outcome."""
-    municipality = model.municipalities[area.region_index]
+    municipality = desk.parties.municipalities[area.region_index]
     developer = area.developer
-    outlook = build_outlook(model, area, developer)
+    outlook = build_outlook(desk, area, developer)
     if outlook is None:
         return area.deal
-    neg = model.spec.actors.negotiation
-    problem = make_problem(model, area, municipality, developer, outlook)
-    settlement = settle(model, area, problem)
+    neg = desk.ctx.spec.actors.negotiation
+    problem = make_problem(desk, area, municipality, developer, outlook)
+    settlement = settle(desk, area, problem)
     outcome, terms, imposed = settlement.outcome, settlement.terms, settlement.imposed
     s_dev, s_mun = settlement.developer_surplus, settlement.municipal_surplus
-    now = model.env.now
+    now = desk.ctx.env.now
     r = area.region_index
     area.last_attempt = now
-    area.last_attempt_price = float(model.market.price_index[r, model.quarter])
+    area.last_attempt_price = float(desk.ctx.market.price_index[r, desk.ctx.quarter])
     for party, municipal in ((developer, False), (municipality, True)):
-        cost = neg.transaction_cost * (1 - neg.learning_rate) ** experience(model, party.account, area.coop.name,
+        cost = neg.transaction_cost * (1 - neg.learning_rate) ** experience(desk, party.account, area.coop.name,
                                                                              municipal)
-        model.book(party.account, "outside:consultants", cost, "transaction_cost", area_name=area.name)
+        desk.ctx.books.book(party.account, "outside:consultants", cost, "transaction_cost", area_name=area.name)
     # Experience also speeds up each round (known procedures, standard contracts).
-    exp_pair = (experience(model, developer.account, area.coop.name, False)
-                + experience(model, municipality.account, area.coop.name, True)) / 2
+    exp_pair = (experience(desk, developer.account, area.coop.name, False)
+                + experience(desk, municipality.account, area.coop.name, True)) / 2
     duration = outcome.rounds / (neg.rounds_per_quarter * (1 + neg.learning_rate) ** exp_pair)
-    model.log_area(area, "negotiation", why=why, protocol=outcome.protocol, success=bool(outcome.success),
+    desk.ctx.books.log_area(area, "negotiation", why=why, protocol=outcome.protocol, success=bool(outcome.success),
                    imposed=imposed, rounds=outcome.rounds, duration_quarters=duration, reason=outcome.reason,
                    developer=developer.account, cooperation=area.coop.name,
                    land_price=None if terms is None else terms.land_price,
@@ -241,7 +222,7 @@ def negotiate(model: AreaModel, area: AreaPlan, why: str) -> Deal | None:
     if terms is None:
         return None
     for key in ((developer.account, area.coop.name), (municipality.account, area.coop.name)):
-        model.experience[key] = model.experience.get(key, 0) + 1
+        desk.experience[key] = desk.experience.get(key, 0) + 1
     # A first deal takes effect when its rounds are over; during a renegotiation the old deal holds.
     delay = duration if area.deal is None else 0.0
     deal = Deal(terms, developer, now, now + delay,
@@ -252,7 +233,7 @@ def negotiate(model: AreaModel, area: AreaPlan, why: str) -> Deal | None:
 
 def apply_programme(area: AreaPlan, affordable_share: float) -> None:
     """Re-split mid-rent and owner-occupied homes of unstarted phases to the agreed affordable share."""
-    phases = unstarted(area)
+    phases = area.unstarted
     if not phases:
         return
     homes = reprogramme(np.array([p.homes for p in phases]), affordable_share)

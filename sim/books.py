@@ -1,0 +1,70 @@
+"""The run's books: the double-entry ledger, money invested per party and area, and the event log.
+
+Bound to the clock (the SimPy environment): every transfer and every event carries the time
+in quarters. Behaviour code books money and logs reasons here, never on the model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from sim.ledger import BOOK_CATEGORIES, Ledger, party_kind, party_of
+
+if TYPE_CHECKING:
+    import simpy
+
+    from sim.area import AreaPlan, PhaseState
+
+INTEREST_PAYERS = ("municipality", "developer")
+"""Parties charged interest on money invested in an area (grex book value; development loans)."""
+
+
+class Books:
+    """Ledger, invested positions and the explainable event log of one run.
+
+    Attributes:
+        ledger: every transfer (€) with time, area, phase and category.
+        events: explainable events (dicts: time in quarters, area, phase, event, numbers in € or fractions).
+        invested: net € per (party, area) of interest payers, excluding book entries (negative = invested).
+    """
+
+    def __init__(self, clock: simpy.Environment) -> None:
+        self.clock = clock
+        self.ledger = Ledger()
+        self.events: list[dict] = []
+        self.invested: defaultdict[tuple[str, str], float] = defaultdict(float)
+
+    def book(self, source: str, target: str, amount: float, category: str, phase: PhaseState | None = None,
+             area_name: str | None = None) -> None:
+        """Record a transfer (€) from ``source`` to ``target``, attributed to a phase (or just an area)."""
+        area = area_name if area_name is not None else (phase.area.name if phase is not None else "")
+        index = phase.index if (phase is not None and area_name is None) else -1
+        self.ledger.transfer(self.clock.now, source, target, amount, category, area, index)
+        if area and category not in BOOK_CATEGORIES:
+            for account, sign in ((source, -1.0), (target, 1.0)):
+                if party_kind(account) in INTEREST_PAYERS:
+                    self.invested[(party_of(account), area)] += sign * amount
+
+    def log(self, phase: PhaseState, event: str, **numbers) -> None:
+        """Record an explainable event of a phase."""
+        self.events.append({"time": float(self.clock.now), "area": phase.area.name, "phase": phase.index,
+                            "event": event, **numbers})
+
+    def log_area(self, area: AreaPlan, event: str, **numbers) -> None:
+        """Record an event of a whole area (phase -1)."""
+        self.events.append({"time": float(self.clock.now), "area": area.name, "phase": -1, "event": event,
+                            **numbers})
+
+    def log_party(self, account: str, event: str, **numbers) -> None:
+        """Record an event of a party (area '', phase -1), e.g. an election or a failure."""
+        self.events.append({"time": float(self.clock.now), "area": "", "phase": -1, "event": event,
+                            "party": account, **numbers})
+
+    def charge_interest(self, bond_rate: float, spreads: dict[str, float]) -> None:
+        """Quarterly interest on money invested per party and area, at bond rate + the party's spread (fraction/yr)."""
+        for (party, area), net in list(self.invested.items()):
+            if net < 0:
+                rate = max(0.0, bond_rate + spreads[party_kind(party)])
+                interest = -net * ((1 + rate) ** 0.25 - 1)
+                self.book(party, "outside:lenders", interest, "interest", area_name=area)

@@ -1,0 +1,35 @@
+"""The negotiation desk of a run: what all negotiations share.
+
+The protocol, the experience of every party with every cooperation model, and (in
+experiments) the cache of settled negotiations shared by runs of the same future. Deals are
+made in :mod:`sim.negotiation.broker` and kept up in :mod:`sim.negotiation.upkeep`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.agents.parties import Parties
+    from sim.context import RunContext
+    from sim.funds.portfolio import FundPortfolio
+    from sim.negotiation.cache import NegotiationCache
+    from sim.negotiation.protocols import Protocol
+
+
+@dataclass(eq=False)
+class NegotiationDesk:
+    """Negotiations of one run (time in quarters).
+
+    Attributes:
+        experience: deals closed per (party account, cooperation model name).
+        cache: settled negotiations shared by runs of one future (None: settle every one).
+    """
+
+    ctx: RunContext
+    parties: Parties
+    funds: FundPortfolio
+    protocol: Protocol
+    cache: NegotiationCache | None = None
+    experience: dict[tuple[str, str], int] = field(default_factory=dict)

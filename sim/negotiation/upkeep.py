@@ -1,0 +1,81 @@
+"""Deal upkeep: when area deals are opened, retried or reopened; developer failure and hand-over.
+
+The model calls :func:`check_developers` and :func:`upkeep` once a quarter.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.negotiation.broker import negotiate
+
+if TYPE_CHECKING:
+    from sim.area import AreaPlan
+    from sim.negotiation.desk import NegotiationDesk
+
+RETRY_QUARTERS = 8
+"""Quarters after a failed negotiation before the parties try again (unless prices move)."""
+MIN_DEAL_QUARTERS = 8
+"""A deal is not reopened within this many quarters of signing."""
+
+
+def check_developers(desk: NegotiationDesk) -> None:
+    """Developers beyond their credit limit fail; their unstarted areas pass to the next developer."""
+    for developer in desk.parties.developers:
+        if developer.check_solvency():
+            desk.ctx.books.log_party(developer.account, "developer_failed", cash=developer.cash,
+                                     credit_limit=developer.credit_limit)
+            for area in list(developer.areas):
+                if area.unstarted:
+                    hand_over(desk, area, "developer failed")
+
+
+def hand_over(desk: NegotiationDesk, area: AreaPlan, reason: str) -> None:
+    """The area's position passes to the next solvent developer (the deal is void)."""
+    developers = desk.parties.developers
+    old = area.developer
+    n = len(developers)
+    start = developers.index(old)
+    candidates = [developers[(start + k) % n] for k in range(1, n + 1)]
+    new = next((d for d in candidates if not d.failed and d is not old), None)
+    area.deal = None
+    area.last_attempt = None
+    books = desk.ctx.books
+    if new is None:
+        books.log_area(area, "developer_exit", leaving=old.account, joining="",
+                       reason=reason + "; no developer left")
+        return
+    old.areas.remove(area)
+    new.areas.append(area)
+    area.developer = new
+    books.log_area(area, "developer_exit", leaving=old.account, joining=new.account, reason=reason)
+
+
+def upkeep(desk: NegotiationDesk) -> None:
+    """Open, retry or reopen area deals: a first deal, a retry after a failure or a market move,
+    a renegotiation when the market moved or the programme demand changed."""
+    ctx = desk.ctx
+    neg = ctx.spec.actors.negotiation
+    flex = ctx.spec.actors.municipality.affordable_flexibility
+    now = ctx.env.now
+    for area in ctx.areas:
+        if area.developer is None or area.developer.failed or not area.unstarted:
+            continue
+        if all(p.stage < 0 for p in area.phases):
+            continue
+        price = ctx.market.price_index[area.region_index, ctx.quarter]
+        deal = area.deal
+        if deal is None:
+            moved = abs(price / area.last_attempt_price - 1) > neg.renegotiation_threshold
+            if area.last_attempt is None or moved or now - area.last_attempt >= RETRY_QUARTERS:
+                area.deal = negotiate(desk, area, "first deal" if area.last_attempt is None else "retry")
+            continue
+        moved = abs(price / deal.price_index - 1) > neg.renegotiation_threshold
+        gap = abs(area.affordable_demand - deal.terms.affordable_share) > flex + 1e-9
+        if (moved or gap) and now - deal.time >= MIN_DEAL_QUARTERS and not deal.imposed:
+            why = "market moved" if moved else "programme demand changed"
+            new = negotiate(desk, area, "renegotiation: " + why)
+            if new is None:
+                hand_over(desk, area, "renegotiation failed")
+            else:
+                area.deal = new
