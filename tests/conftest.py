@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import os
 import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+os.environ["AREASIM_PLUGINS"] = "tests"  # the test plug-ins (tests/plugin_*.py) may be named in scenarios
 DEFAULT = ROOT / "scenarios" / "nl_programme.toml"
 
 MINI: dict = {

@@ -5,9 +5,10 @@ instead of a fixed land price, the open money term is read as a price per market
 developer pays, and the developer always carries half of the overruns.
 """
 
-from sim.cooperation import CooperationModel
+from sim.cooperation import CooperationModel, register
 
 
+@register
 class HalfOverrunSharing(CooperationModel):
     """Municipality develops the land; overruns are always split half-half."""
 

@@ -1,8 +1,9 @@
 """Cooperation models: who owns and pre-finances what, who receives what, who bears which risk.
 
 A cooperation model is one class with this interface. Adding one means writing a subclass
-and naming it in a scenario (``[cooperation] model = "my_package.module:MyModel"``, or a
-name registered with :func:`register`). Nothing else changes.
+and naming it in a scenario (``[cooperation] model = "my_package.module:MyModel"`` with
+``my_package`` in ``AREASIM_PLUGINS``, or a name registered with :func:`register`). Nothing else
+changes (see sim.plugins).
 
 Parties are named by role: ``"municipality"``, ``"developer"`` and ``"jv"`` (a joint land
 company owned by both).
@@ -10,10 +11,9 @@ company owned by both).
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
-from sim.errors import InputError
+from sim.plugins import Registry
 
 WORK_ITEMS = ("plan_costs", "acquisition", "demolition", "remediation", "site_preparation",
               "infrastructure", "public_transport", "contingency")
@@ -91,32 +91,16 @@ class CooperationModel:
         return (-span, span)
 
 
-_REGISTRY: dict[str, type[CooperationModel]] = {}
-
-
-def register(cls: type[CooperationModel]) -> type[CooperationModel]:
-    """Class decorator: make a cooperation model available by its ``name``."""
-    _REGISTRY[cls.name] = cls
-    return cls
+REGISTRY: Registry[CooperationModel] = Registry("cooperation model", CooperationModel)
+"""The cooperation models available by name (see sim.plugins)."""
+register = REGISTRY.register
 
 
 def registered() -> dict[str, type[CooperationModel]]:
     """Registered cooperation models by name."""
-    return dict(_REGISTRY)
+    return REGISTRY.classes()
 
 
 def resolve(name: str, source: str = "", field: str = "cooperation.model") -> CooperationModel:
-    """An instance of the cooperation model ``name`` (registered name or ``module:Class``)."""
-    if name in _REGISTRY:
-        return _REGISTRY[name]()
-    allowed = ", ".join(sorted(_REGISTRY)) + ", or 'package.module:Class' (a CooperationModel subclass)"
-    if ":" in name:
-        module_name, _, class_name = name.partition(":")
-        try:
-            cls = getattr(importlib.import_module(module_name), class_name)
-        except (ImportError, AttributeError, ValueError):
-            raise InputError(source, field, name, allowed, problem="cannot import this class") from None
-        if isinstance(cls, type) and issubclass(cls, CooperationModel):
-            return cls()
-        raise InputError(source, field, name, allowed, problem="not a CooperationModel subclass")
-    raise InputError(source, field, name, allowed, problem="unknown cooperation model")
+    """An instance of the cooperation model ``name`` (registered name or allowed ``module:Class``)."""
+    return REGISTRY.resolve(name, source, field)()

@@ -8,11 +8,13 @@ Parameters follow FACTS.md ("Public funds: rules").
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SerializeAsAny, ValidationError, field_validator
+from pydantic_core import InitErrorDetails
 
 from sim.errors import InputError
+from sim.funds.instrument_base import INSTRUMENTS, InstrumentParams
 from sim.scenario.errors import from_validation_error
 from sim.scenario.loader import read_toml
 from sim.scenario.schema import P, Strict
@@ -21,7 +23,7 @@ ITEMS = Literal["acquisition", "demolition", "remediation", "site_preparation", 
                 "public_transport", "plan_costs", "contingency"]
 
 
-class DeficitGrant(Strict):
+class DeficitGrant(InstrumentParams):
     """Grant on the public deficit of an area (Woningbouwimpuls-like), paid to the municipality."""
 
     type: Literal["deficit_grant"]
@@ -39,7 +41,7 @@ class DeficitGrant(Strict):
                          "Largest single award.", gt=0, le=1e11)
 
 
-class StartSubsidy(Strict):
+class StartSubsidy(InstrumentParams):
     """€ per home when construction starts before a deadline (Startbouwimpuls-like), paid to the developer."""
 
     type: Literal["start_subsidy"]
@@ -54,7 +56,7 @@ class StartSubsidy(Strict):
                                   "Deadline for the start after the award.", gt=0, le=50)
 
 
-class RevolvingLoan(Strict):
+class RevolvingLoan(InstrumentParams):
     """Subordinated, interest-only loan for pre-investment (SVn transformation facility-like)."""
 
     type: Literal["revolving_loan"]
@@ -70,7 +72,7 @@ class RevolvingLoan(Strict):
                                 "Developer equity required (share of its credit limit still unused).", ge=0, le=1)
 
 
-class SalesGuarantee(Strict):
+class SalesGuarantee(InstrumentParams):
     """Lowers the presale threshold; the fund buys homes unsold at completion at a discount."""
 
     type: Literal["sales_guarantee"]
@@ -84,7 +86,7 @@ class SalesGuarantee(Strict):
                          "Fee the developer pays for the guarantee.", ge=0, le=0.5)
 
 
-class LandRiskSharing(Strict):
+class LandRiskSharing(InstrumentParams):
     """State shares the risk of municipal strategic land purchases (Rijksgrondfaciliteit-like)."""
 
     type: Literal["land_risk_sharing"]
@@ -93,7 +95,7 @@ class LandRiskSharing(Strict):
                      gt=0, le=1)
 
 
-class LandBank(Strict):
+class LandBank(InstrumentParams):
     """Buys developers' land positions early and holds them through a downturn; sells back at cost."""
 
     type: Literal["land_bank"]
@@ -101,7 +103,7 @@ class LandBank(Strict):
                       "Yearly charge on the position when sold back.", ge=0, le=0.3)
 
 
-class RegionalFund(Strict):
+class RegionalFund(InstrumentParams):
     """Regional cross-subsidy: a levy on land revenues of profitable areas covers deficits elsewhere."""
 
     type: Literal["regional_cross_subsidy"]
@@ -111,7 +113,7 @@ class RegionalFund(Strict):
                                     gt=0, le=1)
 
 
-class Countercyclical(Strict):
+class Countercyclical(InstrumentParams):
     """In a crash the fund buys presale contracts (homes) so phases can start."""
 
     type: Literal["countercyclical_purchase"]
@@ -122,7 +124,7 @@ class Countercyclical(Strict):
                                    ge=0, le=400)
 
 
-class Earmarked(Strict):
+class Earmarked(InstrumentParams):
     """Earmarked co-funding (e.g. mobility, energy transition) of specific public works."""
 
     type: Literal["earmarked_cofunding"]
@@ -130,10 +132,6 @@ class Earmarked(Strict):
                            "Public-works items co-funded.")
     share: float = P(0.5, "fraction", "assumption", "Share of those items the fund pays.", gt=0, le=1)
     min_homes: int = P(1000, "homes", "assumption", "Smallest eligible area.", ge=0, le=1_000_000)
-
-
-Instrument = Annotated[DeficitGrant | StartSubsidy | RevolvingLoan | SalesGuarantee | LandRiskSharing | LandBank
-                       | RegionalFund | Countercyclical | Earmarked, Field(discriminator="type")]
 
 
 class FundSpec(Strict):
@@ -150,7 +148,34 @@ class FundSpec(Strict):
     regions: list[str] = P([], "-", "-", "Regions served (empty = all).")
     pool: bool = P(False, "-", "BRIEF.md: pooling earmarked budgets", "Pool the instruments' money for one "
                    "area: awards go to the highest-ranked area first until it is fully served.")
-    instruments: list[Instrument] = Field(min_length=1)
+    instruments: list[SerializeAsAny[InstrumentParams]] = Field(
+        min_length=1, json_schema_extra={"plugins": INSTRUMENTS.classes})
+
+    @field_validator("instruments", mode="before")
+    @classmethod
+    def _each_by_its_type(cls, value):
+        """Validate each instrument with the parameter model of its registered ``type``."""
+        if not isinstance(value, list):
+            return value
+        out, errors = [], []
+        for i, entry in enumerate(value):
+            if isinstance(entry, InstrumentParams):
+                out.append(entry)
+                continue
+            kind = entry.get("type") if isinstance(entry, dict) else None
+            plugin = INSTRUMENTS.classes().get(kind) if isinstance(kind, str) else None
+            if plugin is None:
+                errors.append(InitErrorDetails(type="literal_error", loc=(i, "type"), input=kind,
+                                               ctx={"expected": ", ".join(map(repr, INSTRUMENTS.names()))}))
+                continue
+            try:
+                out.append(plugin.Params.model_validate(entry))
+            except ValidationError as exc:
+                errors.extend(InitErrorDetails(type=e["type"], loc=(i, *e["loc"]), input=e["input"],
+                                               ctx=e.get("ctx", {})) for e in exc.errors())
+        if errors:
+            raise ValidationError.from_exception_data("instruments", errors)
+        return out
 
 
 class FundDesign(Strict):

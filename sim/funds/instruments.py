@@ -1,17 +1,7 @@
-"""Fund instruments: classes with one interface (eligibility, award sizing, effects, cash flows).
+"""The built-in fund instruments (plug-ins; the interface and hooks are in sim.funds.instrument_base).
 
-Hooks the model calls (all optional; the base class does nothing):
-
-- ``eligible(area)`` → (bool, reason); ``award_size(area)`` → €; ``score(area)`` → ranking value;
-- ``on_award(award)`` — money at award time;
-- ``municipal_support(area)`` / ``developer_support(area)`` / ``works_support(area)`` → € that
-  the parties count in their deal valuations;
-- ``presale_threshold(phase, base)`` → the threshold that applies to the phase;
-- ``developer_support_phase(phase)`` → € counted in the developer's go decision;
-- ``on_work_paid(phase, item, amount, payer_role)``, ``on_construction_start(phase)``,
-  ``on_land_sale(phase, amount, receiver_role)``, ``on_transfer(phase, unsold, price)`` → homes it
-  takes, ``on_year_end()``, ``on_quarter()``.
-Money in €; time in quarters.
+Each is one class with its ``type``, its ``Params`` (the parameter model in sim.funds.design,
+every field with unit and source) and the hooks it uses. Money in €; time in quarters.
 """
 
 from __future__ import annotations
@@ -19,91 +9,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.area import MID_RENT, OWNER, SOCIAL, STAGE_INDEX, PhaseState
+from sim.funds import design
+from sim.funds.instrument_base import INSTRUMENTS, InstrumentBase, affordable_share
 
 if TYPE_CHECKING:
     from sim.area import AreaPlan
     from sim.funds.fund import Award, Fund
 
 
-def affordable_share(area: AreaPlan) -> float:
-    homes = area.homes_by_segment
-    return float((homes[SOCIAL] + homes[MID_RENT]) / homes.sum()) if homes.sum() else 0.0
-
-
-class InstrumentBase:
-    """Interface and defaults of an instrument."""
-
-    type = "base"
-
-    def __init__(self, spec, fund: Fund) -> None:
-        self.spec = spec
-        self.fund = fund
-        self.ctx = fund.ctx
-        self.parties = fund.parties
-
-    # eligibility and awards
-    def eligible(self, area: AreaPlan) -> tuple[bool, str]:
-        return False, "not applicable"
-
-    def award_size(self, area: AreaPlan) -> float:
-        return 0.0
-
-    def score(self, area: AreaPlan) -> float:
-        """Default ranking: affordable homes in unstarted phases per € asked."""
-        size = self.award_size(area)
-        homes = sum(p.homes[SOCIAL] + p.homes[MID_RENT] for p in area.unstarted)
-        return float(homes) / size if size > 0 else 0.0
-
-    def on_award(self, award: Award) -> None:
-        pass
-
-    # effects on decisions
-    def outstanding(self, area: AreaPlan) -> float:
-        return sum(a.outstanding for a in self.fund.awards_for(area, self.type) if a.instrument is self)
-
-    def municipal_support(self, area: AreaPlan) -> float:
-        return 0.0
-
-    def developer_support(self, area: AreaPlan) -> float:
-        return 0.0
-
-    def works_support(self, area: AreaPlan) -> float:
-        return 0.0
-
-    def presale_threshold(self, phase: PhaseState, base: float) -> float:
-        return base
-
-    def developer_support_phase(self, phase: PhaseState) -> float:
-        return 0.0
-
-    # cash flows
-    def on_work_paid(self, phase: PhaseState, item: str, amount: float, payer_role: str) -> None:
-        pass
-
-    def on_construction_start(self, phase: PhaseState) -> None:
-        pass
-
-    def on_land_sale(self, phase: PhaseState, amount: float, receiver_role: str) -> None:
-        pass
-
-    def on_transfer(self, phase: PhaseState, unsold: float, price: float) -> float:
-        return 0.0
-
-    def on_quarter(self) -> None:
-        pass
-
-    def on_year_end(self) -> None:
-        pass
-
-    def my_awards(self, area: AreaPlan | None = None) -> list[Award]:
-        return [a for a in self.fund.awards if a.instrument is self and not a.closed
-                and (area is None or a.area is area)]
-
-
+@INSTRUMENTS.register
 class DeficitGrantInstrument(InstrumentBase):
     """Grant on the municipality's expected public deficit, paid per phase start; lapses at deadlines."""
 
     type = "deficit_grant"
+    Params = design.DeficitGrant
 
     def deficit(self, area: AreaPlan) -> float:
         municipality = self.parties.municipalities[area.region_index]
@@ -157,10 +76,12 @@ class DeficitGrantInstrument(InstrumentBase):
                 award.closed = True
 
 
+@INSTRUMENTS.register
 class StartSubsidyInstrument(InstrumentBase):
     """€ per home for phases that start before the deadline, paid to the developer at start."""
 
     type = "start_subsidy"
+    Params = design.StartSubsidy
 
     def rate(self) -> float:
         return min(self.spec.per_home, self.spec.cap_per_home)
@@ -206,10 +127,12 @@ class StartSubsidyInstrument(InstrumentBase):
                 award.closed = True
 
 
+@INSTRUMENTS.register
 class RevolvingLoanInstrument(InstrumentBase):
     """Subordinated interest-only loans at construction start, repaid from the phase's margin."""
 
     type = "revolving_loan"
+    Params = design.RevolvingLoan
 
     def __init__(self, spec, fund: Fund) -> None:
         super().__init__(spec, fund)
@@ -276,10 +199,12 @@ class RevolvingLoanInstrument(InstrumentBase):
         return self.repaid / self.disbursed if self.disbursed else float("nan")
 
 
+@INSTRUMENTS.register
 class SalesGuaranteeInstrument(InstrumentBase):
     """Lower presale threshold; the fund buys homes unsold at completion at a discount, resells later."""
 
     type = "sales_guarantee"
+    Params = design.SalesGuarantee
 
     def __init__(self, spec, fund: Fund) -> None:
         super().__init__(spec, fund)
@@ -329,10 +254,12 @@ class SalesGuaranteeInstrument(InstrumentBase):
                 self.stock.remove(lot)
 
 
+@INSTRUMENTS.register
 class LandRiskSharingInstrument(InstrumentBase):
     """Covers a share of the municipality's expected land-development losses, up to a share of acquisition."""
 
     type = "land_risk_sharing"
+    Params = design.LandRiskSharing
 
     def cover(self, area: AreaPlan) -> float:
         index = self.ctx.market.cost_index[self.ctx.quarter]
@@ -360,10 +287,12 @@ class LandRiskSharingInstrument(InstrumentBase):
                 award.area.municipal_revenues += due
 
 
+@INSTRUMENTS.register
 class LandBankInstrument(InstrumentBase):
     """Buys developers' land positions; sells each phase's part back at cost (plus a charge) at its start."""
 
     type = "land_bank"
+    Params = design.LandBank
 
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
         ok = area.developer_land_position() > 0 and any(p.stage >= 0 for p in area.phases)
@@ -385,10 +314,12 @@ class LandBankInstrument(InstrumentBase):
             self.fund.take_back(award, phase.area.developer.account, price, "land_bank_sale", phase)
 
 
+@INSTRUMENTS.register
 class RegionalCrossSubsidyInstrument(DeficitGrantInstrument):
     """Levy on land revenues of areas in surplus; grants to deficit areas of the same region."""
 
     type = "regional_cross_subsidy"
+    Params = design.RegionalFund
 
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
         if not area.unstarted or any(p.construction_start is not None for p in area.phases):
@@ -418,10 +349,12 @@ class RegionalCrossSubsidyInstrument(DeficitGrantInstrument):
         self.ctx.books.book(municipality.account, self.fund.account, levy, "regional_levy", phase)
 
 
+@INSTRUMENTS.register
 class CountercyclicalInstrument(InstrumentBase):
     """In a crash the fund buys presale contracts so phases reach their threshold; resells after completion."""
 
     type = "countercyclical_purchase"
+    Params = design.Countercyclical
 
     def __init__(self, spec, fund: Fund) -> None:
         super().__init__(spec, fund)
@@ -470,10 +403,12 @@ class CountercyclicalInstrument(InstrumentBase):
             ctx.books.log(phase, "countercyclical_purchase", homes=n, paid=paid)
 
 
+@INSTRUMENTS.register
 class EarmarkedInstrument(InstrumentBase):
     """Pays a share of named public-works items of eligible areas when they are paid."""
 
     type = "earmarked_cofunding"
+    Params = design.Earmarked
 
     def needed(self, area: AreaPlan) -> float:
         index = self.ctx.market.cost_index[self.ctx.quarter]
@@ -501,11 +436,6 @@ class EarmarkedInstrument(InstrumentBase):
                 phase.area.municipal_revenues += paid
 
 
-REGISTRY = {cls.type: cls for cls in (DeficitGrantInstrument, StartSubsidyInstrument, RevolvingLoanInstrument,
-                                      SalesGuaranteeInstrument, LandRiskSharingInstrument, LandBankInstrument,
-                                      RegionalCrossSubsidyInstrument, CountercyclicalInstrument,
-                                      EarmarkedInstrument)}
-
-
-def make_instrument(spec, fund: Fund) -> InstrumentBase:
-    return REGISTRY[spec.type](spec, fund)
+def make_instrument(spec: design.InstrumentParams, fund: Fund) -> InstrumentBase:
+    """The instrument of ``spec.type`` for a fund (a registered type; the design was validated)."""
+    return INSTRUMENTS.resolve(spec.type, field="funds.instruments.type")(spec, fund)

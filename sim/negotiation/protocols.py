@@ -16,7 +16,6 @@ returns an :class:`Outcome` with every offer made, so a negotiation can be read 
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from sim.cooperation.base import Terms
-from sim.errors import InputError
+from sim.plugins import Registry
 
 GRID = 41
 """Points on the line between the ideals used to find reservation points."""
@@ -194,20 +193,12 @@ class NashBargaining(Protocol):
         return Outcome(True, terms, 1, self.name, "Nash bargaining solution", [offer])
 
 
-PROTOCOLS: dict[str, type[Protocol]] = {"alternating_offers": AlternatingOffers, "nash": NashBargaining}
+PROTOCOLS: Registry[Protocol] = Registry("negotiation protocol", Protocol)
+"""The negotiation protocols available by name (see sim.plugins)."""
+PROTOCOLS.register(AlternatingOffers)
+PROTOCOLS.register(NashBargaining)
 
 
 def resolve_protocol(name: str, source: str = "", field: str = "actors.negotiation.protocol") -> Protocol:
-    """A protocol by registered name or ``module:Class``."""
-    if name in PROTOCOLS:
-        return PROTOCOLS[name]()
-    if ":" in name:
-        module_name, _, class_name = name.partition(":")
-        try:
-            cls = getattr(importlib.import_module(module_name), class_name)
-        except (ImportError, AttributeError, ValueError):
-            cls = None
-        if isinstance(cls, type) and issubclass(cls, Protocol):
-            return cls()
-    raise InputError(source, field, name, ", ".join(PROTOCOLS) + " or 'package.module:Class'",
-                     problem="unknown negotiation protocol")
+    """A protocol by registered name or allowed ``module:Class``."""
+    return PROTOCOLS.resolve(name, source, field)()
