@@ -179,8 +179,6 @@ class AreaPlan:
     last_attempt: float | None = None  # quarter of the last negotiation attempt
     last_attempt_price: float = 1.0  # regional price index at the last attempt
     affordable_demand: float = 0.0  # share of social + mid-rent homes the municipality demands now
-    municipal_costs: float = 0.0  # € public works paid by the municipality (incl. its JV share)
-    municipal_revenues: float = 0.0  # € land revenues and contributions received by the municipality
     land_banked: bool = False  # a fund's land bank holds the developer's land position
 
     @property

@@ -65,15 +65,18 @@ class Beliefs:
         self.steps.flags.writeable = False
 
     @classmethod
-    def for_party(cls, rule: str, ctx) -> Beliefs:
-        """A party's beliefs with the model's negotiation settings, drawn from its behaviour stream.
+    def for_party(cls, rule: str, negotiation, rng: np.random.Generator) -> Beliefs:
+        """A party's beliefs with the scenario's negotiation settings, drawn from its own stream.
 
         Also draws the party's imagined public-works overruns (``overrun_z``: K × 256 normals).
+
+        Args:
+            rule: expectation rule; negotiation: the scenario's ``[actors.negotiation]``;
+            rng: the party's belief stream (sim.streams.Streams.beliefs).
         """
-        neg = ctx.spec.actors.negotiation
-        beliefs = cls(rule, neg.ensemble_size, neg.belief_horizon_quarters, neg.belief_volatility,
-                      ctx.behaviour_rng)
-        beliefs.overrun_z = ctx.behaviour_rng.standard_normal((neg.ensemble_size, 256))
+        neg = negotiation
+        beliefs = cls(rule, neg.ensemble_size, neg.belief_horizon_quarters, neg.belief_volatility, rng)
+        beliefs.overrun_z = rng.standard_normal((neg.ensemble_size, 256))
         beliefs.overrun_z.flags.writeable = False  # drawn once; its digest keys shared negotiations
         return beliefs
 

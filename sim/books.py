@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from sim.ledger import BOOK_CATEGORIES, Ledger, party_kind, party_of
+from sim.ledger import (
+    BOOK_CATEGORIES,
+    LAND_DEVELOPMENT_COSTS,
+    LAND_DEVELOPMENT_REVENUES,
+    Ledger,
+    party_kind,
+    party_of,
+)
 
 if TYPE_CHECKING:
     import simpy
@@ -27,6 +34,8 @@ class Books:
         ledger: every transfer (€) with time, area, phase and category.
         events: explainable events (dicts: time in quarters, area, phase, event, numbers in € or fractions).
         invested: net € per (party, area) of interest payers, excluding book entries (negative = invested).
+        land_flows: [€ paid, € received] per (account, area) in the land-development categories — the
+            running form of :func:`sim.ledger.land_development_account` (tests check they agree).
     """
 
     def __init__(self, clock: simpy.Environment) -> None:
@@ -34,6 +43,7 @@ class Books:
         self.ledger = Ledger()
         self.events: list[dict] = []
         self.invested: defaultdict[tuple[str, str], float] = defaultdict(float)
+        self.land_flows: dict[tuple[str, str], list[float]] = {}
 
     def book(self, source: str, target: str, amount: float, category: str, phase: PhaseState | None = None,
              area_name: str | None = None) -> None:
@@ -45,6 +55,15 @@ class Books:
             for account, sign in ((source, -1.0), (target, 1.0)):
                 if party_kind(account) in INTEREST_PAYERS:
                     self.invested[(party_of(account), area)] += sign * amount
+            if category in LAND_DEVELOPMENT_COSTS:
+                self.land_flows.setdefault((source, area), [0.0, 0.0])[0] += amount
+            elif category in LAND_DEVELOPMENT_REVENUES:
+                self.land_flows.setdefault((target, area), [0.0, 0.0])[1] += amount
+
+    def land_account(self, account: str, area: str) -> tuple[float, float]:
+        """(€ paid, € received) by ``account`` in ``area``'s land development so far."""
+        paid, received = self.land_flows.get((account, area), (0.0, 0.0))
+        return paid, received
 
     def log(self, phase: PhaseState, event: str, **numbers) -> None:
         """Record an explainable event of a phase."""

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sim.market.generator import MarketPath
     from sim.sales import NewBuildSales
     from sim.scenario.schema import Scenario
+    from sim.streams import Streams
     from sim.valuation import HomeEconomics
 
 
@@ -56,7 +57,7 @@ class RunContext:
         areas, phases: the areas and all their phases (in area order).
         books: ledger, invested positions and event log; sales: the new-build market.
         support: the fund support the parties count in their decisions.
-        behaviour_rng: the stream of behavioural draws (beliefs, elections).
+        streams: the run's random streams, one per purpose (sim.streams).
         started, completed: homes started / completed this quarter per (region, segment);
             completed_total: since the start.
     """
@@ -68,7 +69,7 @@ class RunContext:
     areas: list[AreaPlan]
     books: Books
     sales: NewBuildSales
-    behaviour_rng: np.random.Generator
+    streams: Streams
     quarter: int = 0
     support: FundSupport = field(default_factory=NoFunds)
     phases: list[PhaseState] = field(init=False)

@@ -26,6 +26,16 @@ import pandas as pd
 BOOK_CATEGORIES = frozenset({"provision", "provision_release", "profit_taken"})
 """Categories that are accounting entries, not cash."""
 
+LAND_DEVELOPMENT_COSTS = frozenset({
+    "plan_costs", "acquisition", "demolition", "remediation", "site_preparation", "infrastructure",
+    "public_transport", "contingency", "land_position_sale", "capital_call", "municipal_contribution",
+    "regional_levy"})
+"""Categories a party pays into an area's land development (works, buy-outs, capital calls, contributions, levies)."""
+LAND_DEVELOPMENT_REVENUES = frozenset({
+    "land_sale", "overrun_share", "jv_distribution", "fund_grant", "land_risk_compensation",
+    "earmarked_cofunding"})
+"""Categories a party receives from an area's land development (land sales, overrun shares, payouts, fund money)."""
+
 OUTSIDE = ("outside:contractors", "outside:home_buyers", "outside:lenders",
            "outside:original_owners", "outside:shareholders", "outside:consultants")
 """Parties outside the model whose money enters or leaves through the ledger."""
@@ -115,6 +125,18 @@ def party_of(account: str) -> str:
 def party_kind(account: str) -> str:
     """The kind of party: ``'developer:1'`` → ``'developer'``."""
     return account.split(":", 1)[0]
+
+
+def land_development_account(frame: pd.DataFrame, party: str, area: str) -> tuple[float, float]:
+    """(€ paid, € received) by ``party`` in ``area``'s land development, from a ledger frame.
+
+    The grondexploitatie as a query: the party's transfers in the categories
+    :data:`LAND_DEVELOPMENT_COSTS` and :data:`LAND_DEVELOPMENT_REVENUES`.
+    """
+    rows = frame[frame["area"] == area]
+    paid = rows[(rows["source"] == party) & rows["category"].isin(LAND_DEVELOPMENT_COSTS)]["amount"].sum()
+    received = rows[(rows["target"] == party) & rows["category"].isin(LAND_DEVELOPMENT_REVENUES)]["amount"].sum()
+    return float(paid), float(received)
 
 
 def business_cases(frame: pd.DataFrame) -> pd.DataFrame:

@@ -21,9 +21,10 @@ overview and scheduling"):
    municipalities close their books (BBV), joint companies pay out, instruments settle the year;
 8. **data collected**.
 
-Randomness: ``model.rng`` (seeded by the scenario seed) spawns four independent streams,
-market, costs, durations and behaviour, so the market future and the drawn costs and
-durations of a seed are the same whatever the agents do (common random numbers).
+Randomness (sim.streams): ``model.rng`` (seeded by the scenario seed) spawns one child stream
+per purpose — market, costs, durations, each party's beliefs, each municipality's elections —
+so the market future and the drawn costs and durations of a seed are the same whatever the
+agents do, and adding a party or belief draws shifts no other stream (common random numbers).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from sim.negotiation.protocols import resolve_protocol
 from sim.payments import LifecycleMoney
 from sim.sales import NewBuildSales
 from sim.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+from sim.streams import Streams
 from sim.valuation import home_economics
 
 ELECTION_YEAR = 2026
@@ -79,13 +81,13 @@ class AreaModel(mesa.Model):
         if collect not in ("quarterly", "lean"):
             raise ValueError(f"collect must be 'quarterly' or 'lean', not {collect!r}")
         self.spec, self.seed, self.collect_mode, self.n_quarters = scenario, int(seed), collect, scenario.n_quarters
-        market_rng, cost_rng, duration_rng, behaviour_rng = self.rng.spawn(4)
+        streams = Streams(self.rng)
         env = simpy.Environment()
-        market = generate_path(scenario.market, scenario.regions, self.n_quarters, scenario.start_year, market_rng)
+        market = generate_path(scenario.market, scenario.regions, self.n_quarters, scenario.start_year, streams.market)
         econ = home_economics(scenario, market)
-        self.ctx = ctx = RunContext(scenario, env, market, econ, build_areas(scenario, cost_rng), Books(env),
-                                    NewBuildSales(scenario.regions, market, econ), behaviour_rng)
-        uniforms = draw_uniforms(len(ctx.phases), duration_rng)
+        self.ctx = ctx = RunContext(scenario, env, market, econ, build_areas(scenario, streams.costs), Books(env),
+                                    NewBuildSales(scenario.regions, market, econ), streams)
+        uniforms = draw_uniforms(len(ctx.phases), streams.durations)
         self.durations = durations = stage_durations(scenario, uniforms, [p.area.archetype for p in ctx.phases])
         self.appealed = appealed = uniforms[:, APPEAL_DRAW] < scenario.lifecycle.appeal_probability
         for area in ctx.areas:
@@ -98,7 +100,8 @@ class AreaModel(mesa.Model):
             scenario.actors.negotiation.protocol), negotiation_cache)
         self.money = LifecycleMoney(ctx, self.parties, self.portfolio)
         n_elections = self.n_quarters // 16 + 2
-        self.election_draws = behaviour_rng.random((n_elections, len(self.parties.municipalities), 2))
+        self.election_draws = [streams.elections(i).random((n_elections, 2))
+                               for i in range(len(self.parties.municipalities))]
         self.first_election_quarter = 4 * ((ELECTION_YEAR - scenario.start_year) % 4)
         for gid, phase in enumerate(ctx.phases):
             phase.process = env.process(phase_lifecycle(ctx, self.money, self.capacities, phase, durations[gid],
@@ -110,7 +113,7 @@ class AreaModel(mesa.Model):
         regions, actors = ctx.spec.regions, ctx.spec.actors
         parties = Parties([Municipality(self, ctx, r.name, i) for i, r in enumerate(regions)],
                           [HousingAssociation(self, ctx, r.name, i) for i, r in enumerate(regions)],
-                          [Developer(self, ctx, str(i + 1)) for i in range(actors.developers.count)],
+                          [Developer(self, ctx, str(i + 1), i) for i in range(actors.developers.count)],
                           [Investor(self, ctx, str(i + 1)) for i in range(actors.investors.count)])
         for a_i, area in enumerate(ctx.areas):
             parties.municipalities[area.region_index].areas.append(area)
@@ -125,7 +128,7 @@ class AreaModel(mesa.Model):
         if q >= self.first_election_quarter and (q - self.first_election_quarter) % 16 == 0:
             k = (q - self.first_election_quarter) // 16
             for i, m in enumerate(self.parties.municipalities):
-                m.hold_election(*self.election_draws[k, i])
+                m.hold_election(*self.election_draws[i][k])
 
     def step(self) -> None:
         """One quarter, in the fixed order documented in the module docstring."""

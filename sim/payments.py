@@ -7,7 +7,8 @@ payouts. Roles (``municipality``, ``developer``, ``jv``) map to ledger accounts 
 region's municipality, the developer holding the area, and the area's joint land company
 ``jv:<area>``. A joint company pays nothing from its own pocket: each payment is preceded by
 a capital call on the partners pro rata; a partner that cannot pay exits (its share passes to
-the municipality). Funds see each step through the portfolio's hooks.
+the municipality). Funds see each step through the portfolio's hooks. The municipality's
+land-development account is a query on these transfers (sim.ledger.land_development_account).
 """
 
 from __future__ import annotations
@@ -41,8 +42,6 @@ class LifecycleMoney:
             return
         if role == "jv":
             self.capital_call(area, amount, phase)
-        elif role == "municipality":
-            area.municipal_costs += amount
         self.ctx.books.book(self.parties.account_of(area, role), target, amount, category, phase,
                             area_name=None if phase is not None else area.name)
 
@@ -51,10 +50,6 @@ class LifecycleMoney:
         """``role`` receives ``amount`` (€) from account ``source``."""
         if amount <= 0:
             return
-        if role == "municipality":
-            area.municipal_revenues += amount
-        elif role == "jv":
-            area.municipal_revenues += amount * area.coop.jv_municipal_share
         self.ctx.books.book(source, self.parties.account_of(area, role), amount, category, phase)
 
     def capital_call(self, area: AreaPlan, amount: float, phase: PhaseState | None) -> None:
@@ -72,7 +67,6 @@ class LifecycleMoney:
             dev_part = 0.0
         mun_part = amount - dev_part
         municipality = self.parties.municipality_of(area)
-        area.municipal_costs += mun_part
         name = None if phase is not None else area.name
         books.book(municipality.account, jv, mun_part, "capital_call", phase, area_name=name)
         books.book(developer.account, jv, dev_part, "capital_call", phase, area_name=name)
@@ -190,7 +184,6 @@ class LifecycleMoney:
             return
         share = area.coop.jv_municipal_share
         municipality = self.parties.municipality_of(area)
-        area.municipal_revenues += cash * share
         books.book(jv, municipality.account, cash * share, "jv_distribution", area_name=area.name)
         books.book(jv, area.developer.account, cash * (1 - share), "jv_distribution", area_name=area.name)
 

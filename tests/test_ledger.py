@@ -69,3 +69,23 @@ def test_book_entries_are_left_out_of_business_cases():
     cases = business_cases(ledger.to_frame())
     assert set(cases["category"]) == {"remediation"}
     assert party_of("municipality:a/reserve") == "municipality:a"
+
+
+def test_the_municipal_land_development_account_is_a_query_on_the_ledger():
+    """What a municipality counts as paid and received in an area's grex equals the ledger query, for every
+    cooperation model (the running sums in the books are only a fast form of the query)."""
+    from sim.ledger import land_development_account
+    from sim.model import AreaModel
+    from sim.scenario import from_dict
+    from tests.conftest import mini
+
+    models = ["traditional", "building_claim", "joint_venture", "concession", "private_realisation"]
+    areas = [{"name": name, "region": "middle", "archetype": "complex", "homes": 600, "phases": 2,
+              "start_quarter": 2 * i, "cooperation": name} for i, name in enumerate(models)]
+    model = AreaModel(from_dict(mini(areas=areas, horizon_years=12)), seed=2).run()
+    frame = model.ledger.to_frame()
+    for area in model.areas:
+        municipality = model.parties.municipality_of(area)
+        paid, received = model.ctx.books.land_account(municipality.account, area.name)
+        assert (paid, received) == pytest.approx(land_development_account(frame, municipality.account, area.name))
+        assert paid > 0 or area.coop.name in ("concession", "private_realisation")

@@ -29,10 +29,11 @@ class Developer(Actor):
 
     kind = "developer"
 
-    def __init__(self, model: mesa.Model, ctx: RunContext, name: str) -> None:
+    def __init__(self, model: mesa.Model, ctx: RunContext, name: str, index: int) -> None:
         super().__init__(model, ctx, name)
         self.params = ctx.spec.actors.developers
-        self.beliefs = Beliefs.for_party(self.params.expectation, ctx)
+        self.beliefs = Beliefs.for_party(self.params.expectation, ctx.spec.actors.negotiation,
+                                         ctx.streams.beliefs("developer", index))
         self.risk_aversion = self.params.risk_aversion
         self.areas: list[AreaPlan] = []
         self.failed = False

@@ -40,7 +40,8 @@ class Municipality(Actor):
         super().__init__(model, ctx, name)
         self.region_index = region_index
         self.params = ctx.spec.actors.municipality
-        self.beliefs = Beliefs.for_party(self.params.expectation, ctx)
+        self.beliefs = Beliefs.for_party(self.params.expectation, ctx.spec.actors.negotiation,
+                                         ctx.streams.beliefs("municipality", region_index))
         self.risk_aversion = self.params.risk_aversion
         self.provisions: dict[str, float] = {}
         self.profit_taken: dict[str, float] = {}
@@ -114,9 +115,21 @@ class Municipality(Actor):
         p = self.params
         rate = ctx.market.bond_rate[q] + p.borrowing_spread
         projection = grex.project(costs, revenues, p.cost_escalation, p.revenue_escalation, rate, p.discount_rate)
-        done_c, done_r = area.municipal_costs, area.municipal_revenues
+        done_c, done_r = self.realised(area)
         expected = done_r - done_c + projection.npv
         return expected, done_c, done_c + costs.sum(), done_r, done_r + revenues.sum()
+
+    def realised(self, area: AreaPlan) -> tuple[float, float]:
+        """(€ paid, € received) so far in its part of an area's land development: a ledger query.
+
+        Under a joint venture its part is its capital calls and payouts plus its share of the joint
+        company's cash not yet paid out.
+        """
+        books = self.ctx.books
+        paid, received = books.land_account(self.account, area.name)
+        if area.coop.land_receiver == "jv" or area.coop.works_payer == "jv":
+            received += max(0.0, books.ledger.balance(f"jv:{area.name}")) * area.coop.jv_municipal_share
+        return paid, received
 
     def close_books(self) -> None:
         """Year-end (BBV): provide for expected losses at once; take profit by percentage of completion."""

@@ -61,7 +61,6 @@ class DeficitGrantInstrument(InstrumentBase):
             homes_left = sum(p.total_homes for p in left) or 1
             amount = award.outstanding * phase.total_homes / homes_left
             self.fund.pay_out(award, self.parties.account_of(area, "municipality"), amount, "fund_grant", phase)
-            area.municipal_revenues += amount
 
     def on_quarter(self) -> None:
         now = self.ctx.env.now
@@ -284,7 +283,6 @@ class LandRiskSharingInstrument(InstrumentBase):
             due = min(self.spec.share * provided, award.committed) - award.paid
             if due > 0:
                 self.fund.pay_out(award, municipality.account, due, "land_risk_compensation")
-                award.area.municipal_revenues += due
 
 
 @INSTRUMENTS.register
@@ -345,7 +343,6 @@ class RegionalCrossSubsidyInstrument(DeficitGrantInstrument):
             return
         levy = self.spec.levy_share * amount
         self.fund.levies += levy
-        area.municipal_revenues -= levy
         self.ctx.books.book(municipality.account, self.fund.account, levy, "regional_levy", phase)
 
 
@@ -430,10 +427,8 @@ class EarmarkedInstrument(InstrumentBase):
         if item not in self.spec.items:
             return
         for award in self.my_awards(phase.area):
-            paid = self.fund.pay_out(award, self.parties.account_of(phase.area, payer_role), self.spec.share * amount,
-                                     "earmarked_cofunding", phase)
-            if payer_role == "municipality":
-                phase.area.municipal_revenues += paid
+            self.fund.pay_out(award, self.parties.account_of(phase.area, payer_role), self.spec.share * amount,
+                              "earmarked_cofunding", phase)
 
 
 def make_instrument(spec: design.InstrumentParams, fund: Fund) -> InstrumentBase:

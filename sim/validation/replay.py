@@ -75,7 +75,8 @@ def patterns(frame: pd.DataFrame, models: list[AreaModel]) -> dict:
     drop = 1 - trough / pre.max() if pre.max() > 0 else np.nan
     after = starts.loc[2014:]
     recovered = after[after >= 0.8 * pre.max()]
-    costs = np.mean([sum(a.municipal_costs for a in m.areas if a.coop.runs_grex) for m in models])
+    costs = np.mean([sum(m.parties.municipality_of(a).realised(a)[0] for a in m.areas if a.coop.runs_grex)
+                     for m in models])
     provisions = mean["provisions_added"].loc[:2014].sum()
     delays = [area_delay_years(m) for m in models]
     delayed = np.mean([np.mean([not (v == v) or v > 0 for v in d.values()]) for d in delays])
