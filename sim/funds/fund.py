@@ -41,6 +41,10 @@ class Award:
     returned: float = 0.0
     released: float = 0.0  # commitment given back (deadline missed, clawback, not needed)
     closed: bool = False
+    first_deadline: float = float("inf")  # quarter by which the first phase must start (grants)
+    last_deadline: float = float("inf")  # quarter by which the last phase must start (grants)
+    deadline: float = float("inf")  # quarter by which a subsidised phase must start (start subsidies)
+    per_home: float = 0.0  # € paid per home (land bank positions, sold back per phase)
 
     @property
     def outstanding(self) -> float:

@@ -6,6 +6,7 @@ every field with unit and source) and the hooks it uses. Money in €; time in q
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.area import MID_RENT, OWNER, SOCIAL, STAGE_INDEX, PhaseState
@@ -15,6 +16,26 @@ from sim.funds.instrument_base import INSTRUMENTS, InstrumentBase, affordable_sh
 if TYPE_CHECKING:
     from sim.area import AreaPlan
     from sim.funds.fund import Award, Fund
+
+
+@dataclass(eq=False)
+class Loan:
+    """A subordinated loan to a phase's developer (€; due in quarters)."""
+
+    award: Award
+    principal: float
+    due: float
+
+
+@dataclass(eq=False)
+class Lot:
+    """Homes a fund holds until it resells them (homes; € paid; resale time in quarters)."""
+
+    award: Award
+    phase: PhaseState
+    homes: float
+    paid: float = 0.0
+    sell_at: float = 0.0
 
 
 @INSTRUMENTS.register
@@ -135,7 +156,7 @@ class RevolvingLoanInstrument(InstrumentBase):
 
     def __init__(self, spec, fund: Fund) -> None:
         super().__init__(spec, fund)
-        self.loans: dict[PhaseState, dict] = {}
+        self.loans: dict[PhaseState, Loan] = {}
         self.disbursed = 0.0
         self.repaid = 0.0
 
@@ -162,8 +183,7 @@ class RevolvingLoanInstrument(InstrumentBase):
             amount = min(self.spec.max_loan, self.spec.max_share_of_financing * outlay)
             paid = self.fund.pay_out(award, developer.account, amount, "loan_disbursed", phase)
             if paid > 0:
-                self.loans[phase] = {"award": award, "principal": paid,
-                                     "due": self.ctx.env.now + 4 * self.spec.term_years}
+                self.loans[phase] = Loan(award, paid, self.ctx.env.now + 4 * self.spec.term_years)
                 self.disbursed += paid
             break
 
@@ -175,22 +195,22 @@ class RevolvingLoanInstrument(InstrumentBase):
         else:  # subordinated: repaid out of the phase's margin only
             revenue = phase.owner_revenue + phase.rental_price
             margin = revenue - phase.contract_market - max(phase.market_land_price, 0.0)
-            repay = min(loan["principal"], max(0.0, margin))
-        self.fund.take_back(loan["award"], developer.account, repay, "loan_repayment", phase)
+            repay = min(loan.principal, max(0.0, margin))
+        self.fund.take_back(loan.award, developer.account, repay, "loan_repayment", phase)
         self.repaid += repay
-        if repay < loan["principal"]:
-            self.ctx.books.log(phase, "loan_default", principal=loan["principal"], repaid=repay, reason=reason)
+        if repay < loan.principal:
+            self.ctx.books.log(phase, "loan_default", principal=loan.principal, repaid=repay, reason=reason)
 
     def on_quarter(self) -> None:
         now = self.ctx.env.now
         for phase, loan in list(self.loans.items()):
             developer = phase.developer or phase.area.developer
             if not developer.failed:
-                interest = loan["principal"] * self.spec.interest_rate / 4
-                self.fund.take_back(loan["award"], developer.account, interest, "loan_interest", phase)
-            if phase.completion is not None or now >= loan["due"] or developer.failed \
+                interest = loan.principal * self.spec.interest_rate / 4
+                self.fund.take_back(loan.award, developer.account, interest, "loan_interest", phase)
+            if phase.completion is not None or now >= loan.due or developer.failed \
                     or phase.stage_name == "abandoned":
-                self.settle(phase, "term ended" if now >= loan["due"] else "phase completed or stopped")
+                self.settle(phase, "term ended" if now >= loan.due else "phase completed or stopped")
 
     @property
     def revolving_ratio(self) -> float:
@@ -207,7 +227,7 @@ class SalesGuaranteeInstrument(InstrumentBase):
 
     def __init__(self, spec, fund: Fund) -> None:
         super().__init__(spec, fund)
-        self.stock: list[dict] = []
+        self.stock: list[Lot] = []
 
     def guaranteed_value(self, area: AreaPlan) -> float:
         r, q = area.region_index, self.ctx.quarter
@@ -237,8 +257,7 @@ class SalesGuaranteeInstrument(InstrumentBase):
                                      "guarantee_purchase", phase)
             homes = paid / (price * (1 - self.spec.purchase_discount)) if price > 0 else 0.0
             if homes > 0:
-                self.stock.append({"award": award, "phase": phase, "homes": homes,
-                                   "sell_at": self.ctx.env.now + self.spec.resale_after_quarters})
+                self.stock.append(Lot(award, phase, homes, paid, self.ctx.env.now + self.spec.resale_after_quarters))
                 self.ctx.books.log(phase, "guarantee_purchase", homes=homes, paid=paid)
             return homes
         return 0.0
@@ -246,10 +265,10 @@ class SalesGuaranteeInstrument(InstrumentBase):
     def on_quarter(self) -> None:
         now, q = self.ctx.env.now, self.ctx.quarter
         for lot in list(self.stock):
-            if now >= lot["sell_at"]:
-                price = self.ctx.econ.sale_value[lot["phase"].area.region_index, q, OWNER]
-                self.fund.take_back(lot["award"], "outside:home_buyers", lot["homes"] * price, "guarantee_resale",
-                                    lot["phase"])
+            if now >= lot.sell_at:
+                price = self.ctx.econ.sale_value[lot.phase.area.region_index, q, OWNER]
+                self.fund.take_back(lot.award, "outside:home_buyers", lot.homes * price, "guarantee_resale",
+                                    lot.phase)
                 self.stock.remove(lot)
 
 
@@ -355,7 +374,7 @@ class CountercyclicalInstrument(InstrumentBase):
 
     def __init__(self, spec, fund: Fund) -> None:
         super().__init__(spec, fund)
-        self.holdings: list[dict] = []
+        self.holdings: list[Lot] = []
 
     def on_quarter(self) -> None:
         ctx = self.ctx
@@ -364,14 +383,14 @@ class CountercyclicalInstrument(InstrumentBase):
             for r in range(len(ctx.spec.regions)):
                 self.buy_in_region(r)
         for lot in list(self.holdings):
-            phase = lot["phase"]
+            phase = lot.phase
             if phase.completion is not None and ctx.env.now >= phase.completion + self.spec.resale_after_quarters:
                 price = ctx.econ.sale_value[phase.area.region_index, q, OWNER]
-                self.fund.take_back(lot["award"], "outside:home_buyers", lot["homes"] * price, "countercyclical_resale",
+                self.fund.take_back(lot.award, "outside:home_buyers", lot.homes * price, "countercyclical_resale",
                                     phase)
                 self.holdings.remove(lot)
             elif phase.stage_name == "abandoned":  # contract void: the developer returns the money
-                self.fund.take_back(lot["award"], phase.area.developer.account, lot["paid"], "countercyclical_refund",
+                self.fund.take_back(lot.award, phase.area.developer.account, lot.paid, "countercyclical_refund",
                                     phase)
                 self.holdings.remove(lot)
 
@@ -396,7 +415,7 @@ class CountercyclicalInstrument(InstrumentBase):
             phase.owner_sold += n
             phase.fund_sold += n
             budget_homes -= n
-            self.holdings.append({"award": award, "phase": phase, "homes": n, "paid": paid})
+            self.holdings.append(Lot(award, phase, n, paid))
             ctx.books.log(phase, "countercyclical_purchase", homes=n, paid=paid)
 
 
