@@ -3,7 +3,7 @@
 A cooperation model is one class with this interface. Adding one means writing a subclass
 and naming it in a scenario (``[cooperation] model = "my_package.module:MyModel"`` with
 ``my_package`` in ``AREASIM_PLUGINS``, or a name registered with :func:`register`). Nothing else
-changes (see sim.plugins).
+changes (see sim.registry).
 
 Parties are named by role: ``"municipality"``, ``"developer"`` and ``"jv"`` (a joint land
 company owned by both).
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.plugins import Registry
+from sim.registry import Registry
 
 WORK_ITEMS = ("plan_costs", "acquisition", "demolition", "remediation", "site_preparation",
               "infrastructure", "public_transport", "contingency")
@@ -92,7 +92,7 @@ class CooperationModel:
 
 
 REGISTRY: Registry[CooperationModel] = Registry("cooperation model", CooperationModel)
-"""The cooperation models available by name (see sim.plugins)."""
+"""The cooperation models available by name (see sim.registry)."""
 register = REGISTRY.register
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sim.area import MID_RENT, SOCIAL, AreaPlan, PhaseState
-from sim.plugins import Registry
+from sim.registry import Registry
 from sim.scenario.schema import Strict
 
 if TYPE_CHECKING:
@@ -123,4 +123,4 @@ class InstrumentBase:
 
 
 INSTRUMENTS: Registry[InstrumentBase] = Registry("fund instrument", InstrumentBase, key="type")
-"""The fund instruments available by ``type`` (see sim.plugins)."""
+"""The fund instruments available by ``type`` (see sim.registry)."""

@@ -24,7 +24,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from sim.cooperation.base import Terms
-from sim.plugins import Registry
+from sim.registry import Registry
 
 GRID = 41
 """Points on the line between the ideals used to find reservation points."""
@@ -194,7 +194,7 @@ class NashBargaining(Protocol):
 
 
 PROTOCOLS: Registry[Protocol] = Registry("negotiation protocol", Protocol)
-"""The negotiation protocols available by name (see sim.plugins)."""
+"""The negotiation protocols available by name (see sim.registry)."""
 PROTOCOLS.register(AlternatingOffers)
 PROTOCOLS.register(NashBargaining)
 
