@@ -101,7 +101,7 @@ def check_out(out: Path, arg: str = "--out", force: bool = False, accept: tuple[
     """
     out = Path(out)
     if str(out) in ("", "."):
-        raise InputError("", arg, str(out), "a folder path (not the current folder)", problem="empty path")
+        raise InputError("", arg, str(out), "a folder path (not the current folder)", problem="is the current folder")
     if _dangerous(out):
         raise InputError("", arg, str(out), "a folder below the current one, not the current folder, a parent of "
                          "it, your home folder or the root", problem="refusing to replace it")
