@@ -224,18 +224,22 @@ def _session_processes(sid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process sessions as on Linux")
-def test_kill_9_of_the_parent_leaves_no_worker_fork_server_or_tracker(tmp_path):
+@pytest.mark.parametrize("executor, children", [
+    ("processes", 4),  # resource tracker, fork server, 2 workers
+    pytest.param("dask", 3, marks=pytest.mark.slow),  # resource tracker, 2 worker processes (nannies run in the parent)
+])
+def test_kill_9_of_the_parent_leaves_no_worker_fork_server_or_tracker(tmp_path, executor, children):
     """SIGKILL to `areasim experiment --workers 2` (the parent only): every process it started ends by itself."""
     path = make_experiment(tmp_path, name="long", replications=6, years=12, samples=3)
-    cmd = [sys.executable, "-m", "sim.cli", "experiment", str(path), "--workers", "2", "--out", str(tmp_path / "res"),
-           "--quiet"]
+    cmd = [sys.executable, "-m", "sim.cli", "experiment", str(path), "--workers", "2", "--executor", executor,
+           "--out", str(tmp_path / "res"), "--quiet"]
     proc = subprocess.Popen(cmd, start_new_session=True)
     try:
         deadline = time.time() + 60
-        while time.time() < deadline and len(_session_processes(proc.pid)) < 4:  # tracker, fork server, 2 workers
+        while time.time() < deadline and len(_session_processes(proc.pid)) < children:
             time.sleep(0.1)
         started = _session_processes(proc.pid)
-        assert len(started) >= 4, started
+        assert len(started) >= children, started
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         deadline = time.time() + 8
