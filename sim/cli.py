@@ -173,9 +173,11 @@ def cmd_run(args) -> int:
                          "whose [funds] design is not 'none')", problem="nothing to compare")
     out = args.out if args.out is not None else RESULTS_DIR / scenario.name
     single = not args.paired and len(designs) == 1
-    for target in ([out] if single else paired_targets(out, designs)):
+    targets = [out] if single else paired_targets(out, designs)
+    for target in targets:
         arg = "--out" if target == out else f"--out (writes {target})"
-        check_out(target, arg, force=args.force, accept=("run", "output"))
+        paired = not single and target == targets[-1]
+        check_out(target, arg, force=args.force, accept=("output",) if paired else ("run",))
     digest = file_hash(source)
     if single:
         _, summary = run_one(scenario, designs[0], args.seed, out, source, digest, args.quiet)

@@ -416,3 +416,12 @@ def test_the_existing_one_line_rule_holds_for_os_errors_as_well(tmp_path, capsys
     path.chmod(0)
     assert main(["check", str(path)]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_report_writes_into_a_staged_folder_and_replaces_its_own(stored, tmp_path, capsys):
+    out = tmp_path / "rep"
+    for _ in range(2):
+        assert main(["report", str(stored / "exp"), "--out", str(out)]) == 0
+    assert (out / "report.html").is_file() and (out / "manifest.json").is_file()
+    assert str(out / "report.html") in capsys.readouterr().out
+    assert [p.name for p in tmp_path.iterdir()] == ["rep"]
