@@ -397,7 +397,7 @@ def test_sigterm_during_the_write_leaves_no_hidden_folder(tmp_path):
             "    real(*a, **k); print('writing', flush=True); import time; time.sleep(30)\n"
             "w.overview_figure = slow\n"
             "from sim.cli import main\n"
-            f"sys.exit(main())\n")
+            "sys.exit(main())\n")
     proc = subprocess.Popen([sys.executable, "-c", code, "run", str(scenario_file), "--out", str(out), "--quiet"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     assert proc.stdout.readline().strip() == "writing"

@@ -15,14 +15,20 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.experiments.design import RunPoint, build_runs
-from sim.experiments.executors import connect_dask, run_dask, run_local, run_processes, warm_up_processes
+from sim.experiments.executors import (
+    connect_dask,
+    run_dask,
+    run_local,
+    run_processes,
+    warm_up_processes,
+)
 from sim.experiments.paths import get
 from sim.experiments.spec import LoadedExperiment, load_experiment
 from sim.experiments.store import ExperimentStore, atomic_write_parquet, run_columns
 from sim.experiments.verify import repair
-from sim.output.target import check_out, read_manifest
 from sim.funds.design import load_design
 from sim.output.provenance import git_commit, host, versions
+from sim.output.target import check_out, read_manifest
 
 
 def fund_designs_for(exp: LoadedExperiment) -> dict[str, dict]:

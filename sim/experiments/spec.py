@@ -15,8 +15,8 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from sim.errors import InputError
-from sim.experiments.paths import apply, check_path
 from sim.experiments.checks import check_combinations, check_seed_not_varied, check_size
+from sim.experiments.paths import apply, check_path
 from sim.scenario.errors import from_validation_error
 from sim.scenario.inputs import validate_data, with_override
 from sim.scenario.loader import read_toml
