@@ -264,12 +264,14 @@ def test_resume_re_runs_a_truncated_part_and_ignores_stray_copies(tmp_path):
     part = store.part("outcomes", victim)
     (part.parent / f"{victim} (copy).parquet").write_bytes(part.read_bytes())
     part.write_bytes(part.read_bytes()[:50])  # truncated, as by a full disk or a bad copy
+    (part.parent / f".{victim}.parquet.x1y2").write_bytes(b"half")  # left by a writer killed with -9
     assert store.unreadable_runs() == {victim}
     assert len(store.done_ids()) == 8 and [p.name for p in store.strays()] == [f"{victim} (copy).parquet"]
     final = run_experiment(path, out, resume=True, quiet=True)
     assert final["runs_this_session"] == 1 and final["runs_done"] == 8 and final["runs_total"] == 8
     pd.testing.assert_frame_equal(load(out), reference)
     assert "8/8 runs done" in summary_text(out)
+    assert not list(part.parent.glob(".*"))
 
 
 def test_a_failed_start_leaves_no_folder_behind(tmp_path, monkeypatch):

@@ -176,6 +176,17 @@ class ExperimentStore:
                     bad.add(path.stem)
         return bad
 
+    def remove_temporaries(self) -> int:
+        """Remove half-written temporaries ('.'-files) a killed writer left; only while no other writer runs."""
+        removed = 0
+        for folder in [self.root, *(self.root / "parts" / k for k in KINDS), self.root / "failures"]:
+            if folder.is_dir():
+                for p in folder.iterdir():
+                    if p.name.startswith(".") and p.is_file():
+                        p.unlink(missing_ok=True)
+                        removed += 1
+        return removed
+
     def discard_runs(self, run_ids: set[str]) -> None:
         """Remove every part of these runs (they will be run again)."""
         for run_id in run_ids:

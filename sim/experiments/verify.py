@@ -52,7 +52,9 @@ def require_results(path: Path, arg: str = "RESULTS") -> ExperimentStore:
 
 
 def repair(store: ExperimentStore, run_ids: set[str]) -> set[str]:
-    """Before a resume: discard runs whose parts cannot be read, so they run again; returns their ids."""
+    """Before a resume: remove temporaries of a killed writer and discard runs whose parts cannot be read,
+    so they run again; returns their ids."""
+    store.remove_temporaries()
     damaged = store.unreadable_runs(run_ids)
     store.discard_runs(damaged)
     return damaged
