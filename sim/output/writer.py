@@ -99,14 +99,22 @@ def staged(out_dir: Path) -> Iterator[Path]:
             except BaseException:
                 old.rename(out_dir)
                 raise
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old)
         else:
             tmp.rename(out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not out_dir.exists():
+        if (old.exists() or old.is_symlink()) and not out_dir.exists():
             old.rename(out_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old)
+
+
+def _remove(path: Path) -> None:
+    """Remove a replaced folder (a symbolic link is unlinked, never followed)."""
+    if path.is_symlink():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def write_output_manifest(folder: Path, written_by: str, extra: dict | None = None) -> None:
