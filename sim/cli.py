@@ -10,17 +10,23 @@
     areasim validation [--seeds N]
     areasim app [--port N]
 
-User mistakes (bad files, fields, arguments) print one line and exit with code 2;
-nothing is written.
+User mistakes (bad files, fields, arguments, output folders) print one line and exit with
+code 2; nothing is written. Everything a command will use is validated, and every folder or
+file it will write is checked, before anything runs. A results folder is replaced only if
+areasim wrote it (``--force`` to replace any other). SIGTERM interrupts like Ctrl-C: partial
+output is removed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import signal
 import sys
 from pathlib import Path
 
-from sim.errors import InputError
+from sim.errors import InputError, printable
 
 RESULTS_DIR = Path("results")
 
@@ -45,6 +51,30 @@ def _int_in(name: str, low: int, high: int):
     return parse
 
 
+def _path_arg(name: str):
+    """A path argument that is not empty and holds no control characters."""
+    def parse(text: str) -> Path:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"--{name} = {text!r}: empty path; allowed: a path")
+        if not text.isprintable():
+            raise argparse.ArgumentTypeError(f"--{name} = {text!r}: control characters in the path; "
+                                             "allowed: a path of printable characters")
+        return Path(text)
+    return parse
+
+
+SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
+                       r"(?::(?P<port>\d{1,5}))?/?$")
+
+
+def check_scheduler(address: str) -> None:
+    """A Dask scheduler address: [tcp|tls|ws|wss|ucx://]host[:port] (checked before connecting)."""
+    m = SCHEDULER.match(address)
+    if not m or (m.group("port") and not 1 <= int(m.group("port")) <= 65535):
+        raise InputError("", "--scheduler", address, "an address like tcp://127.0.0.1:8786",
+                         problem="not a scheduler address")
+
+
 def build_parser() -> ArgumentParser:
     parser = ArgumentParser(prog="areasim", description="Agent-based simulation of Dutch inner-city area "
                             "transformations.")
@@ -54,41 +84,48 @@ def build_parser() -> ArgumentParser:
                      help="scenario file (TOML); default: the built-in scenarios/nl_programme.toml")
     run.add_argument("--seed", type=_int_in("seed", 0, 2**63 - 1), help="override the scenario's seed")
     run.add_argument("--years", type=_int_in("years", 1, 100), help="override the horizon (years)")
-    run.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>)")
+    run.add_argument("--out", type=_path_arg("out"), help="results folder (default: results/<scenario name>)")
+    run.add_argument("--force", action="store_true",
+                     help="replace --out even if it is a non-empty folder areasim did not write")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
     run.add_argument("--fund", action="append", default=[], metavar="DESIGN",
                      help="fund design (name in scenarios/funds/ or a path); repeat to compare designs")
     run.add_argument("--paired", action="store_true",
                      help="also run the no-fund baseline on the same future and report the fund's effect")
-    run.add_argument("--from-experiment", type=Path, metavar="RESULTS",
+    run.add_argument("--from-experiment", type=_path_arg("from-experiment"), metavar="RESULTS",
                      help="reproduce one run of an experiment (with --run ID)")
     run.add_argument("--run", metavar="ID", help="run id in the experiment (see runs.parquet)")
     exp = sub.add_parser("experiment", help="run an experiment file (many runs), resumable")
     exp.add_argument("file", help="experiment file (TOML)")
-    exp.add_argument("--workers", type=_int_in("workers", 1, 1024), default=1, help="parallel workers")
+    exp.add_argument("--workers", type=_int_in("workers", 1, 256), default=1,
+                     help="parallel workers (local processes: at most twice the CPUs)")
     exp.add_argument("--executor", choices=["local", "processes", "dask"], default=None,
                      help="local (serial), processes (default with --workers > 1) or dask")
     exp.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
     exp.add_argument("--resume", action="store_true", help="continue an interrupted experiment")
-    exp.add_argument("--out", type=Path, help="results folder (default: results/<experiment name>)")
+    exp.add_argument("--out", type=_path_arg("out"), help="results folder (default: results/<experiment name>)")
+    exp.add_argument("--force", action="store_true",
+                     help="start again in --out, replacing its results or any other non-empty folder")
     exp.add_argument("--quiet", action="store_true", help="no progress bar")
     res = sub.add_parser("results", help="summarise an experiment's results folder")
     res.add_argument("path", type=Path, help="results folder of an experiment")
     rep = sub.add_parser("report", help="policy report (HTML + PNG) comparing fund designs of an experiment")
     rep.add_argument("results", type=Path, help="results folder of an experiment with a funds.design lever")
     rep.add_argument("--area", help="area for the business-case waterfall (default: largest public loss)")
-    rep.add_argument("--out", type=Path, help="output folder (default: RESULTS/report)")
+    rep.add_argument("--out", type=_path_arg("out"), help="output folder (default: RESULTS/report)")
+    rep.add_argument("--force", action="store_true", help="replace --out even if areasim did not write it")
     app = sub.add_parser("app", help="start the interactive teaching app on localhost (Solara)")
     app.add_argument("--port", type=_int_in("port", 1024, 65535), default=8765)
     app.add_argument("--host", default="127.0.0.1")
     val = sub.add_parser("validation", help="replay 2005-2024 and write docs/validation.md")
     val.add_argument("--seeds", type=_int_in("seeds", 1, 1000), default=10, help="replay seeds")
     val.add_argument("--stochastic-seeds", type=_int_in("stochastic-seeds", 1, 1000), default=10)
-    val.add_argument("--out", type=Path, default=Path("docs/validation.md"), help="Markdown file to write")
+    val.add_argument("--out", type=_path_arg("out"), default=Path("docs/validation.md"), help="Markdown file to write")
     sens = sub.add_parser("sensitivity", help="Sobol indices (SALib) from a Sobol experiment")
     sens.add_argument("results", type=Path, help="results folder of a Sobol experiment")
     sens.add_argument("--outcome", action="append", help="outcome column (repeatable)")
-    sens.add_argument("--out", type=Path, help="output folder (default: RESULTS/sensitivity)")
+    sens.add_argument("--out", type=_path_arg("out"), help="output folder (default: RESULTS/sensitivity)")
+    sens.add_argument("--force", action="store_true", help="replace --out even if areasim did not write it")
     check = sub.add_parser("check", help="validate a scenario file without running it")
     check.add_argument("scenario", help="scenario file (TOML)")
     explain = sub.add_parser("explain", help="tell why an area went, stalled or collapsed, with numbers")
@@ -98,16 +135,13 @@ def build_parser() -> ArgumentParser:
 
 
 def load_for_run(path: str | None, years: int | None = None):
-    """Load, override and fully check a scenario; returns (scenario, source path, fund design)."""
-    from sim.plugins import check_plugins
-    from sim.scenario import DEFAULT_SCENARIO, from_dict, read_toml
+    """Load, override and fully check a scenario; returns (scenario, source path, fund design).
 
-    source = str(path) if path is not None else str(DEFAULT_SCENARIO)
-    data = read_toml(source)
-    if years is not None:
-        data["horizon_years"] = years
-    scenario = from_dict(data, source)
-    design = check_plugins(scenario, source)
+    The same path as ``areasim check`` (:func:`sim.scenario.inputs.load_run_inputs`).
+    """
+    from sim.scenario.inputs import load_run_inputs
+
+    scenario, source, design, _ = load_run_inputs(path, years)
     return scenario, source, design
 
 
@@ -119,24 +153,33 @@ def cmd_check(args) -> int:
     return 0
 
 
+def paired_targets(out: Path, designs) -> list[Path]:
+    """Every folder a paired run writes: the baseline, one per design, and the comparison."""
+    return [out, *(out.with_name(f"{out.name}__{d.name}") for d in designs), out.with_name(f"{out.name}__paired")]
+
+
 def cmd_run(args) -> int:
-    from sim.funds.design import load_design
+    from sim.output.target import check_out
     from sim.scenario import file_hash
+    from sim.scenario.inputs import load_fund_designs
 
     if args.from_experiment is not None or args.run is not None:
         return cmd_run_from_experiment(args)
     scenario, source, design = load_for_run(args.scenario, args.years)
     base_dir = Path(source).parent
-    designs = [load_design(name, base_dir, "--fund", "") for name in args.fund] or [design]
+    designs = load_fund_designs(args.fund, scenario, base_dir) or [design]
     if args.paired and all(d.name == "none" for d in designs):
         raise InputError("", "--paired", "without --fund", "--paired together with --fund DESIGN (or a scenario "
                          "whose [funds] design is not 'none')", problem="nothing to compare")
     out = args.out if args.out is not None else RESULTS_DIR / scenario.name
-    if out.exists() and not out.is_dir():
-        raise InputError("", "--out", str(out), "a folder path (existing folders are replaced)",
-                         problem="is a file")
+    single = not args.paired and len(designs) == 1
+    targets = [out] if single else paired_targets(out, designs)
+    for target in targets:
+        arg = "--out" if target == out else f"--out (writes {target})"
+        paired = not single and target == targets[-1]
+        check_out(target, arg, force=args.force, accept=("output",) if paired else ("run",))
     digest = file_hash(source)
-    if not args.paired and len(designs) == 1:
+    if single:
         _, summary = run_one(scenario, designs[0], args.seed, out, source, digest, args.quiet)
         if not args.quiet:
             from sim.output.console import print_summary
@@ -177,12 +220,15 @@ def run_paired(scenario, designs, args, out, source, digest) -> int:
                              digest, args.quiet)
         rows.append(paired_comparison(base, treated))
         by_year.append(homes_by_year(treated).assign(design=design.name))
+    from sim.output.writer import staged, write_output_manifest
+
     table = pd.DataFrame(rows)
     target = out.with_name(f"{out.name}__paired")
-    target.mkdir(parents=True, exist_ok=True)
-    table.to_csv(target / "paired.csv", index=False)
-    pd.concat(by_year, ignore_index=True).to_csv(target / "homes_by_year.csv", index=False)
-    (target / "paired.json").write_text(json.dumps(rows, indent=2, default=float) + "\n")
+    with staged(target) as tmp:
+        table.to_csv(tmp / "paired.csv", index=False)
+        pd.concat(by_year, ignore_index=True).to_csv(tmp / "homes_by_year.csv", index=False)
+        (tmp / "paired.json").write_text(json.dumps(rows, indent=2, default=float) + "\n")
+        write_output_manifest(tmp, "areasim run --paired", {"scenario": scenario.name, "seed": args.seed})
     if not args.quiet:
         print_paired(table, target)
     return 0
@@ -196,18 +242,27 @@ def cmd_run_from_experiment(args) -> int:
     import pandas as pd
 
     from sim.experiments.task import outcomes_of, run_model
+    from sim.experiments.verify import require_results
     from sim.output import write_results
+    from sim.output.target import check_out
     from sim.results import load
 
     if args.from_experiment is None or args.run is None:
         raise InputError("", "--from-experiment/--run", "one of them", "both --from-experiment RESULTS and --run ID")
+    if args.fund or args.paired or args.years is not None or args.seed is not None or args.scenario is not None:
+        raise InputError("", "--from-experiment", str(args.from_experiment), "only --run, --out, --force and --quiet "
+                         "with it (the run's scenario, seed and design come from the experiment)",
+                         problem="combined with SCENARIO, --seed, --years, --fund or --paired")
     root = args.from_experiment
+    require_results(root, "--from-experiment")
     runs = load(root, "runs")
     row = runs[runs["run_id"] == args.run]
     if row.empty:
         raise InputError(str(root), "--run", args.run, f"a run id of this experiment, e.g. {runs['run_id'].iloc[0]}",
                          problem="no such run")
     row = row.iloc[0]
+    out = args.out if args.out is not None else RESULTS_DIR / f"{root.name}__{args.run}"
+    check_out(out, "--out", force=args.force, accept=("run",))
     overrides = [(c.split(":", 1)[1], row[c].item() if hasattr(row[c], "item") else row[c])
                  for c in runs.columns if c.startswith(("lever:", "uncertainty:")) and pd.notna(row[c])]
     task = {"run_id": args.run, "scenario": json.loads((root / "scenario.json").read_text()), "overrides": overrides,
@@ -221,7 +276,6 @@ def cmd_run_from_experiment(args) -> int:
         k for k, v in outcomes.items() if k in stored.columns and not (
             (v is None and pd.isna(stored[k].iloc[0])) or stored[k].iloc[0] == v
             or (isinstance(v, float) and math.isclose(stored[k].iloc[0], v, rel_tol=0, abs_tol=0)))]
-    out = args.out if args.out is not None else RESULTS_DIR / f"{root.name}__{args.run}"
     write_results(model, out, str(root / "scenario.json"), "from-experiment",
                   extra={"experiment": str(root), "run_id": args.run, "overrides": overrides})
     status = ("not in the stored outcomes (run failed or pending)" if stored.empty else
@@ -233,10 +287,13 @@ def cmd_run_from_experiment(args) -> int:
 def cmd_experiment(args) -> int:
     from sim.experiments import run_experiment
 
-    if args.scheduler and args.executor not in (None, "dask"):
-        raise InputError("", "--scheduler", args.scheduler, "only with --executor dask")
+    if args.scheduler is not None:
+        if args.executor not in (None, "dask"):
+            raise InputError("", "--scheduler", args.scheduler, "only with --executor dask")
+        check_scheduler(args.scheduler)
     executor = "dask" if args.scheduler and args.executor is None else args.executor
-    final = run_experiment(args.file, args.out, args.workers, executor, args.scheduler, args.resume, args.quiet)
+    final = run_experiment(args.file, args.out, args.workers, executor, args.scheduler, args.resume, args.quiet,
+                           force=args.force)
     out = args.out if args.out is not None else RESULTS_DIR / final["experiment"]
     if not args.quiet:
         print(f"{final['runs_done']}/{final['runs_total']} runs done, {final['runs_failed']} failed -> {out}/ "
@@ -245,24 +302,53 @@ def cmd_experiment(args) -> int:
 
 
 def cmd_results(args) -> int:
+    from sim.experiments.verify import require_results
     from sim.results import summary_text
 
+    store = require_results(args.path, "PATH")
     print(summary_text(args.path))
+    strays = store.strays()
+    if strays:
+        print(f"note: {len(strays)} stray file(s) in parts/ ignored (not named <run id>.parquet), e.g. "
+              f"{printable(strays[0].relative_to(args.path))}")
     return 0
 
 
+def derived_output(results: Path, out: Path | None, default: str, force: bool):
+    """Check an output folder of ``report``/``sensitivity`` before anything is computed; returns (target, staged)."""
+    from sim.output.target import check_out
+    from sim.output.writer import staged
+
+    target = Path(out) if out is not None else Path(results) / default
+    check_out(target, "--out", force=force, accept=("output",))
+    return target, staged(target)
+
+
 def cmd_report(args) -> int:
+    from sim.experiments.verify import require_results
+    from sim.output.writer import write_output_manifest
     from sim.reports.policy import build_report
 
-    path = build_report(args.results, args.out, args.area)
-    print(f"report: {path} (figures and headline.csv beside it)")
+    require_results(args.results)
+    target, staging = derived_output(args.results, args.out, "report", args.force)
+    with staging as tmp:
+        path = build_report(args.results, tmp, args.area)
+        write_output_manifest(tmp, "areasim report", {"results": str(args.results)})
+    print(f"report: {target / path.name} (figures and headline.csv beside it)")
     return 0
 
 
 def cmd_sensitivity(args) -> int:
+    from sim.experiments.verify import require_results
+    from sim.output.writer import write_output_manifest
     from sim.reports.sensitivity import DEFAULT_OUTCOMES, run_sensitivity
 
-    table, png = run_sensitivity(args.results, tuple(args.outcome or DEFAULT_OUTCOMES), args.out)
+    require_results(args.results)
+    target, staging = derived_output(args.results, args.out, "sensitivity", args.force)
+    with staging as tmp:
+        table, png = run_sensitivity(args.results, tuple(args.outcome or DEFAULT_OUTCOMES), tmp)
+        write_output_manifest(tmp, "areasim sensitivity", {"results": str(args.results)})
+    png = target / png.name
     with_conf = table.assign(S1=table["S1"].map("{:.2f}".format) + " ± " + table["S1_conf"].map("{:.2f}".format),
                              ST=table["ST"].map("{:.2f}".format) + " ± " + table["ST_conf"].map("{:.2f}".format))
     print(with_conf[["outcome", "parameter", "S1", "ST"]].to_string(index=False))
@@ -278,11 +364,37 @@ def cmd_app(args) -> int:
     cmd = [str(solara) if solara.exists() else "solara", "run", "sim.app.app", "--host", args.host,
            "--port", str(args.port), "--production"]
     print(f"areasim app on http://{args.host}:{args.port}  (Ctrl-C to stop)")
-    return subprocess.call(cmd)
+    from sim.experiments.lifeline import die_with_parent
+
+    child = subprocess.Popen(cmd, preexec_fn=lambda: die_with_parent(allow_thread=False))
+    try:
+        return child.wait()
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def check_file_target(path: Path, arg: str) -> None:
+    """A file to (over)write: not a folder, in a folder that exists or can be made, writable."""
+    from sim.output.target import probe_writable
+
+    if path.is_dir():
+        raise InputError("", arg, str(path), "a file path (e.g. docs/validation.md)", problem="is a folder")
+    probe_writable(path.parent, arg, path)
 
 
 def cmd_validation(args) -> int:
     from sim.validation.report import write_validation
+
+    check_file_target(args.out, "--out")
+    figures = args.out.parent / "validation"
+    if figures.exists() and not figures.is_dir():
+        raise InputError("", "--out", str(args.out), f"a place where the figures folder {figures} can be made",
+                         problem=f"{figures} is a file")
 
     path = write_validation(args.out, args.seeds, args.stochastic_seeds)
     print(f"validation report: {path}")
@@ -296,9 +408,28 @@ def cmd_explain(args) -> int:
     return 0
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that partial output is cleaned up on the way out."""
+
+
+def _on_sigterm(signum, frame):  # noqa: ARG001
+    if os.getpid() != _MAIN_PID:  # a forked child: die the default way
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    raise Terminated()
+
+
+_MAIN_PID = os.getpid()
+
+
 def main(argv: list[str] | None = None) -> int:
+    global _MAIN_PID
     parser = build_parser()
     args = parser.parse_args(argv)
+    if argv is None and signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+        _MAIN_PID = os.getpid()
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         commands = {"run": cmd_run, "check": cmd_check, "explain": cmd_explain, "experiment": cmd_experiment,
                     "results": cmd_results, "report": cmd_report, "sensitivity": cmd_sensitivity,
@@ -307,8 +438,11 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"areasim: error: {exc.one_line()}", file=sys.stderr)
         return 2
+    except Terminated:
+        print("areasim: terminated; unfinished output removed", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
-        print("areasim: interrupted; nothing written", file=sys.stderr)
+        print("areasim: interrupted; unfinished output removed", file=sys.stderr)
         return 130
 
 

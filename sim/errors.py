@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 
+def printable(text: object) -> str:
+    """``text`` with every non-printable character (ESC, newline, other controls) shown as an escape.
+
+    Names and paths come from users and files; printed raw, an ESC sequence or a newline in
+    them could forge terminal output.
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 class InputError(Exception):
     """A mistake in user input (scenario file, CLI argument, app control).
 
@@ -25,4 +37,4 @@ class InputError(Exception):
         where = f"{self.source}: " if self.source else ""
         field = f"{self.field} = {value}" if self.field else value
         problem = f": {self.problem}" if self.problem else ""
-        return f"{where}{field}{problem}; allowed: {self.allowed}"
+        return printable(f"{where}{field}{problem}; allowed: {self.allowed}")

@@ -156,3 +156,23 @@ def test_unknown_fund_design_is_a_one_line_error(tmp_path, scenario_file, capsys
 def test_paired_without_a_fund_is_refused(tmp_path, scenario_file, capsys):
     assert main(["run", str(scenario_file), "--out", str(tmp_path / "r"), "--paired"]) == 2
     assert "--paired" in capsys.readouterr().err
+
+
+def test_a_temporary_folder_left_by_kill_9_is_removed_by_the_next_write(tmp_path, scenario_file):
+    """kill -9 cannot be caught; the next write to the same place removes what the dead process left."""
+    out = tmp_path / "res"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    leftover = tmp_path / f".res.areasim-{int(dead.stdout)}-abc123"
+    leftover.mkdir()
+    (leftover / "timeseries.parquet").write_bytes(b"half")
+    assert main(["run", str(scenario_file), "--out", str(out), "--quiet"]) == 0
+    assert not leftover.exists() and (out / "manifest.json").is_file()
+
+
+def test_paired_run_replaces_its_own_folders_on_a_second_run(tmp_path, scenario_file):
+    args = ["run", str(scenario_file), "--out", str(tmp_path / "res"), "--fund", "startbouwimpuls", "--paired",
+            "--quiet", "--years", "2"]
+    assert main(args) == 0
+    assert main(args) == 0
+    assert json.loads((tmp_path / "res__paired" / "manifest.json").read_text())["written_by"] == "areasim run --paired"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

@@ -207,3 +207,82 @@ def test_the_model_runs_under_mesa_batch_run():
     frame = pd.DataFrame(results)
     assert len(frame) == 2 and {"public_cash", "completed_total_social"} <= set(frame.columns)
     assert frame["Step"].max() == 12
+
+
+def _session_processes(sid: int) -> list[int]:
+    """Live (not zombie) processes of a session other than its leader."""
+    import psutil
+
+    found = []
+    for p in psutil.process_iter(["pid", "status"]):
+        try:
+            if p.pid != sid and os.getsid(p.pid) == sid and p.info["status"] != psutil.STATUS_ZOMBIE:
+                found.append(p.pid)
+        except (ProcessLookupError, PermissionError, psutil.Error):
+            continue
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process sessions as on Linux")
+@pytest.mark.parametrize("executor, children", [
+    ("processes", 4),  # resource tracker, fork server, 2 workers
+    pytest.param("dask", 3, marks=pytest.mark.slow),  # resource tracker, 2 worker processes (nannies run in the parent)
+])
+def test_kill_9_of_the_parent_leaves_no_worker_fork_server_or_tracker(tmp_path, executor, children):
+    """SIGKILL to `areasim experiment --workers 2` (the parent only): every process it started ends by itself."""
+    path = make_experiment(tmp_path, name="long", replications=6, years=12, samples=3)
+    cmd = [sys.executable, "-m", "sim.cli", "experiment", str(path), "--workers", "2", "--executor", executor,
+           "--out", str(tmp_path / "res"), "--quiet"]
+    proc = subprocess.Popen(cmd, start_new_session=True)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and len(_session_processes(proc.pid)) < children:
+            time.sleep(0.1)
+        started = _session_processes(proc.pid)
+        assert len(started) >= children, started
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.time() + 8
+        while time.time() < deadline and _session_processes(proc.pid):
+            time.sleep(0.2)
+        assert _session_processes(proc.pid) == []
+    finally:
+        for pid in _session_processes(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_resume_re_runs_a_truncated_part_and_ignores_stray_copies(tmp_path):
+    """A damaged part is discarded and run again on --resume; '<id> (copy).parquet' never counts."""
+    out = tmp_path / "res"
+    path = make_experiment(tmp_path)
+    run_experiment(path, out, quiet=True)
+    reference = load(out)
+    store = ExperimentStore(out)
+    victim = sorted(store.done_ids())[3]
+    part = store.part("outcomes", victim)
+    (part.parent / f"{victim} (copy).parquet").write_bytes(part.read_bytes())
+    part.write_bytes(part.read_bytes()[:50])  # truncated, as by a full disk or a bad copy
+    (part.parent / f".{victim}.parquet.x1y2").write_bytes(b"half")  # left by a writer killed with -9
+    assert store.unreadable_runs() == {victim}
+    assert len(store.done_ids()) == 8 and [p.name for p in store.strays()] == [f"{victim} (copy).parquet"]
+    final = run_experiment(path, out, resume=True, quiet=True)
+    assert final["runs_this_session"] == 1 and final["runs_done"] == 8 and final["runs_total"] == 8
+    pd.testing.assert_frame_equal(load(out), reference)
+    assert "8/8 runs done" in summary_text(out)
+    assert not list(part.parent.glob(".*"))
+
+
+def test_a_failed_start_leaves_no_folder_behind(tmp_path, monkeypatch):
+    """If the session fails before any run is stored, the folder it created is removed (no '--resume' demanded)."""
+    import sim.experiments.runner as runner
+
+    def broken(*args, **kwargs):
+        raise OSError("cannot start workers")
+
+    monkeypatch.setattr(runner, "run_local", broken)
+    out = tmp_path / "res"
+    with pytest.raises(OSError):
+        run_experiment(make_experiment(tmp_path), out, quiet=True)
+    assert not out.exists()

@@ -137,3 +137,52 @@ def test_syntax_error_and_missing_file_are_one_line(tmp_path):
 def test_a_written_file_round_trips(tmp_path):
     path = write_toml(tmp_path / "m.toml", mini())
     assert load_scenario(path).areas[1].start_quarter == 2
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda d: d.update(horizon_years="30"), "horizon_years = '30'"),
+    (lambda d: d.update(horizon_years=True), "horizon_years = True"),
+    (lambda d: d.update(seed=1.0), "seed = 1.0"),
+    (lambda d: d["regions"][0].update(owner_price_per_m2=float("nan")), "regions[0].owner_price_per_m2"),
+    (lambda d: d.update(lifecycle={"construction_quarters": [1.0, 5.0, float("inf")]}), "construction_quarters"),
+    (lambda d: d.update(lifecycle={"construction_quarters": [1.0, 5.0, 1e300]}), "construction_quarters"),
+])
+def test_types_are_strict_and_numbers_finite(change, field):
+    data = mini()
+    change(data)
+    with pytest.raises(InputError) as info:
+        from_dict(data, "x.toml")
+    assert field in info.value.one_line()
+
+
+def test_integers_are_accepted_where_numbers_are_wanted_and_lists_where_triangles_are():
+    data = mini(lifecycle={"construction_quarters": [3, 5, 8]})
+    data["regions"][0]["owner_price_per_m2"] = 5000
+    scenario = from_dict(data)
+    assert scenario.lifecycle.construction_quarters == (3.0, 5.0, 8.0)
+    assert scenario.regions[0].owner_price_per_m2 == 5000.0
+
+
+@pytest.mark.parametrize("name", ["tight/b", "..", ".hidden", "a\x1bb", "two\nlines", "back\\slash", "a:b", " pad"])
+def test_unsafe_names_are_refused(name):
+    data = mini()
+    data["regions"][1]["name"] = name
+    data["areas"][1]["region"] = name
+    with pytest.raises(InputError) as info:
+        from_dict(data)
+    assert "regions[1].name" in info.value.one_line() and "\n" not in info.value.one_line()
+
+
+@pytest.mark.parametrize("name", ["Haven-Stad (west)", "Zuidas", "M4H", "Sluisbuurt 2", "Kanaleneiland-Noord", "Ålesund"])
+def test_ordinary_names_are_accepted(name):
+    data = mini()
+    data["areas"][0]["name"] = name
+    assert from_dict(data).areas[0].name == name
+
+
+def test_deeply_nested_toml_is_one_line(tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(InputError) as info:
+        load_scenario(path)
+    assert "nested too deeply" in info.value.one_line()

@@ -15,6 +15,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
+from sim.errors import InputError
+from sim.experiments.lifeline import die_with_parent, mark_parent
 from sim.experiments.task import execute_group
 
 EXECUTORS = ("local", "processes", "dask")
@@ -33,7 +35,7 @@ def os_threads() -> int:
         return threading.active_count() if sys.platform != "linux" else 0
 
 
-WORKER_MODULES = ["sim.experiments.task", "sim.model"]
+WORKER_MODULES = ["sim.experiments.lifeline", "sim.experiments.task", "sim.model"]
 """Imported once by the fork server; every worker forked from it starts with them loaded (~1.2 s saved each)."""
 
 
@@ -43,6 +45,7 @@ def process_context() -> multiprocessing.context.BaseContext:
     Importing numpy alone starts an OpenBLAS thread, so in practice this is the fork server;
     forking a multi-threaded process can deadlock (Python 3.12 warns about it).
     """
+    mark_parent()
     single_threaded = os_threads() == 1
     if single_threaded and sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
@@ -70,7 +73,7 @@ def run_processes(groups: Iterable[dict], workers: int) -> Iterator[dict]:
     """
     window = 2 * workers
     tasks = iter(groups)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=process_context())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=process_context(), initializer=die_with_parent)
     pending = set()
     for task in tasks:
         pending.add(pool.submit(execute_group, task))
@@ -90,16 +93,43 @@ def _drain(pool: ProcessPoolExecutor, pending: set, tasks: Iterator[dict]) -> It
                     pending.add(pool.submit(execute_group, nxt))
 
 
-def run_dask(groups: Iterable[dict], workers: int, scheduler: str | None) -> Iterator[dict]:
+CONNECT_SECONDS = 5
+"""How long to wait for a Dask scheduler before giving up with a one-line error."""
+
+
+def connect_dask(scheduler: str, arg: str = "--scheduler"):
+    """A Dask client of a running scheduler, or InputError (one line) if it cannot be reached in time."""
+    import logging
+
+    from dask.distributed import Client
+
+    quiet = [logging.getLogger(n) for n in ("distributed", "distributed.client", "distributed.comm")]
+    levels = [lg.level for lg in quiet]
+    for lg in quiet:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        return Client(scheduler, timeout=f"{CONNECT_SECONDS}s")
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        raise InputError("", arg, scheduler, "the address of a running Dask scheduler, e.g. tcp://127.0.0.1:8786",
+                         problem=f"cannot connect within {CONNECT_SECONDS} s ({type(exc).__name__})") from None
+    finally:
+        for lg, level in zip(quiet, levels, strict=True):
+            lg.setLevel(level)
+
+
+def run_dask(groups: Iterable[dict], workers: int, scheduler: str | None, client=None) -> Iterator[dict]:
     """Dask distributed: an existing scheduler (``tcp://host:port``) or a local cluster of processes.
 
     Each group is submitted with ``retries=2``, so a worker that dies mid-run costs a retry, not a run.
+    ``client``: an already connected client (see :func:`connect_dask`).
     """
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
-    if scheduler:
-        client = Client(scheduler, timeout="30s")
+    if client is not None:
+        pass
+    elif scheduler:
+        client = connect_dask(scheduler)
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import shutil
 import time
@@ -14,12 +15,20 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.experiments.design import RunPoint, build_runs
-from sim.experiments.executors import run_dask, run_local, run_processes, warm_up_processes
+from sim.experiments.executors import (
+    connect_dask,
+    run_dask,
+    run_local,
+    run_processes,
+    warm_up_processes,
+)
 from sim.experiments.paths import get
 from sim.experiments.spec import LoadedExperiment, load_experiment
 from sim.experiments.store import ExperimentStore, atomic_write_parquet, run_columns
+from sim.experiments.verify import repair
 from sim.funds.design import load_design
 from sim.output.provenance import git_commit, host, versions
+from sim.output.target import check_out, read_manifest
 
 
 def fund_designs_for(exp: LoadedExperiment) -> dict[str, dict]:
@@ -64,7 +73,8 @@ def future_groups(exp: LoadedExperiment, points: list[RunPoint], designs: dict) 
 
 def manifest(exp: LoadedExperiment, runs: list[RunPoint], store: ExperimentStore, started: str,
              finished: str | None, executor: str, workers: int) -> dict:
-    done, failed = store.done_ids(), store.failed_ids()
+    ids = {r.run_id for r in runs}
+    done, failed = store.done_ids() & ids, store.failed_ids() & ids
     return {
         "experiment": exp.spec.name, "experiment_file": str(exp.path), "experiment_sha256": exp.experiment_hash,
         "scenario_file": str(exp.scenario_path), "scenario_sha256": exp.scenario_hash,
@@ -78,36 +88,80 @@ def manifest(exp: LoadedExperiment, runs: list[RunPoint], store: ExperimentStore
     }
 
 
-def prepare(exp: LoadedExperiment, out: Path, resume: bool) -> ExperimentStore:
+def prepare(exp: LoadedExperiment, out: Path, resume: bool, force: bool = False) -> tuple[ExperimentStore, bool]:
+    """Check the results folder before anything is written; returns (store, whether the folder is new).
+
+    Only a folder written by ``areasim experiment`` is ever continued (``--resume``) or replaced
+    (``--force``); any other non-empty folder is refused unless ``--force`` is given.
+    """
     store = ExperimentStore(out)
-    marker = out / "manifest.json"
-    if out.exists() and not out.is_dir():
-        raise InputError("", "--out", str(out), "a folder", problem="is a file")
-    if marker.is_file():
-        old = json.loads(marker.read_text())
+    state = check_out(out, "--out", force=force, accept=("experiment",))
+    if state == "own":
+        old = read_manifest(out) or {}
+        if force and not resume:
+            store.reset()
+            return store, True
         if not resume:
-            raise InputError("", "--resume", "not given", f"--resume to continue {out}, or another --out",
-                             problem="results of this experiment already exist")
+            raise InputError("", "--resume", "not given", f"--resume to continue {out}, --force to start it again, "
+                             "or another --out", problem="results of this experiment already exist")
         if old.get("experiment_sha256") != exp.experiment_hash:
             raise InputError(str(exp.path), "--resume", str(out), "the same experiment file as the stored run",
                              problem="the experiment file changed since it was started")
-    elif out.exists() and any(out.iterdir()):
-        if not resume:
-            raise InputError("", "--out", str(out), "an empty or new folder", problem="folder is not empty")
-    return store
+        return store, False
+    if state == "forced":
+        if resume:
+            raise InputError("", "--resume", str(out), "a results folder written by 'areasim experiment'",
+                             problem="nothing to resume: the folder holds no experiment results")
+        store.reset()
+    return store, state != "empty"
+
+
+def max_local_workers() -> int:
+    """Most worker processes started on this machine: twice its CPUs (at least 4)."""
+    return max(4, 2 * (os.cpu_count() or 1))
+
+
+def check_workers(workers: int, executor: str, scheduler: str | None) -> None:
+    """Refuse more local worker processes than the machine can use (a remote scheduler has its own workers)."""
+    if executor in ("processes", "dask") and not scheduler and workers > max_local_workers():
+        raise InputError("", "--workers", workers, f"1..{max_local_workers()} on this machine "
+                         f"({os.cpu_count()} CPUs), or a Dask cluster via --scheduler",
+                         problem="too many local worker processes")
 
 
 def run_experiment(path: str | Path, out: Path | None = None, workers: int = 1, executor: str | None = None,
-                   scheduler: str | None = None, resume: bool = False, quiet: bool = False) -> dict:
-    """Run (or resume) an experiment; returns its final manifest."""
+                   scheduler: str | None = None, resume: bool = False, quiet: bool = False,
+                   force: bool = False) -> dict:
+    """Run (or resume) an experiment; returns its final manifest.
+
+    Everything is validated, the results folder checked and a Dask scheduler connected before
+    anything is written; if the session fails before a single run is stored, a folder it created
+    is removed again.
+    """
     exp = load_experiment(path)
     executor = executor or ("processes" if workers > 1 else "local")
+    check_workers(workers, executor, scheduler)
+    out = Path(out) if out is not None else Path("results") / exp.spec.name
+    client = connect_dask(scheduler) if executor == "dask" and scheduler else None
+    try:
+        store, fresh = prepare(exp, out, resume, force)
+        runs = build_runs(exp.spec)
+        designs = fund_designs_for(exp)
+    except BaseException:
+        if client is not None:
+            client.close()
+        raise
     if executor == "processes":
         warm_up_processes()  # workers' imports overlap with writing the design and manifest below
-    out = Path(out) if out is not None else Path("results") / exp.spec.name
-    store = prepare(exp, out, resume)
-    runs = build_runs(exp.spec)
-    designs = fund_designs_for(exp)
+    try:
+        return _execute(exp, out, store, runs, designs, executor, workers, scheduler, client, resume, quiet)
+    except BaseException:
+        if fresh and not store.done_ids() and not store.failed_ids():
+            store.reset()
+        raise
+
+
+def _execute(exp, out, store, runs, designs, executor, workers, scheduler, client, resume, quiet) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(exp.path, out / "experiment.toml")
     store.write_json("scenario.json", exp.scenario_data)
@@ -116,7 +170,10 @@ def run_experiment(path: str | Path, out: Path | None = None, workers: int = 1, 
     started = datetime.now(UTC).isoformat(timespec="seconds")
     store.write_json("manifest.json", manifest(exp, runs, store, started, None, executor, workers))
 
-    done = store.done_ids()
+    ids = {r.run_id for r in runs}
+    if resume:
+        repair(store, ids)  # damaged parts are discarded and run again
+    done = store.done_ids() & ids
     pending = [r for r in runs if r.run_id not in done]
     by_id = {r.run_id: r for r in runs}
     groups = future_groups(exp, pending, designs)
@@ -126,7 +183,7 @@ def run_experiment(path: str | Path, out: Path | None = None, workers: int = 1, 
     elif executor == "processes":
         results = run_processes(groups, workers)
     else:
-        results = run_dask(groups, workers, scheduler)
+        results = run_dask(groups, workers, scheduler, client)
 
     from sim.output.console import experiment_progress
 

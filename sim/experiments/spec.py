@@ -15,9 +15,12 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from sim.errors import InputError
+from sim.experiments.checks import check_combinations, check_seed_not_varied, check_size
 from sim.experiments.paths import apply, check_path
 from sim.scenario.errors import from_validation_error
-from sim.scenario.loader import from_dict, read_toml
+from sim.scenario.inputs import validate_data, with_override
+from sim.scenario.loader import read_toml
+from sim.scenario.names import check_name
 from sim.scenario.schema import P, Strict
 
 
@@ -86,7 +89,7 @@ class LoadedExperiment:
 
 
 def _check_value(source: str, field: str, base: dict, path: str, value: Any, scenario_path: Path) -> None:
-    from sim.plugins import check_plugins
+    from sim.scenario.inputs import validate_data
 
     try:
         data = apply(base, path, value)
@@ -94,8 +97,7 @@ def _check_value(source: str, field: str, base: dict, path: str, value: Any, sce
         raise InputError(source, field, path, "a path whose list selectors match entries of the scenario",
                          problem=str(exc).strip("'\"")) from None
     try:
-        scenario = from_dict(data, str(scenario_path))
-        check_plugins(scenario, str(scenario_path))
+        validate_data(data, str(scenario_path))
     except InputError as exc:
         raise InputError(source, field, value, exc.allowed, problem=f"invalid for {path}: {exc.problem or exc.field}") \
             from None
@@ -110,14 +112,18 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
         spec = Experiment.model_validate(raw)
     except ValidationError as exc:
         raise from_validation_error(source, exc, Experiment) from None
+    check_name(source, "name", spec.name)
+    check_size(spec, source)
+    check_seed_not_varied(spec, source)
     scenario_path = (path.parent / spec.scenario).resolve()
     if not scenario_path.is_file():
         raise InputError(source, "scenario", spec.scenario, "a scenario file path relative to the experiment file",
                          problem="file not found")
     base = read_toml(scenario_path)
+    validate_data(base, str(scenario_path))  # the scenario as written: its own mistakes blame its fields
     if spec.horizon_years is not None:
         base["horizon_years"] = spec.horizon_years
-    from_dict(base, str(scenario_path))
+        with_override(base, str(scenario_path), "horizon_years", spec.horizon_years, source, "horizon_years")
     for kind, items in (("levers", spec.levers), ("uncertainties", spec.uncertainties)):
         for i, item in enumerate(items):
             hint = check_path(item.path)
@@ -138,4 +144,5 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
                          problem="Sobol sampling needs ranges")
     if spec.design.kind == "sobol" and not spec.uncertainties:
         raise InputError(source, "design.kind", "sobol", "at least one uncertainty with a range")
+    check_combinations(spec, base, source, str(scenario_path))
     return LoadedExperiment(spec, path, scenario_path, base)

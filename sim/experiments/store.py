@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -32,6 +33,9 @@ import pyarrow.parquet as pq
 from sim.experiments.design import RunPoint
 
 KINDS = ("outcomes", "timeseries", "areas")
+
+RUN_ID = re.compile(r"^p\d{5,}-l\d{3,}-r\d{5,}$")
+"""What a run id looks like (see :func:`sim.experiments.design.build_runs`); other file names are strays."""
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -108,11 +112,12 @@ class ExperimentStore:
         return self.root / "parts" / kind / f"{run_id}.parquet"
 
     def done_ids(self) -> set[str]:
+        """Runs whose outcome part exists (the 'done' marker; see :meth:`unreadable_runs` for damaged ones)."""
         return {p.stem for p in self.part_files("outcomes")}
 
     def failed_ids(self) -> set[str]:
         folder = self.root / "failures"
-        return {p.stem for p in folder.glob("*.json")} if folder.is_dir() else set()
+        return {p.stem for p in folder.glob("*.json") if RUN_ID.match(p.stem)} if folder.is_dir() else set()
 
     def write_run(self, point: RunPoint, result: dict) -> None:
         """Store one finished run: its table parts first, the outcome part last (the 'done' marker)."""
@@ -132,9 +137,61 @@ class ExperimentStore:
                            (json.dumps(payload, indent=2, default=str) + "\n").encode())
 
     def part_files(self, kind: str) -> list[Path]:
-        """Completed part files of a table, sorted by run id (half-written temporaries start with '.')."""
+        """Completed part files of a table, sorted by run id.
+
+        Only files named ``<run id>.parquet`` count: half-written temporaries (which start with
+        '.') and stray copies (``<id> (copy).parquet``) are ignored; see :meth:`strays`.
+        """
         folder = self.root / "parts" / kind
-        return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith(".")) if folder.is_dir() else []
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.glob("*.parquet") if RUN_ID.match(p.stem) and p.is_file())
+
+    def strays(self) -> list[Path]:
+        """Files in the parts folders that are neither parts nor temporaries (reported, never read)."""
+        found = []
+        for kind in KINDS:
+            folder = self.root / "parts" / kind
+            if folder.is_dir():
+                found.extend(p for p in sorted(folder.iterdir())
+                             if not p.name.startswith(".") and not (p.suffix == ".parquet" and RUN_ID.match(p.stem)))
+        return found
+
+    def unreadable_runs(self, run_ids: set[str] | None = None) -> set[str]:
+        """Runs with a part that cannot be read (truncated or damaged file, wrong row count for outcomes).
+
+        Only Parquet footers are read, so this is quick even for thousands of runs.
+        """
+        bad: set[str] = set()
+        for kind in KINDS:
+            for path in self.part_files(kind):
+                if run_ids is not None and path.stem not in run_ids:
+                    continue
+                try:
+                    meta = pq.read_metadata(path)
+                except (OSError, pa.ArrowException):
+                    bad.add(path.stem)
+                    continue
+                if kind == "outcomes" and meta.num_rows != 1:
+                    bad.add(path.stem)
+        return bad
+
+    def remove_temporaries(self) -> int:
+        """Remove half-written temporaries ('.'-files) a killed writer left; only while no other writer runs."""
+        removed = 0
+        for folder in [self.root, *(self.root / "parts" / k for k in KINDS), self.root / "failures"]:
+            if folder.is_dir():
+                for p in folder.iterdir():
+                    if p.name.startswith(".") and p.is_file():
+                        p.unlink(missing_ok=True)
+                        removed += 1
+        return removed
+
+    def discard_runs(self, run_ids: set[str]) -> None:
+        """Remove every part of these runs (they will be run again)."""
+        for run_id in run_ids:
+            for kind in KINDS:
+                self.part(kind, run_id).unlink(missing_ok=True)
 
     def consolidate(self) -> dict[str, int]:
         """Write the consolidated tables (sorted by run id, deterministic bytes); returns row counts."""

@@ -213,4 +213,63 @@ def load_design(name_or_path: str, base: Path | None = None, field: str = "funds
         design = FundDesign.model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(str(path), exc, FundDesign) from None
+    check_design_rules(design, str(path))
     return design
+
+
+def check_design_rules(design: FundDesign, source: str) -> None:
+    """Rules across the fields of a design (types and ranges are checked by the schema).
+
+    Safe, unique fund names (budgets of funds with the same name would merge), tranche dates
+    when allocation is by tranches, a start subsidy no higher than its cap, deadlines in order.
+    """
+    from sim.scenario.names import check_name
+
+    check_name(source, "name", design.name)
+    seen: set[str] = set()
+    for i, fund in enumerate(design.funds):
+        where = f"funds[{i}]"
+        check_name(source, f"{where}.name", fund.name)
+        if fund.name in seen:
+            raise InputError(source, f"{where}.name", fund.name, "a name not used by another fund of the design",
+                             problem="duplicate fund name")
+        seen.add(fund.name)
+        if fund.allocation == "tranches" and not fund.tranche_years:
+            raise InputError(source, f"{where}.tranche_years", [], "at least one year when allocation = 'tranches'",
+                             problem="no tranches")
+        for t in fund.tranche_years:
+            if not 0 <= t <= 100:
+                raise InputError(source, f"{where}.tranche_years", list(fund.tranche_years),
+                                 "years after the start, each 0..100", problem=f"{t:g} is out of range")
+        if list(fund.tranche_years) != sorted(fund.tranche_years):
+            raise InputError(source, f"{where}.tranche_years", list(fund.tranche_years), "years in increasing order",
+                             problem="not in order")
+        for k, instrument in enumerate(fund.instruments):
+            here = f"{where}.instruments[{k}]"
+            if isinstance(instrument, StartSubsidy) and instrument.per_home > instrument.cap_per_home:
+                raise InputError(source, f"{here}.per_home", instrument.per_home,
+                                 f"at most cap_per_home = {instrument.cap_per_home:g}", problem="above the cap")
+            if isinstance(instrument, DeficitGrant) and \
+                    instrument.first_start_within_years > instrument.last_start_within_years:
+                raise InputError(source, f"{here}.first_start_within_years", instrument.first_start_within_years,
+                                 f"at most last_start_within_years = {instrument.last_start_within_years:g}",
+                                 problem="deadlines out of order")
+
+
+def check_design_for(design: FundDesign, scenario, source: str, field: str) -> None:
+    """Rules that tie a design to the scenario it runs in: known regions, tranches within the horizon.
+
+    ``source``/``field``: where the user named the design (e.g. the scenario's ``funds.design``
+    or ``--fund``), shown before the design file's own field.
+    """
+    regions = {r.name for r in scenario.regions}
+    for i, fund in enumerate(design.funds):
+        for region in fund.regions:
+            if region not in regions:
+                raise InputError(source, f"{field} ({design.name}) funds[{i}].regions", region,
+                                 "a region of the scenario: " + ", ".join(sorted(regions)), problem="unknown region")
+        late = [t for t in fund.tranche_years if t >= scenario.horizon_years]
+        if fund.allocation == "tranches" and len(late) == len(fund.tranche_years):
+            raise InputError(source, f"{field} ({design.name}) funds[{i}].tranche_years", list(fund.tranche_years),
+                             f"at least one tranche before the horizon ({scenario.horizon_years} years)",
+                             problem="no tranche opens during the run")

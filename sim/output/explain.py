@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.errors import InputError
+from sim.errors import InputError, printable
 
 NEEDED = ("events.parquet", "areas.parquet", "business_cases.parquet", "manifest.json")
 
@@ -77,8 +77,25 @@ def explain(folder: Path, area: str) -> str:
     return story(events, areas, cases, manifest, area)
 
 
+def _escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell made printable (see :func:`sim.errors.printable`)."""
+    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    if not text:
+        return frame
+    frame = frame.copy()
+    for c in text:
+        frame[c] = frame[c].map(lambda v: printable(v) if isinstance(v, str) else v)
+    return frame
+
+
 def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manifest: dict, area: str) -> str:
-    """The story of one area from a run's events, area table and business cases (files or a live model)."""
+    """The story of one area from a run's events, area table and business cases (files or a live model).
+
+    Every name and reason is printed escaped: a name with ESC or a newline cannot forge output.
+    """
+    events, areas, cases = _escaped(events), _escaped(areas), _escaped(cases)
+    manifest = {k: printable(v) if isinstance(v, str) else v for k, v in manifest.items()}
+    area = printable(area)
     start_year = int(manifest["start_year"])
     mine = areas[areas["area"] == area].sort_values("quarter")
     last = mine.iloc[-1]

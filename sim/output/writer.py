@@ -2,7 +2,10 @@
 
 Everything is written to a hidden temporary folder next to the target and moved into
 place only when complete, so an interrupted or failed run never leaves a half-written
-results folder.
+results folder. The temporary folder is removed on any error, on Ctrl-C and on SIGTERM
+(the CLI turns SIGTERM into an exception); one left by a process killed with SIGKILL is
+removed by the next write to the same place. Whether the target may be replaced at all is
+decided before the run, by :mod:`sim.output.target`.
 """
 
 from __future__ import annotations
@@ -10,8 +13,11 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,13 +55,81 @@ def events_frame(model: AreaModel) -> pd.DataFrame:
     return frame
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def remove_stale(out_dir: Path) -> None:
+    """Remove temporary folders of ``out_dir`` left by processes that no longer exist (e.g. after kill -9)."""
+    pattern = re.compile(rf"^\.{re.escape(out_dir.name)}\.areasim-(?:old-)?(\d+)")
+    try:
+        entries = list(out_dir.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        m = pattern.match(entry.name)
+        if m and entry.is_dir() and not _alive(int(m.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+@contextmanager
+def staged(out_dir: Path) -> Iterator[Path]:
+    """A hidden temporary folder next to ``out_dir`` that replaces it when the block ends without error.
+
+    On any exception (including KeyboardInterrupt and SystemExit) nothing is left behind and a
+    previous ``out_dir`` is kept.
+    """
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(out_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.areasim-{os.getpid()}-", dir=out_dir.parent))
+    old = out_dir.with_name(f".{out_dir.name}.areasim-old-{os.getpid()}")
+    try:
+        yield tmp
+        if out_dir.exists():
+            out_dir.rename(old)
+            try:
+                tmp.rename(out_dir)
+            except BaseException:
+                old.rename(out_dir)
+                raise
+            _remove(old)
+        else:
+            tmp.rename(out_dir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if (old.exists() or old.is_symlink()) and not out_dir.exists():
+            old.rename(out_dir)
+        _remove(old)
+
+
+def _remove(path: Path) -> None:
+    """Remove a replaced folder (a symbolic link is unlinked, never followed)."""
+    if path.is_symlink():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def write_output_manifest(folder: Path, written_by: str, extra: dict | None = None) -> None:
+    """A manifest for a folder of derived outputs (report, sensitivity, paired), so areasim may replace it later."""
+    folder = Path(folder)
+    files = sorted(p.name for p in folder.iterdir() if p.name != "manifest.json")
+    manifest = {"written_by": written_by, "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+                "files": files, **(extra or {})}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
 def write_results(model: AreaModel, out_dir: Path, scenario_file: str, scenario_hash: str,
                   extra: dict | None = None) -> dict:
     """Write all outputs of a finished run into ``out_dir`` and return the summary dict."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with staged(Path(out_dir)) as tmp:
         series = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         areas = model.datacollector.get_table_dataframe("areas")
         ledger = model.ledger.to_frame()
@@ -85,14 +159,4 @@ def write_results(model: AreaModel, out_dir: Path, scenario_file: str, scenario_
             **(extra or {}),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old.{os.getpid()}")
-            out_dir.rename(old)
-            tmp.rename(out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out_dir)
-        return summary
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    return summary

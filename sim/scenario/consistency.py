@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from pydantic import BaseModel
 
 from sim.errors import InputError
+from sim.scenario.names import check_name
 from sim.scenario.schema import REGIMES, Scenario
 
 TOLERANCE = 1e-6
 """Shares must sum to 1 within this tolerance (fraction)."""
+
+MAX_DURATION_QUARTERS = 400.0
+"""Longest duration a triangular distribution may reach (100 years)."""
 
 
 def _triangles(model: BaseModel, path: str) -> Iterator[tuple[str, tuple[float, float, float]]]:
@@ -31,6 +36,7 @@ def _triangles(model: BaseModel, path: str) -> Iterator[tuple[str, tuple[float, 
 def _unique(source: str, items: list, section: str) -> set[str]:
     seen: set[str] = set()
     for i, item in enumerate(items):
+        check_name(source, f"{section}[{i}].name", item.name)
         if item.name in seen:
             raise InputError(source, f"{section}[{i}].name", item.name, f"a name not used by another {section} entry",
                              problem="duplicate name")
@@ -40,14 +46,18 @@ def _unique(source: str, items: list, section: str) -> set[str]:
 
 def check_consistency(scenario: Scenario, source: str) -> None:
     """Raise :class:`InputError` for the first cross-field rule the scenario breaks."""
+    check_name(source, "name", scenario.name)
     regions = _unique(source, scenario.regions, "regions")
     archetypes = _unique(source, scenario.archetypes, "archetypes")
     _unique(source, scenario.areas, "areas")
 
     for path, (lo, mode, hi) in _triangles(scenario, ""):
-        if not (0 <= lo <= mode <= hi):
+        if not all(math.isfinite(v) for v in (lo, mode, hi)) or not (0 <= lo <= mode <= hi):
             raise InputError(source, path, [lo, mode, hi], "[min, mode, max] with 0 <= min <= mode <= max (quarters)",
                              problem="not a valid triangular distribution")
+        if hi > MAX_DURATION_QUARTERS:
+            raise InputError(source, path, [lo, mode, hi], f"[min, mode, max] with max <= {MAX_DURATION_QUARTERS:g} "
+                             "quarters", problem="longer than 100 years")
 
     for name in REGIMES:
         regime = getattr(scenario.market.regimes, name)
@@ -55,7 +65,7 @@ def check_consistency(scenario: Scenario, source: str) -> None:
         if name in regime.next:
             raise InputError(source, path, dict(regime.next), "the other regimes only", problem=f"'{name}' cannot follow itself")
         total = sum(regime.next.values())
-        if any(v < 0 for v in regime.next.values()) or abs(total - 1) > TOLERANCE:
+        if any(not math.isfinite(v) or v < 0 for v in regime.next.values()) or not abs(total - 1) <= TOLERANCE:
             raise InputError(source, path, dict(regime.next), "non-negative probabilities summing to 1",
                              problem=f"they sum to {total:g}")
 

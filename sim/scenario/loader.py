@@ -31,6 +31,12 @@ def read_toml(path: str | Path) -> dict[str, Any]:
                          problem="cannot parse") from None
     except UnicodeDecodeError:
         raise InputError(str(path), "(encoding)", "binary content", "UTF-8 text") from None
+    except RecursionError:
+        raise InputError(str(path), "(syntax)", "deeply nested arrays or tables", "TOML nested at most a few "
+                         "levels deep", problem="nested too deeply to read") from None
+    except OSError as exc:
+        raise InputError(str(path), "", str(path), "a readable TOML file",
+                         problem=f"cannot read ({exc.strerror or type(exc).__name__})") from None
 
 
 def from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:

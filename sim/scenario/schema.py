@@ -15,9 +15,11 @@ year unless the name says otherwise; durations are in quarters.
 
 from __future__ import annotations
 
+import functools
+import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SEGMENTS: tuple[str, ...] = ("social", "mid_rent", "free_rent", "owner_occupied")
 """Housing segments, in a fixed order used by every array in the model."""
@@ -50,10 +52,29 @@ def P(default: Any, unit: str, source: str, description: str, **constraints: Any
     )
 
 
-class Strict(BaseModel):
-    """Base for all scenario sections: unknown keys are errors, values are immutable."""
+@functools.cache
+def _tuple_fields(cls: type[BaseModel]) -> frozenset[str]:
+    return frozenset(name for name, info in cls.model_fields.items()
+                     if typing.get_origin(info.annotation) is tuple)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+class Strict(BaseModel):
+    """Base for all scenario sections: unknown keys are errors, values are immutable.
+
+    Strict types: no text-to-number coercion ("30"), no booleans as numbers, no floats as
+    integers; every number must be finite (no nan or inf).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _arrays_as_tuples(cls, data: Any) -> Any:
+        """TOML and JSON have arrays, not tuples: accept a list where a fixed-length tuple is wanted."""
+        fixed = _tuple_fields(cls)
+        if fixed and isinstance(data, dict) and any(isinstance(data.get(k), list) for k in fixed):
+            data = {k: tuple(v) if k in fixed and isinstance(v, list) else v for k, v in data.items()}
+        return data
 
 
 # --------------------------------------------------------------------------- market
