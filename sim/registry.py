@@ -28,9 +28,10 @@ def allow_package(package: str) -> None:
 
 
 def allowed_packages() -> set[str]:
-    """Top-level packages plug-ins may be loaded from (the environment's and those allowed in Python)."""
+    """Top-level packages plug-ins may be loaded from: areasim's own (``sim``), the environment's and those
+    allowed in Python."""
     env = {p.strip() for p in os.environ.get(ALLOW_ENV, "").split(",") if p.strip()}
-    return _allowed | env
+    return {"sim"} | _allowed | env
 
 
 class Registry[T]:

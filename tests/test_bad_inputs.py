@@ -185,6 +185,15 @@ CASES = [
     ("unreadable files", "missing-file", {}, ["run", "none.toml", "--out", "r"], "file not found"),
     ("unreadable files", "binary-file", {"s.toml": b"\xff\xfe\x00name"}, ["check", "s.toml"], "(encoding)"),
     # --- names: safe characters only
+    # --- plug-in names: registered names, or package.module:Class only from packages in AREASIM_PLUGINS
+    ("plug-ins", "unknown-model", {"s.toml": nested("cooperation", "model", "nope")}, ["check", "s.toml"],
+     "unknown cooperation model"),
+    ("plug-ins", "module-not-allowed", {"s.toml": nested("cooperation", "model", "this:x")}, ["run", "s.toml", "--out", "r"],
+     "package 'this' is not allowed"),
+    ("plug-ins", "malformed-path", {"s.toml": nested("cooperation", "model", "..x:X")}, ["check", "s.toml"],
+     "not a valid 'package.module:Class' path"),
+    ("plug-ins", "protocol-not-allowed", {"s.toml": nested("actors.negotiation", "protocol", "os:system")},
+     ["check", "s.toml"], "package 'os' is not allowed"),
     ("names", "region-with-slash", {"s.toml": with_region_name("tight/b")}, ["check", "s.toml"], "regions[1].name"),
     ("names", "area-with-escape", {"s.toml": rendered(with_area("name", "evilESC"), "ESC", "\\u001b[2J")}, ["run", "s.toml", "--out", "r"],
      "areas[0].name"),

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
-
-from sim.experiments.spec import Experiment
 
 SEED_MASK = (1 << 63) - 1
 
@@ -29,6 +28,17 @@ class RunPoint:
     uncertainties: dict = field(default_factory=dict)
 
 
+
+class ExperimentLike(Protocol):
+    """What design points are drawn from: an experiment spec (sim.experiments.spec.Experiment)."""
+
+    seed: int
+    replications: int
+    levers: list
+    uncertainties: list
+    design: Any
+
+
 def replication_seeds(seed: int, replications: int) -> list[int]:
     """One int seed per replication, spawned from the experiment seed."""
     children = np.random.SeedSequence(seed).spawn(replications + 1)[1:]  # child 0 is the sampling stream
@@ -39,7 +49,7 @@ def sampling_rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
 
 
-def uncertainty_points(spec: Experiment) -> list[dict]:
+def uncertainty_points(spec: ExperimentLike) -> list[dict]:
     """Design points over the uncertainties (a list of {path: value})."""
     us = spec.uncertainties
     if not us:
@@ -75,7 +85,7 @@ def uncertainty_points(spec: Experiment) -> list[dict]:
     return points
 
 
-def build_runs(spec: Experiment) -> list[RunPoint]:
+def build_runs(spec: ExperimentLike) -> list[RunPoint]:
     """All runs of an experiment in a fixed order (ids sort in that order)."""
     seeds = replication_seeds(spec.seed, spec.replications)
     lever_combos = [dict(zip([lv.path for lv in spec.levers], combo, strict=True))
