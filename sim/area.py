@@ -95,6 +95,7 @@ class PhaseState:
     owner_revenue: float = 0.0  # € locked in presale contracts
     owner_received: float = 0.0  # € buyers have paid so far (instalments)
     fund_sold: float = 0.0  # owner-occupied homes bought by a fund (countercyclical), paid by the fund
+    transferred: bool = False  # buyers have taken their homes; unsold homes are the developer's stock
     forward_funded: bool = False
     social_committed: bool = False
     wait_since: float | None = None  # quarter the phase started to wait for a go
@@ -250,7 +251,8 @@ def build_areas(scenario: Scenario, cost_rng: np.random.Generator) -> list[AreaP
     for a_i, spec in enumerate(scenario.areas):
         arch = archetypes[spec.archetype]
         sigma = arch.cost_uncertainty
-        draws = {item: float(np.exp(sigma * z[a_i, k] - sigma**2 / 2)) for k, item in enumerate(COST_ITEMS)}
+        mean = 1.0 + arch.overrun_mean  # reference class: overruns are positive on average and right-skewed
+        draws = {item: float(mean * np.exp(sigma * z[a_i, k] - sigma**2 / 2)) for k, item in enumerate(COST_ITEMS)}
         area = AreaPlan(spec=spec, region_index=regions[spec.region], archetype=arch,
                         cooperation=spec.cooperation or scenario.cooperation.model, cost_draws=draws)
         per_home = cost_items_per_home(arch, spec.ownership.municipality)

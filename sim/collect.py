@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.area import ABANDONED, STAGE_INDEX
+from sim.area import ABANDONED, OWNER, STAGE_INDEX
 from sim.scenario.schema import REGIMES, SEGMENTS
 
 if TYPE_CHECKING:
@@ -26,6 +26,13 @@ def _private_cash(m: AreaModel) -> float:
     return sum(a.cash for group in (m.developers, m.housing_associations, m.investors) for a in group)
 
 
+def land_share(m: AreaModel, region: int, quarter: int | None = None) -> float:
+    """Residual land value of an owner-occupied new home as a share of its price net of VAT (fraction)."""
+    q = m.quarter if quarter is None else quarter
+    econ = m.ctx.econ
+    return float(econ.land_value[region, q, OWNER] / econ.sale_value[region, q, OWNER])
+
+
 def _count(m: AreaModel, predicate) -> int:
     return sum(1 for p in m.phases if predicate(p))
 
@@ -39,8 +46,10 @@ def model_reporters(model: AreaModel) -> dict:
         "cost_index": lambda m: float(m.market.cost_index[m.quarter]),
         "bond_rate": lambda m: float(m.market.bond_rate[m.quarter]),
         "mortgage_rate": lambda m: float(m.market.mortgage_rate[m.quarter]),
-        "phases_waiting": lambda m: _count(m, lambda p: p.wait_since is not None and p.go_time is None
-                                           and p.is_open),
+        "phases_waiting": lambda m: _count(m, lambda p: p.waiting),
+        "phases_waiting_ready": lambda m: m.stalls.waiting_now,
+        "unsold_stock": lambda m: m.ctx.sales.stock(),
+        "income_index": lambda m: float(m.market.income_index[m.quarter]),
         "phases_building": lambda m: _count(m, lambda p: p.stage == STAGE_INDEX["construction"]),
         "phases_done": lambda m: _count(m, lambda p: p.stage == STAGE_INDEX["done"]),
         "phases_abandoned": lambda m: _count(m, lambda p: p.stage == ABANDONED),
@@ -59,6 +68,7 @@ def model_reporters(model: AreaModel) -> dict:
         reporters[f"absorption_{region.name}"] = lambda m, r=r: float(
             m.spec.regions[r].absorption_homes_per_quarter * m.market.absorption_factor[r, m.quarter])
         reporters[f"completed_{region.name}"] = lambda m, r=r: float(m.completed[r].sum())
+        reporters[f"land_share_{region.name}"] = lambda m, r=r: land_share(m, r)
     for s, segment in enumerate(SEGMENTS):
         reporters[f"started_{segment}"] = lambda m, s=s: float(m.started[:, s].sum())
         reporters[f"completed_{segment}"] = lambda m, s=s: float(m.completed[:, s].sum())

@@ -84,6 +84,19 @@ class RunContext:
         self.completed = np.zeros((n_regions, 4))
         self.completed_total = np.zeros((n_regions, 4))
 
+    def item_index(self, area: AreaPlan, item: str) -> float:
+        """Price index (1.0 at the start) of a public-works cost item of an area this quarter.
+
+        Buy-outs follow the existing use's value (moving with incomes) plus the owner's hope value
+        (moving with the housing market), weighted by the archetype's ``hope_value_share``; every
+        other item follows construction costs.
+        """
+        q = self.quarter
+        if item == "acquisition":
+            hope = area.archetype.hope_value_share
+            return float((1 - hope) * self.market.income_index[q] + hope * self.market.price_index[area.region_index, q])
+        return float(self.market.cost_index[q])
+
     @property
     def now(self) -> float:
         """The time (quarters since the start)."""

@@ -51,6 +51,7 @@ from sim.negotiation.protocols import resolve_protocol
 from sim.payments import LifecycleMoney
 from sim.sales import NewBuildSales
 from sim.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+from sim.stalls import StallMonitor
 from sim.streams import Streams
 from sim.valuation import home_economics
 
@@ -85,8 +86,10 @@ class AreaModel(mesa.Model):
         env = simpy.Environment()
         market = generate_path(scenario.market, scenario.regions, self.n_quarters, scenario.start_year, streams.market)
         econ = home_economics(scenario, market)
-        self.ctx = ctx = RunContext(scenario, env, market, econ, build_areas(scenario, streams.costs), Books(env),
-                                    NewBuildSales(scenario.regions, market, econ), streams)
+        books = Books(env)
+        sales = NewBuildSales(scenario.regions, market, econ, scenario.actors.developers, books)
+        self.ctx = ctx = RunContext(scenario, env, market, econ, build_areas(scenario, streams.costs), books, sales,
+                                    streams)
         uniforms = draw_uniforms(len(ctx.phases), streams.durations)
         self.durations = durations = stage_durations(scenario, uniforms, [p.area.archetype for p in ctx.phases])
         self.appealed = appealed = uniforms[:, APPEAL_DRAW] < scenario.lifecycle.appeal_probability
@@ -103,6 +106,7 @@ class AreaModel(mesa.Model):
         self.election_draws = [streams.elections(i).random((n_elections, 2))
                                for i in range(len(self.parties.municipalities))]
         self.first_election_quarter = 4 * ((ELECTION_YEAR - scenario.start_year) % 4)
+        self.stalls = StallMonitor(scenario, ctx.phases)
         for gid, phase in enumerate(ctx.phases):
             phase.process = env.process(phase_lifecycle(ctx, self.money, self.capacities, phase, durations[gid],
                                                         bool(appealed[gid])))
@@ -148,6 +152,7 @@ class AreaModel(mesa.Model):
         ctx.sales.sell(q)                                                 # 5. buyers, then developers
         for d in parties.developers:
             d.decide(parties.pick_investor)
+        self.stalls.observe()
         bond = ctx.market.bond_rate[q]                                    # 6. interest
         ctx.books.charge_interest(bond, {"municipality": ctx.spec.actors.municipality.borrowing_spread,
                                          "developer": ctx.spec.actors.developers.borrowing_spread})

@@ -80,13 +80,13 @@ class LifecycleMoney:
         """
         area = phase.area
         coop = area.coop
-        index = self.ctx.market.cost_index[self.ctx.quarter]
         dev_frac = area.developer_land_fraction
         deal = area.deal
         for item in items:
             base = phase.unpaid.pop(item, 0.0)
             if base <= 0:
                 continue
+            index = self.ctx.item_index(area, item)
             amount = base * index
             role = coop.payer_of(item)
             if item == "acquisition":
@@ -162,17 +162,23 @@ class LifecycleMoney:
         self.ctx.completed_total[r] += phase.homes
 
     def transfer(self, phase: PhaseState) -> None:
-        """Buyers pay for their homes: presold at the contract price, the rest at today's price."""
+        """Buyers of presold homes pay the rest of their price; unsold homes stay with the developer.
+
+        A sales guarantee buys unsold homes first; what is left is the developer's stock, which keeps
+        selling at the region's absorption rate (sim.sales).
+        """
         unsold = phase.owner_homes - phase.owner_sold
-        if unsold > 0:
+        if unsold > 1e-9:
             price = self.ctx.econ.sale_value[phase.area.region_index, self.ctx.quarter, OWNER]
-            unsold = self.funds.unsold_after_funds(phase, unsold, price)
-            phase.owner_revenue += unsold * price
-            phase.owner_sold = float(phase.owner_homes)
-            self.ctx.books.log(phase, "sold_at_completion", homes=unsold, price=price)
+            left = self.funds.unsold_after_funds(phase, unsold, price)
+            phase.owner_sold += unsold - left  # bought and paid by the fund (not through the buyers)
+            phase.fund_sold += unsold - left
+            if left > 1e-9:
+                self.ctx.books.log(phase, "unsold_at_completion", homes=left, price=price)
         phase.developer.receive("outside:home_buyers", phase.owner_revenue - phase.owner_received, "home_sales",
                                 phase)
         phase.owner_received = phase.owner_revenue
+        phase.transferred = True
 
     # ------------------------------------------------------------------ year end and carrying costs
     def distribute_jv(self, area: AreaPlan) -> None:
@@ -191,9 +197,8 @@ class LifecycleMoney:
         """Developers' quarterly carrying cost on land positions they still hold (at the cost index, €)."""
         spread = self.ctx.spec.actors.developers.borrowing_spread
         rate_q = (1 + max(0.0, bond_rate + spread)) ** 0.25 - 1
-        index = self.ctx.market.cost_index[self.ctx.quarter]
         for area in self.ctx.areas:
-            value = area.developer_land_position() * index  # 0 once a land bank holds it
+            value = area.developer_land_position() * self.ctx.item_index(area, "acquisition")  # 0 once banked
             if value > 0 and area.developer is not None:
                 self.ctx.books.book(area.developer.account, "outside:lenders", value * rate_q, "land_carrying_cost",
                                     area_name=area.name)

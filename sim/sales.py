@@ -3,7 +3,11 @@
 Owner-occupied homes go on sale from a phase's irrevocable zoning plan on. Each quarter the
 region's absorption (homes/quarter at the going price) is shared over the phases on sale in
 proportion to their unsold homes. Buyers pay :data:`BUYER_INSTALMENT_AT_START` of the price at
-construction start (or at sale, if later) and the rest at transfer.
+construction start (or at sale, if later) and the rest at transfer. Homes still unsold at
+transfer stay with the developer as stock and keep selling at the region's absorption rate, at a
+discount in a weak market, paid in full at sale; the developer carries them meanwhile (interest
+on its invested money). In a crash, buyers' financing conditions dissolve part of the presales
+of phases not yet under construction.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ import numpy as np
 from sim.area import OWNER, PhaseState
 
 if TYPE_CHECKING:
+    from sim.books import Books
     from sim.market.generator import MarketPath
-    from sim.scenario.schema import Region
+    from sim.scenario.schema import DeveloperParams, Region
     from sim.valuation import HomeEconomics
 
 BUYER_INSTALMENT_AT_START = 0.5
@@ -33,10 +38,14 @@ class NewBuildSales:
         sold: owner-occupied new homes sold this quarter, per region (homes).
     """
 
-    def __init__(self, regions: list[Region], market: MarketPath, econ: HomeEconomics) -> None:
+    def __init__(self, regions: list[Region], market: MarketPath, econ: HomeEconomics, developers: DeveloperParams,
+                 books: Books) -> None:
         self.absorption = np.array([r.absorption_homes_per_quarter for r in regions], dtype=float)
         self.market = market
         self.econ = econ
+        self.discount = developers.unsold_discount
+        self.dissolve_share = developers.presale_dissolve_share
+        self.books = books
         self.selling: list[PhaseState] = []
         self.sold = np.zeros(len(regions))
 
@@ -50,12 +59,29 @@ class NewBuildSales:
         """Phases of a region on sale (in the order they went on sale)."""
         return [p for p in self.selling if p.area.region_index == region]
 
+    def dissolve_presales(self, quarter: int) -> None:
+        """In a crash quarter, a share of the presales of phases not yet under construction dissolves."""
+        if self.market.regime[quarter] != 2 or self.dissolve_share <= 0:
+            return
+        for phase in self.selling:
+            buyers = phase.owner_sold - phase.fund_sold
+            if phase.construction_start is not None or buyers <= 1e-9:
+                continue
+            homes = self.dissolve_share * buyers
+            value = phase.owner_revenue * homes / phase.owner_sold
+            phase.owner_sold -= homes
+            phase.owner_revenue -= value
+            self.books.log(phase, "presales_dissolved", homes=homes, value=value,
+                           reason="buyers' financing fell through in the downturn")
+
     def sell(self, quarter: int) -> None:
         """Share each region's new-build absorption (homes/quarter) over phases on sale, by unsold homes."""
         self.sold[:] = 0
         if not self.selling:
             return
         q = quarter
+        self.dissolve_presales(q)
+        weak = self.market.regime[q] != 0
         by_region: dict[int, list[PhaseState]] = defaultdict(list)
         for phase in self.selling:
             by_region[phase.area.region_index].append(phase)
@@ -69,20 +95,32 @@ class NewBuildSales:
             self.sold[r] += sold.sum()
             price = self.econ.sale_value[r, q, OWNER]
             for phase, n in zip(phases, sold, strict=True):
-                phase.owner_sold += float(n)
-                phase.owner_revenue += float(n) * price
+                n = float(n)
+                if phase.transferred:  # the developer's completed stock: paid in full, discounted if weak
+                    value = n * price * (1 - self.discount if weak else 1.0)
+                    phase.owner_sold += n
+                    phase.owner_revenue += value
+                    phase.developer.receive("outside:home_buyers", value, "home_sales", phase)
+                    phase.owner_received += value
+                    continue
+                phase.owner_sold += n
+                phase.owner_revenue += n * price
                 if phase.construction_start is not None:  # sold during construction: first instalment now
-                    instalment = BUYER_INSTALMENT_AT_START * float(n) * price
+                    instalment = BUYER_INSTALMENT_AT_START * n * price
                     phase.developer.receive("outside:home_buyers", instalment, "home_sales", phase)
                     phase.owner_received += instalment
         self._close()
 
     def _close(self) -> None:
-        """Take sold-out, transferred and abandoned phases off the market."""
+        """Take sold-out and abandoned phases off the market (completed stock keeps selling)."""
         keep = []
         for p in self.selling:
-            if p.is_open and p.owner_sold < p.owner_homes - 1e-9 and p.completion is None:
+            if p.owner_sold < p.owner_homes - 1e-9 and p.stage_name != "abandoned":
                 keep.append(p)
             else:
                 p.on_sale = False
         self.selling = keep
+
+    def stock(self) -> float:
+        """Completed homes the developers still hold unsold (homes)."""
+        return float(sum(p.owner_homes - p.owner_sold for p in self.selling if p.transferred))

@@ -37,15 +37,17 @@ def starts_per_year(m: AreaModel) -> np.ndarray:
 
 
 def test_in_a_crash_starts_fall_sharply_and_recover_with_a_lag():
-    calm = AreaModel(from_dict(portfolio(market=STEADY))).run()
-    crash = AreaModel(from_dict(portfolio(market=CRASH))).run()
-    s_calm, s_crash = starts_per_year(calm), starts_per_year(crash)
-    during = slice(5, 9)  # prices fall in years 3-5.5; starts stop from year 5 (presales, land values)
-    assert s_crash[during].sum() < 0.5 * s_calm[during].sum()
-    assert s_crash[9:].sum() > s_crash[during].sum()  # they come back afterwards
-    # recovery lags the trough (quarter 22): the first start after the trough comes later
-    after = [p.construction_start for p in crash.phases if p.construction_start and p.construction_start > 22]
-    assert after and min(after) > 22
+    """Presales and land values (developers' go decision): a 35 % price shock in years 3-5.5 halves starts in
+    years 5-6 against a calm market, and starts come back afterwards (the backlog is built later) — in at least
+    4 of 5 futures."""
+    holds = 0
+    for seed in range(1, 6):
+        calm = starts_per_year(AreaModel(from_dict(portfolio(market=STEADY)), seed=seed).run())
+        crash = starts_per_year(AreaModel(from_dict(portfolio(market=CRASH)), seed=seed).run())
+        fell = crash[5:7].sum() < 0.5 * calm[5:7].sum()
+        came_back = crash[7:11].sum() > crash[5:7].sum() and crash[7:11].sum() >= calm[7:11].sum()
+        holds += fell and came_back
+    assert holds >= 4, f"held in {holds} of 5 futures"
 
 
 def one_area(cooperation: str, market: dict, **area_changes) -> dict:

@@ -132,7 +132,17 @@ def test_books_balance_and_stocks_stay_non_negative_after_every_quarter(data):
         check_invariants(model)
 
 
-def test_default_scenario_builds_homes_in_three_regions():
-    m = AreaModel(load_scenario(DEFAULT)).run()
-    assert (m.completed_total.sum(axis=1) > 0).all()
-    assert abs(m.ledger.total()) < 1e-3
+def test_tight_regions_build_more_of_their_plan_than_relaxed_ones():
+    """Residual land values are highest where prices are (tight > middle > relaxed), so the share of planned
+    homes completed falls from tight to relaxed regions — in at least 4 of 5 futures of the default."""
+    scenario = load_scenario(DEFAULT)
+    holds = 0
+    for seed in range(1, 6):
+        m = AreaModel(scenario, seed=seed, collect="lean").run()
+        planned = np.zeros(len(scenario.regions))
+        for area in m.areas:
+            planned[area.region_index] += area.spec.homes
+        share = m.completed_total.sum(axis=1) / planned
+        holds += share[0] >= share[1] >= share[2] and share[0] > 0
+        assert abs(m.ledger.total()) < 1e-3
+    assert holds >= 4, f"held in {holds} of 5 futures"

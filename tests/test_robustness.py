@@ -97,11 +97,19 @@ def variant(default_data: dict, seed: int = 4, fund: FundDesign | None = None, *
     return model
 
 
-def test_a_50_percent_crash_in_year_one_builds_less(default_data, baseline):
+def test_a_50_percent_crash_in_year_one_builds_less_in_the_first_decade(default_data):
+    """Presales, land values and credit (the go decisions): a 50 % price fall in year 1 leaves fewer homes
+    completed within ten years than the same futures without it — in at least 4 of 5 futures."""
+    from sim.output.summary import homes_completed_within
+
     market = dict(default_data.get("market", {}), shock={"year": 1, "price_drop": 0.5, "duration_quarters": 6})
-    crashed = variant(default_data, market=market)
-    assert crashed.completed_total.sum() < baseline.completed_total.sum()
-    assert sum(m.total_provisions for m in crashed.municipalities) >= 0
+    holds = 0
+    for seed in range(1, 6):
+        crashed = variant(default_data, seed=seed, market=market)
+        calm = variant(default_data, seed=seed)
+        holds += homes_completed_within(crashed, 10) < homes_completed_within(calm, 10)
+        assert sum(m.total_provisions for m in crashed.municipalities) >= 0
+    assert holds >= 4, f"held in {holds} of 5 futures"
 
 
 def test_zero_municipal_budget_leaves_no_room_for_losses(default_data, baseline):

@@ -40,8 +40,14 @@ class Developer(Actor):
 
     @property
     def credit_limit(self) -> float:
-        """€ it can be net invested before it fails: equity × (1 + leverage)."""
-        return self.params.equity * (1 + self.params.leverage)
+        """€ it can be net invested before it fails: equity + its credit line.
+
+        The credit line is leverage × equity in normal times and shrinks when credit conditions tighten
+        (banks withdraw development finance in a crash): × credit index ** bank_credit_sensitivity.
+        """
+        p = self.params
+        bank = float(self.ctx.market.credit_index[self.ctx.quarter]) ** p.bank_credit_sensitivity
+        return p.equity * (1 + p.leverage * min(1.0, bank))
 
     def check_solvency(self) -> bool:
         """Fail (once) when net cash is below −credit_limit; returns True if it just failed."""

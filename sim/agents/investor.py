@@ -42,12 +42,15 @@ class Investor(Actor):
         """Fund a rental block at its capitalised value while this year's allocation lasts.
 
         The price is 12 × rent / (bond rate + risk premium), the mid-rent capped by rent regulation;
-        buying before construction removes the presale risk for the developer.
+        buying before construction removes the presale risk for the developer. The year's allocation
+        shrinks with the market's investor appetite: when bond yields jump, investors retreat
+        (new-build rental purchases fell by more than half from Q1 2022 to Q1 2023, Capital Value).
         """
         if phase.forward_funded or phase.rental_homes == 0:
             return True
         price = self.block_value(phase)
-        if self.committed + price > self.params.capital_per_year:
+        appetite = self.ctx.market.investor_appetite[self.ctx.quarter]  # falls when yields jump (2022-23)
+        if self.committed + price > self.params.capital_per_year * appetite:
             return False
         self.committed += price
         phase.forward_funded = True

@@ -89,7 +89,6 @@ class Municipality(Actor):
         q = ctx.quarter
         r = area.region_index
         coop = area.coop
-        cost_index = ctx.market.cost_index[q]
         land_value = ctx.econ.land_value[r, q]
         costs = np.zeros(HORIZON_QUARTERS)
         revenues = np.zeros(HORIZON_QUARTERS)
@@ -99,11 +98,12 @@ class Municipality(Actor):
             if not phase.is_open:
                 continue
             when = int(min(HORIZON_QUARTERS - 1, max(0.0, phase.planned_start - q) + 4))
-            for item, base in phase.unpaid.items():
+            for item in phase.unpaid:  # the plan's estimates: overruns count when they are paid
+                base = phase.estimates.get(item, 0.0)
                 share = shares.get(item)
                 if share is None:
-                    share = shares[item] = coop.municipal_share(coop.payer_of(item))
-                costs[when] += base * cost_index * share
+                    share = shares[item] = coop.municipal_share(coop.payer_of(item)) * ctx.item_index(area, item)
+                costs[when] += base * share
             if phase.construction_start is None:
                 market_homes = phase.homes[SOCIAL + 1:]
                 price = (deal.terms.land_price * market_homes.sum() if deal is not None

@@ -16,7 +16,7 @@ from sim.negotiation.cache import NegotiationCache
 
 YEARLY = ("completed_total_social", "completed_total_mid_rent", "completed_total_free_rent",
           "completed_total_owner_occupied", "public_cash", "private_cash", "municipal_provisions",
-          "phases_waiting", "phases_abandoned")
+          "phases_waiting", "phases_abandoned", "phases_waiting_ready", "unsold_stock")
 
 
 def scenario_for(task: dict) -> dict:

@@ -27,7 +27,8 @@ def owner_occupied_land_value(price: ArrayLike, construction_cost: ArrayLike, ma
     """Residual land value of an owner-occupied home.
 
     Args:
-        price: sale price (€/home, incl. VAT).
+        price: sale price net of VAT (€/home): the buyer's price / (1 + VAT), since VAT on a new home
+            covers land and building alike.
         construction_cost: stichtingskosten (€/home).
         margin: developer's required profit (fraction of price).
         sales_cost_share: marketing and sales (fraction of price).

@@ -280,9 +280,8 @@ class LandRiskSharingInstrument(InstrumentBase):
     Params = design.LandRiskSharing
 
     def cover(self, area: AreaPlan) -> float:
-        index = self.ctx.market.cost_index[self.ctx.quarter]
         acquisition = sum(p.estimates.get("acquisition", 0.0) for p in area.phases)
-        return self.spec.share * acquisition * index
+        return self.spec.share * acquisition * self.ctx.item_index(area, "acquisition")
 
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
         ok = (area.coop.acquisition_payer == "municipality" and any(p.stage >= 0 for p in area.phases)
@@ -316,7 +315,7 @@ class LandBankInstrument(InstrumentBase):
         return ok, "developer land position" if ok else "no land position"
 
     def award_size(self, area: AreaPlan) -> float:
-        return area.developer_land_position() * self.ctx.market.cost_index[self.ctx.quarter]
+        return area.developer_land_position() * self.ctx.item_index(area, "acquisition")
 
     def on_award(self, award: Award) -> None:
         area = award.area
@@ -427,9 +426,8 @@ class EarmarkedInstrument(InstrumentBase):
     Params = design.Earmarked
 
     def needed(self, area: AreaPlan) -> float:
-        index = self.ctx.market.cost_index[self.ctx.quarter]
-        return self.spec.share * index * sum(p.estimates.get(i, 0.0) for p in area.phases if p.is_open
-                                             for i in self.spec.items if i in p.unpaid)
+        return self.spec.share * sum(p.estimates.get(i, 0.0) * self.ctx.item_index(area, i)
+                                     for p in area.phases if p.is_open for i in self.spec.items if i in p.unpaid)
 
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
         ok = area.spec.homes >= self.spec.min_homes and self.needed(area) > 0 and any(

@@ -1,14 +1,20 @@
-"""Quarterly market paths per region: regime-switching housing cycles.
+"""Quarterly market paths per region: house prices from borrowing capacity, costs, rates, sales speed.
 
-One national regime chain (expansion / slowdown / crash, a Markov chain with a
-quarter as step) drives house-price growth, construction-cost growth, mortgage
-spreads and new-build absorption; each region adds its own growth premium and
-noise. The bond rate follows a mean-reverting (Vasicek) process. All random
-numbers are drawn up front, vectorised, from the generator handed in, so a path
-is a pure function of (settings, generator state).
+One national regime chain (expansion / slowdown / crash, a Markov chain with a quarter as
+step) moves credit conditions and sentiment, mortgage spreads, income growth, contractors'
+margins and investors' risk premium. Prices follow **fundamentals**: households' borrowing
+capacity under Dutch lending norms (income × financing-cost share / annuity factor at the
+mortgage rate, :mod:`sim.market.fundamentals`) times credit conditions, with error correction
+toward that level and short-run momentum (as in DNB's and CPB's error-correction models).
+Construction costs follow their own trend plus a tender margin that swings with the cycle and
+reverts. The bond rate is a Vasicek process with occasional 2022-style rate shocks. New-build
+**sales speed** (absorption) responds to price momentum, to prices above what borrowing
+capacity supports and to rising mortgage rates, so it is far more cyclical than prices.
+All random numbers are drawn up front, vectorised, from the generator handed in, so a path is
+a pure function of (settings, generator state).
 
-Indices are normalised to 1.0 in the first quarter; multiply by the region's
-start-year price or rent to get euros.
+Indices are normalised to 1.0 in the first quarter; multiply by the region's start-year price
+or rent to get euros. Equations and calibration: docs/market.md.
 """
 
 from __future__ import annotations
@@ -17,10 +23,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.market.fundamentals import log_capacity_per_income
 from sim.market.history import historical_quarters
 from sim.scenario.schema import REGIMES, Market, Region
 
 EXPANSION, SLOWDOWN, CRASH = 0, 1, 2
+ABSORPTION_NOISE = 0.1
+"""sd of the quarterly log noise on sales speed (assumption)."""
+ABSORPTION_RANGE = (0.05, 2.5)
+"""Bounds of the sales-speed factor (multiples of the region's base absorption)."""
+INVESTOR_APPETITE_PER_RATE = 30.0
+"""Fall of investors' forward-funding appetite per unit rise of the bond rate over a year (log units):
++3 pt in 2022 → exp(-0.9) ≈ 0.4, as new-build rental purchases fell from 3,770 (Q1 2022) to 1,609
+(Q1 2023) (Capital Value, sources.md#capital-value)."""
+SHOCK_QUARTERS = 4
+"""A rate shock raises the bond rate over this many quarters."""
 
 
 @dataclass(frozen=True)
@@ -31,11 +48,15 @@ class MarketPath:
         start_year: calendar year of quarter 0.
         regime: (n,) int8, 0 expansion, 1 slowdown, 2 crash.
         price_index: (R, n) owner-occupied price index per region, 1.0 at t = 0.
-        cost_index: (n,) construction-cost index, 1.0 at t = 0.
-        rent_index: (R, n) market-rent index per region, 1.0 at t = 0.
+        cost_index: (n,) construction-cost index (tender prices), 1.0 at t = 0.
+        rent_index: (R, n) market-rent index per region, 1.0 at t = 0 (follows incomes).
         bond_rate: (n,) 10-year government bond rate, fraction/yr.
         mortgage_rate: (n,) mortgage rate, fraction/yr.
         absorption_factor: (R, n) new-build sales speed relative to the region's base.
+        income_index: (n,) households' nominal income, 1.0 at t = 0.
+        fundamental_index: (n,) the price level borrowing capacity and credit conditions support (national).
+        investor_appetite: (n,) investors' forward-funding appetite (1 = normal; falls when yields jump).
+        credit_index: (n,) credit conditions and sentiment (1 = normal; below 1 when banks tighten).
         historical_quarters: how many leading quarters are observed history (0 if none).
     """
 
@@ -47,6 +68,10 @@ class MarketPath:
     bond_rate: np.ndarray
     mortgage_rate: np.ndarray
     absorption_factor: np.ndarray
+    income_index: np.ndarray
+    fundamental_index: np.ndarray
+    investor_appetite: np.ndarray
+    credit_index: np.ndarray
     historical_quarters: int = 0
 
     @property
@@ -86,12 +111,21 @@ def regime_chain(p: np.ndarray, first: int, uniforms: np.ndarray) -> np.ndarray:
 def _regime_arrays(settings: Market) -> dict[str, np.ndarray]:
     rs = [getattr(settings.regimes, name) for name in REGIMES]
     return {
-        "growth": np.array([r.price_growth for r in rs]),
+        "credit": np.array([r.price_growth for r in rs]),
         "vol": np.array([r.price_volatility for r in rs]),
         "absorption": np.array([r.absorption for r in rs]),
         "cost_extra": np.array([r.cost_growth_extra for r in rs]),
         "spread_extra": np.array([r.mortgage_spread_extra for r in rs]),
+        "income_extra": np.array([r.income_growth_extra for r in rs]),
     }
+
+
+def _lag(x: np.ndarray, k: int) -> np.ndarray:
+    """``x`` shifted ``k`` quarters back along the last axis (the first value repeated)."""
+    out = np.empty_like(x)
+    out[..., k:] = x[..., :-k]
+    out[..., :k] = x[..., :1]
+    return out
 
 
 def generate_path(settings: Market, regions: list[Region], n_quarters: int, start_year: int,
@@ -103,97 +137,139 @@ def generate_path(settings: Market, regions: list[Region], n_quarters: int, star
         regions: the scenario's regions (growth premium per region).
         n_quarters: length of the path (quarters).
         start_year: calendar year of the first quarter.
-        rng: the model's market stream; six child streams are spawned from it (one per series),
-            so neither the mode nor the horizon shifts any draw.
+        rng: the model's market stream; one child stream is spawned per series, so neither the
+            mode nor the horizon shifts any draw (the first k quarters of a path are the same
+            whatever the horizon).
     """
     n, n_regions = n_quarters, len(regions)
-    # --- all random draws: one child stream per series, drawn time-major, so the first k quarters
-    # of a path are the same whatever the horizon (a 60-year run starts as the 30-year run) ---------
-    s_regime, s_price, s_region, s_cost, s_bond, s_absorb = rng.spawn(6)
+    dt = 0.25
+    s_regime, s_price, s_region, s_cost, s_bond, s_absorb, s_income, s_shock = rng.spawn(8)
     u_regime = s_regime.random(n)
     z_price = s_price.standard_normal(n)
     z_region = s_region.standard_normal((n, n_regions)).T
     z_cost = s_cost.standard_normal(n)
     z_bond = s_bond.standard_normal(n)
     z_absorb = s_absorb.standard_normal((n, n_regions)).T
+    z_income = s_income.standard_normal(n)
+    u_shock = s_shock.random(n)
 
     ra = _regime_arrays(settings)
     premium = np.array([r.price_growth_premium for r in regions])[:, None]
-    dt = 0.25
+    noisy = 0.0 if settings.mode == "steady" else 1.0
 
-    hist_n = 0
+    hist_n, hist = 0, None
     if settings.mode == "historical":
         hist = historical_quarters(start_year, settings.construction_cost_growth)
         hist_n = min(hist.n_quarters, n)
         first = int(hist.regime[hist_n - 1])
     else:
         first = REGIMES.index(settings.initial_regime)
-
     if settings.mode == "steady":
         regime = np.zeros(n, dtype=np.int8)
     else:
         regime = regime_chain(transition_matrix(settings), first, u_regime)
-
-    if settings.mode == "historical":
+    if hist_n:
         regime = np.concatenate([hist.regime[:hist_n], regime[: n - hist_n]]).astype(np.int8)
+    shock = settings.shock
+    q0 = q1 = n
+    if shock is not None and 4 * shock.year < n:
+        q0, q1 = 4 * shock.year, min(n, 4 * shock.year + shock.duration_quarters)
+        regime[q0:q1] = CRASH
 
-    # --- quarterly log growth -------------------------------------------------------------
-    noise_scale = 0.0 if settings.mode == "steady" else 1.0
-    g_nat = ra["growth"][regime] * dt + noise_scale * ra["vol"][regime] * np.sqrt(dt) * z_price
-    g_cost = (settings.construction_cost_growth + ra["cost_extra"][regime]) * dt \
-        + noise_scale * settings.construction_cost_volatility * np.sqrt(dt) * z_cost
-    if settings.mode == "steady":
-        g_nat = np.full(n, np.log1p(0.03) * dt)  # 3 %/yr trend (assumption, documented in docs/market.md)
-
-    if settings.shock is not None:
-        s = settings.shock
-        q0 = 4 * s.year
-        q1 = min(n, q0 + s.duration_quarters)
-        if q0 < n:
-            g_nat[q0:q1] = np.log1p(-s.price_drop) / s.duration_quarters
-            g_cost[q0:q1] = (settings.construction_cost_growth + ra["cost_extra"][CRASH]) * dt
-            regime[q0:q1] = CRASH
-
-    if settings.mode == "historical" and hist_n:
-        hp = np.log(hist.house_price[:hist_n])
-        hc = np.log(hist.construction_cost[:hist_n])
-        g_nat[1:hist_n] = np.diff(hp)
-        g_cost[1:hist_n] = np.diff(hc)
-
-    g_nat[0] = 0.0
-    g_cost[0] = 0.0
-    g_region = g_nat[None, :] + premium * dt + noise_scale * settings.regional_volatility * np.sqrt(dt) * z_region
-    g_region[:, 0] = 0.0
-    if settings.mode == "historical" and hist_n:
-        g_region[:, :hist_n] = g_nat[None, :hist_n] + premium * dt
-
-    price_index = np.exp(np.cumsum(g_region, axis=1))
-    cost_index = np.exp(np.cumsum(g_cost))
-    rent_step = np.full(n, np.log1p(settings.rent_growth) * dt)
-    rent_step[0] = 0.0
-    rent_index = np.broadcast_to(np.exp(np.cumsum(rent_step)), (n_regions, n)).copy()
-
-    # --- rates ----------------------------------------------------------------------------
-    bond = np.empty(n)
-    r = settings.bond_rate_initial
+    # --- rates: Vasicek bond with rate shocks; mortgage = bond + spread (+ regime) -----------------
     k, theta, sigma = settings.bond_rate_reversion, settings.bond_rate_mean, settings.bond_rate_volatility
+    jump = np.zeros(n)
+    if settings.mode == "stochastic" or (settings.mode == "historical"):
+        for t in np.flatnonzero(u_shock < settings.rate_shock_probability):
+            if t >= max(hist_n, 1):
+                jump[t:t + SHOCK_QUARTERS] += settings.rate_shock_size / SHOCK_QUARTERS
+    bond = np.empty(n)
+    r = settings.bond_rate_initial if not hist_n else hist.bond_rate[0]
     for t in range(n):
-        if t:
-            r = r + k * (theta - r) * dt + noise_scale * sigma * np.sqrt(dt) * z_bond[t]
+        if hist_n and t < hist_n:
+            r = hist.bond_rate[t]
+        elif t:
+            r = r + k * (theta - r) * dt + noisy * sigma * np.sqrt(dt) * z_bond[t] + jump[t]
         bond[t] = r
     mortgage = bond + settings.mortgage_spread + ra["spread_extra"][regime]
-    if settings.mode == "historical" and hist_n:
-        bond[:hist_n] = hist.bond_rate[:hist_n]
-        # continue the Vasicek walk from the last observed rate
-        r = bond[hist_n - 1]
-        for t in range(hist_n, n):
-            r = r + k * (theta - r) * dt + sigma * np.sqrt(dt) * z_bond[t]
-            bond[t] = r
-        mortgage = bond + settings.mortgage_spread + ra["spread_extra"][regime]
+    if hist_n:
         mortgage[:hist_n] = hist.mortgage_rate[:hist_n]
 
-    absorption = ra["absorption"][regime][None, :] * np.exp(noise_scale * 0.1 * z_absorb - noise_scale * 0.005)
+    # --- incomes and borrowing capacity ------------------------------------------------------------
+    g_income = (settings.income_growth + ra["income_extra"][regime]) * dt \
+        + noisy * settings.income_volatility * np.sqrt(dt) * z_income
+    if settings.mode == "steady":
+        g_income = np.full(n, np.log1p(settings.income_growth) * dt)
+    g_income[0] = 0.0
+    log_income = np.cumsum(g_income)
+    capacity = log_capacity_per_income(mortgage, settings.lending_norm_slope)
+    log_capacity = log_income + capacity - capacity[0]
+
+    # --- prices: error correction toward capacity × credit conditions, with momentum --------------
+    alpha, beta = settings.price_adjustment, settings.price_momentum
+    keep = 1.0 - settings.credit_reversion * dt
+    credit = np.zeros(n)
+    p = np.zeros(n)
+    step_prev = 0.0
+    hp = np.log(hist.house_price[:hist_n] / hist.house_price[0]) if hist_n else None
+    drop = np.log1p(-shock.price_drop) / shock.duration_quarters if shock is not None else 0.0
+    for t in range(1, n):
+        if hist_n and t < hist_n:  # observed: credit and sentiment are what the data imply
+            p[t] = hp[t]
+            credit[t] = p[t] - log_capacity[t]
+            step_prev = p[t] - p[t - 1]
+            continue
+        if q0 <= t < q1:  # a forced crash is a credit crunch of the shock's size
+            credit[t] = credit[t - 1] + drop
+            p[t] = p[t - 1] + drop
+            step_prev = drop
+            continue
+        credit[t] = keep * credit[t - 1] + noisy * ra["credit"][regime[t]] * dt
+        fundamental = log_capacity[t - 1] + credit[t - 1]
+        step = alpha * (fundamental - p[t - 1]) + beta * step_prev \
+            + noisy * ra["vol"][regime[t]] * np.sqrt(dt) * z_price[t]
+        if settings.mode == "steady":
+            step = log_capacity[t] - log_capacity[t - 1]
+        p[t] = p[t - 1] + step
+        step_prev = step
+    log_fundamental = log_capacity + credit
+    g_region = premium * dt + noisy * settings.regional_volatility * np.sqrt(dt) * z_region
+    g_region[:, 0] = 0.0
+    if hist_n:
+        g_region[:, :hist_n] = premium * dt
+        g_region[:, 0] = 0.0
+    log_price = p[None, :] + np.cumsum(g_region, axis=1)
+    price_index = np.exp(log_price)
+
+    # --- construction costs: input trend + a tender margin that swings with the cycle and reverts ---
+    g_input = settings.construction_cost_growth * dt + noisy * settings.construction_cost_volatility \
+        * np.sqrt(dt) * z_cost + settings.cost_income_link * (g_income - settings.income_growth * dt)
+    g_input[0] = 0.0
+    margin = np.zeros(n)
+    back = 1.0 - settings.tender_margin_reversion * dt
+    for t in range(1, n):
+        margin[t] = back * margin[t - 1] + noisy * ra["cost_extra"][regime[t]] * dt
+    log_cost = np.cumsum(g_input) + margin
+    if hist_n:
+        log_cost[:hist_n] = np.log(hist.construction_cost[:hist_n] / hist.construction_cost[0])
+        log_cost[hist_n:] += log_cost[hist_n - 1] - (np.cumsum(g_input)[hist_n - 1] + margin[hist_n - 1])
+    cost_index = np.exp(log_cost)
+    rent_index = np.broadcast_to(np.exp(log_income), (n_regions, n)).copy()
+
+    # --- new-build sales speed: sentiment × momentum × affordability × rates ----------------------
+    momentum = log_price - _lag(log_price, 4)
+    overvalued = log_price - (log_fundamental[None, :] + np.cumsum(premium * dt * np.ones((1, n)), axis=1))
+    rate_rise = mortgage - _lag(mortgage, 4)
+    log_absorption = (np.log(ra["absorption"][regime])[None, :] + settings.absorption_momentum * momentum
+                      - settings.absorption_affordability * np.maximum(overvalued, 0.0)
+                      - settings.absorption_rate * np.maximum(rate_rise, 0.0)[None, :]
+                      + noisy * ABSORPTION_NOISE * z_absorb - noisy * ABSORPTION_NOISE ** 2 / 2)
+    absorption = np.clip(np.exp(log_absorption), *ABSORPTION_RANGE)
+    appetite = np.exp(-INVESTOR_APPETITE_PER_RATE * np.maximum(bond - _lag(bond, 4), 0.0))
 
     return MarketPath(start_year=start_year, regime=regime, price_index=price_index, cost_index=cost_index,
                       rent_index=rent_index, bond_rate=bond, mortgage_rate=mortgage,
-                      absorption_factor=absorption, historical_quarters=hist_n)
+                      absorption_factor=absorption, income_index=np.exp(log_income),
+                      fundamental_index=np.exp(log_fundamental), investor_appetite=appetite,
+                      credit_index=np.exp(credit),
+                      historical_quarters=hist_n)

@@ -53,13 +53,12 @@ def build_outlook(desk: NegotiationDesk, area: AreaPlan, developer: Developer) -
     q, r = desk.ctx.quarter, area.region_index
     now = desk.ctx.env.now
     econ = desk.ctx.econ
-    index = desk.ctx.market.cost_index[q]
     own = area.spec.ownership
     private = own.developers + own.businesses
     dev_frac = own.developers / private if private > 0 else 0.0
     works, biz, devland, lag = [], [], [], []
     for p in phases:
-        pending = {k: p.estimates[k] * index for k in p.unpaid}
+        pending = {k: p.estimates[k] * desk.ctx.item_index(area, k) for k in p.unpaid}
         acquisition = pending.pop("acquisition", 0.0)
         works.append(sum(pending.values()))
         biz.append(acquisition * (1 - dev_frac))

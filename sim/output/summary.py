@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.area import MID_RENT, SOCIAL
+from sim.collect import land_share
 from sim.scenario.schema import SEGMENTS
 
 if TYPE_CHECKING:
@@ -28,6 +29,26 @@ def area_delay_years(model: AreaModel) -> dict[str, float]:
         planned = area.spec.start_quarter / 4 + area.spec.planned_years
         out[area.name] = max(done) / 4 - planned
     return out
+
+
+def censored_delay_years(model: AreaModel) -> dict[str, float]:
+    """Years each area is behind its plan, unfinished areas counted at the end of the run (a lower bound).
+
+    Planned finish = start_quarter/4 + planned_years; an area whose phases are not all complete
+    counts as finishing at the horizon (censored): its true delay is at least this.
+    """
+    end = model.steps / 4
+    out = {}
+    for area in model.areas:
+        done = [p.completion for p in area.phases]
+        finish = max(done) / 4 if all(t is not None for t in done) else end
+        out[area.name] = finish - (area.spec.start_quarter / 4 + area.spec.planned_years)
+    return out
+
+
+def homes_completed_within(model: AreaModel, years: float) -> int:
+    """Homes whose construction completed within ``years`` of the start."""
+    return int(sum(p.total_homes for p in model.phases if p.completion is not None and p.completion <= 4 * years))
 
 
 def summarise(model: AreaModel) -> dict[str, float | int | str]:
@@ -56,6 +77,16 @@ def summarise(model: AreaModel) -> dict[str, float | int | str]:
         "phases_abandoned": sum(1 for p in model.phases if p.stage_name == "abandoned"),
         "mean_delay_years": float(finished.mean()) if len(finished) else float("nan"),
         "share_areas_delayed": float((finished > 0).sum() / len(delays)) if len(delays) else 0.0,
+        "mean_delay_years_censored": float(np.mean(list(censored_delay_years(model).values()))),
+        "homes_completed_10y": homes_completed_within(model, 10),
+        "homes_completed_20y": homes_completed_within(model, 20),
+        "phase_quarters_waiting": int(sum(model.stalls.waiting.values())),
+        **{f"phase_quarters_waiting_{k.replace(' ', '_')}": int(v) for k, v in model.stalls.waiting.items()},
+        "share_phases_behind": model.stalls.share_behind(model.steps),
+        "unsold_stock_end": model.ctx.sales.stock(),
+        "developers_failed": sum(1 for d in model.developers if d.failed),
+        "land_share_end": float(np.mean([land_share(model, r, model.steps - 1)
+                                          for r in range(len(model.spec.regions))])),
         "public_cash_end": float(sum(m.cash for m in model.municipalities)),
         "private_cash_end": float(sum(a.cash for g in (model.developers, model.housing_associations,
                                                         model.investors) for a in g)),

@@ -41,8 +41,8 @@ def _section(model: type[BaseModel], path: str, out: list[str], seen: set) -> No
         here = f"{path}.{name}" if path else name
         subs = [a for a in _unwrap(info.annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        if callable(extra.get("plugins")):  # a list of plug-ins: document each registered one's parameters
-            subs = [cls.Params for cls in extra["plugins"]().values()]
+        if callable(extra.get("plugins")):  # a list of plug-ins: document each built-in one's parameters
+            subs = [cls.Params for cls in extra["plugins"]().values() if cls.__module__.startswith("sim.")]
         if subs:
             is_list = typing.get_origin(info.annotation) is list
             for sub in subs:

@@ -79,48 +79,62 @@ class Strict(BaseModel):
 
 # --------------------------------------------------------------------------- market
 class RegimeParams(Strict):
-    """Behaviour of the market while it is in one regime."""
+    """Behaviour of the market while it is in one regime (the regime moves credit, sentiment and spreads;
+    prices follow borrowing capacity, see docs/market.md)."""
 
-    price_growth: float = P(0.0, "fraction/yr", "calibrated, docs/market.md",
-                            "Mean house-price growth while in this regime.", ge=-0.5, le=0.5)
+    price_growth: float = P(0.0, "fraction/yr", "calibrated to the Dutch cycle, docs/market.md; DNB WP 447: "
+                            "tighter credit explains nearly half of the 2009-2012 fall",
+                            "Drift of credit conditions and sentiment while in this regime (moves the "
+                            "fundamental price level; reverts when the regime ends).", ge=-0.5, le=0.5)
     price_volatility: float = P(0.02, "fraction/yr (sd)", "calibrated, docs/market.md",
-                                "Standard deviation of yearly house-price growth in this regime.",
+                                "Standard deviation of yearly house-price shocks in this regime.",
                                 ge=0.0, le=0.5)
     absorption: float = P(1.0, "multiple of regional base absorption",
-                          "assumption: NVB new-build sales fell by about 60 % 2007-2012",
-                          "New-build sales speed relative to the region's base absorption.",
-                          ge=0.0, le=3.0)
+                          "calibrated: NEPROM new-build sales fell from 40,000+/yr before 2008 to 13,500 "
+                          "in 2013 (sources.md#neprom-sales)",
+                          "Buyers' sentiment in this regime (multiplies sales speed on top of the "
+                          "affordability, momentum and rate terms).", ge=0.0, le=3.0)
     mean_duration_quarters: float = P(12.0, "quarters", "calibrated, docs/market.md",
                                       "Expected stay in this regime (leave probability = 1/this).",
                                       ge=1.0, le=400.0)
     next: dict[Literal["expansion", "slowdown", "crash"], float] = P(
         {"slowdown": 1.0}, "probabilities", "calibrated, docs/market.md",
         "Where the market goes when it leaves this regime (other regimes only; sums to 1).")
-    cost_growth_extra: float = P(0.0, "fraction/yr", "CBS 80334NED: building prices fell 2010-2015",
-                                 "Construction-cost growth added in this regime (negative in a crash).",
-                                 ge=-0.3, le=0.3)
+    cost_growth_extra: float = P(0.0, "fraction/yr", "EIB via Koenen (c.2014): tenders 25-31 % below "
+                                 "estimates in the bust; AD 2018: +6-10 % in the boom (sources.md#tender-margins)",
+                                 "Push on contractors' tender margins in this regime (the margin reverts; "
+                                 "input costs keep their trend).", ge=-0.3, le=0.3)
     mortgage_spread_extra: float = P(0.0, "fraction (rate points)",
                                      "assumption: spreads widened 2009-2013 (nl_rates_points.csv)",
                                      "Extra mortgage spread over the bond rate in this regime.",
                                      ge=0.0, le=0.1)
+    income_growth_extra: float = P(0.0, "fraction/yr", "assumption: nominal incomes stalled in the "
+                                   "2009-2013 recession (CBS)", "Added to household income growth in "
+                                   "this regime.", ge=-0.2, le=0.2)
+    investor_premium_extra: float = P(0.0, "fraction (yield points)", "Achmea RE 2024-2025: residential "
+                                      "spread to bonds 150-180 bp vs a 10-year average of 280 bp "
+                                      "(sources.md#achmea-yields)", "Added to investors' required yield "
+                                      "over the bond rate in this regime.", ge=0.0, le=0.1)
 
 
 def _expansion() -> RegimeParams:
-    return RegimeParams(price_growth=0.075, price_volatility=0.035, absorption=1.0,
-                        mean_duration_quarters=24.0, next={"slowdown": 0.6, "crash": 0.4},
-                        cost_growth_extra=0.005)
+    return RegimeParams(price_growth=0.01, price_volatility=0.02, absorption=1.0,
+                        mean_duration_quarters=28.0, next={"slowdown": 0.6, "crash": 0.4},
+                        cost_growth_extra=0.01, income_growth_extra=0.005)
 
 
 def _slowdown() -> RegimeParams:
-    return RegimeParams(price_growth=0.0, price_volatility=0.035, absorption=0.6,
+    return RegimeParams(price_growth=-0.02, price_volatility=0.025, absorption=0.8,
                         mean_duration_quarters=6.0, next={"expansion": 0.6, "crash": 0.4},
-                        cost_growth_extra=0.0, mortgage_spread_extra=0.002)
+                        cost_growth_extra=0.0, mortgage_spread_extra=0.002, income_growth_extra=-0.005,
+                        investor_premium_extra=0.004)
 
 
 def _crash() -> RegimeParams:
-    return RegimeParams(price_growth=-0.07, price_volatility=0.045, absorption=0.35,
-                        mean_duration_quarters=8.0, next={"slowdown": 0.5, "expansion": 0.5},
-                        cost_growth_extra=-0.03, mortgage_spread_extra=0.008)
+    return RegimeParams(price_growth=-0.10, price_volatility=0.03, absorption=0.6,
+                        mean_duration_quarters=10.0, next={"slowdown": 0.5, "expansion": 0.5},
+                        cost_growth_extra=-0.06, mortgage_spread_extra=0.008, income_growth_extra=-0.015,
+                        investor_premium_extra=0.01)
 
 
 class Regimes(Strict):
@@ -159,13 +173,55 @@ class Market(Strict):
     regional_volatility: float = P(0.015, "fraction/yr (sd)", "assumption: regional indices spread "
                                    "a few points around the national one (CBS 83913NED by region)",
                                    "Idiosyncratic yearly price noise per region.", ge=0.0, le=0.3)
-    construction_cost_growth: float = P(0.025, "fraction/yr", "CBS 80334NED 2000-2022: +2.9 %/yr",
-                                        "Trend growth of the construction-cost index.", ge=-0.1, le=0.3)
+    income_growth: float = P(0.03, "fraction/yr", "DNB 2023: average nominal income rose more than 30 % "
+                             "from June 2013 to June 2022 (sources.md#dnb-2023)",
+                             "Trend growth of households' nominal income (drives borrowing capacity and "
+                             "market rents).", ge=-0.1, le=0.2)
+    income_volatility: float = P(0.01, "fraction/yr (sd)", "assumption", "Noise on income growth.",
+                                 ge=0.0, le=0.2)
+    lending_norm_slope: float = P(1.25, "FLP per unit of mortgage rate", "calibrated: a +1 pt rate gives "
+                                  "-6 % borrowing capacity (ASRE, sources.md#asre-rate) within the FLP table "
+                                  "(sources.md#lending-norms: 18.0 % at 1.5 % to 22.5 % at 3.75 %)",
+                                  "How fast the financing-cost share (FLP) rises with the test rate.",
+                                  ge=0.0, le=5.0)
+    price_adjustment: float = P(0.08, "fraction of the gap per quarter", "assumption within the range of "
+                                "Dutch error-correction models (DNB WP 447; CPB woningprijsmodel, "
+                                "sources.md#dnb-wp447)", "Speed at which prices close the gap to the "
+                                "borrowing-capacity level (error correction).", gt=0.0, le=1.0)
+    price_momentum: float = P(0.55, "-", "calibrated: serial correlation of Dutch yearly price changes "
+                              "(CBS 83913NED), docs/market.md", "Share of last quarter's price change "
+                              "carried into this quarter (momentum).", ge=0.0, le=0.95)
+    credit_reversion: float = P(0.5, "1/yr", "assumption: credit conditions recover within a few years "
+                                "(DNB WP 447)", "Speed at which credit conditions and sentiment revert "
+                                "to normal.", ge=0.0, le=5.0)
+    construction_cost_growth: float = P(0.02, "fraction/yr", "CBS 80334NED 2005-2022: +1.7 %/yr; CBS "
+                                        "80032NED input index 2005-2011: +2.4 %/yr (sources.md#cbs-costs)",
+                                        "Trend growth of construction input costs.", ge=-0.1, le=0.3)
     construction_cost_volatility: float = P(0.015, "fraction/yr (sd)", "CBS 80334NED",
                                             "Noise on construction-cost growth.", ge=0.0, le=0.3)
-    rent_growth: float = P(0.025, "fraction/yr", "assumption: rents indexed to inflation, Wet "
-                           "betaalbare huur (2024) caps mid-rent increases at CPI-linked rates",
-                           "Trend growth of market rents.", ge=-0.1, le=0.2)
+    cost_income_link: float = P(0.5, "-", "assumption: labour is about half of building costs and wages "
+                                "follow incomes (EIB)", "Share of income surprises (above or below trend) that "
+                                "passes into construction input costs.", ge=0.0, le=1.0)
+    tender_margin_reversion: float = P(0.5, "1/yr", "assumption: tender margins recover within about two "
+                                       "years (EIB)", "Speed at which contractors' margins return to normal.",
+                                       ge=0.0, le=5.0)
+    absorption_momentum: float = P(3.0, "log sales per log price change over a year", "calibrated: new-build "
+                                   "sales fell 66 % while prices fell about 19 % (2008-2013; "
+                                   "sources.md#neprom-sales)", "Buyers' response to the last year's price "
+                                   "change (expectations).", ge=0.0, le=50.0)
+    absorption_affordability: float = P(2.0, "log sales per log price gap", "calibrated, docs/market.md",
+                                        "Sales fall when prices stand above what borrowing capacity "
+                                        "supports.", ge=0.0, le=50.0)
+    absorption_rate: float = P(15.0, "log sales per unit rise of the mortgage rate over a year",
+                               "calibrated, docs/market.md", "Sales fall when mortgage rates rise.",
+                               ge=0.0, le=500.0)
+    rate_shock_probability: float = P(0.008, "per quarter", "assumption: one 2022-style shock in about 30 "
+                                      "years", "Chance that a rate shock starts in a quarter "
+                                      "(stochastic mode).", ge=0.0, le=1.0)
+    rate_shock_size: float = P(0.025, "fraction (rate points)", "DNB 2024: rates on new mortgages rose "
+                               "from 1.6 % to 4.3 % in 2022-2023 (sources.md#dnb-2024)",
+                               "Rise of the bond rate over the four quarters of a rate shock.",
+                               ge=0.0, le=0.2)
     bond_rate_initial: float = P(0.026, "fraction/yr", "nl_rates_points.csv: 10-y bond ≈ 2.6 % (2025-01)",
                                  "10-year government bond rate in the first quarter.", ge=-0.02, le=0.2)
     bond_rate_mean: float = P(0.025, "fraction/yr", "assumption: mid-point of 1.0-4.3 % observed 2005-2025",
@@ -217,8 +273,9 @@ class Region(Strict):
 class Archetype(Strict):
     """A kind of transformation location with its public-works costs per home.
 
-    Costs are for the whole programme and are escalated by the construction-cost index.
-    Each item is drawn once per area as cost × lognormal(0, cost_uncertainty).
+    Costs are for the whole programme and are escalated by the construction-cost index (buy-outs by
+    the acquisition index: existing-use value plus hope value). Each item is drawn once per area as
+    estimate × (1 + overrun_mean) × lognormal(0, cost_uncertainty): right-skewed, positive on average.
     """
 
     name: str = Field(min_length=1, max_length=40)
@@ -243,8 +300,17 @@ class Archetype(Strict):
     contingency_share: float = P(0.1, "fraction of civil works", "FACTS.md: contingency about 10 %",
                                  "Unforeseen costs.", ge=0, le=1)
     cost_uncertainty: float = P(0.2, "lognormal sigma", "assumption: cost overruns on civil works "
-                                "of 20-30 % are common (Flyvbjerg 2003)",
+                                "of 20-30 % are common (Flyvbjerg 2003, sources.md#flyvbjerg-2002)",
                                 "Spread of the drawn public-works cost around its estimate.", ge=0, le=2)
+    overrun_mean: float = P(0.10, "fraction of the estimate", "Cantarelli (2009): mean overrun 10.3 % over "
+                            "84 Dutch infrastructure projects; Cantarelli et al. (2012) +16.5 % "
+                            "(sources.md#cantarelli)", "Mean cost overrun of public works (reference class).",
+                            ge=-0.5, le=2)
+    hope_value_share: float = P(0.3, "fraction", "assumption: owners ask the existing-use value plus hope "
+                                "value (verwachtingswaarde, ECLI:NL:PHR:2014:491; expropriation pays the "
+                                "full market value, sources.md#expropriation)",
+                                "Weight of the housing market in buy-out prices (the rest follows the "
+                                "existing use's value, which moves with incomes).", ge=0, le=1)
     acquisition_quarters: tuple[float, float, float] = P(
         (2.0, 4.0, 10.0), "quarters (min, mode, max)", "assumption: buy-outs and expropriation "
         "take 1-3 years", "Duration of acquisition and buy-outs (triangular).")
@@ -364,9 +430,26 @@ class DeveloperParams(Strict):
                                 ge=0, le=0.2)
     sales_cost_share: float = P(0.03, "fraction of revenue", "assumption: marketing and sales",
                                 "Marketing and sales costs.", ge=0, le=0.3)
+    vat: float = P(0.21, "fraction of the price net of VAT", "Belastingdienst: 21 % VAT on new homes since "
+                   "1 Oct 2012, land included (sources.md#vat)", "VAT in the buyer's price; the residual land "
+                   "value is computed from the price net of VAT.", ge=0, le=0.5)
+    unsold_discount: float = P(0.10, "fraction of price", "assumption: developers discount completed unsold "
+                               "homes in a weak market (no Dutch count of unsold stock found)",
+                               "Discount on completed unsold homes sold in a slowdown or crash.", ge=0, le=0.9)
+    presale_dissolve_share: float = P(0.08, "fraction of presales per crash quarter", "assumption: buyers' "
+                                      "financing conditions and the ~9-month presale term let contracts lapse "
+                                      "in a downturn (sources.md#presales)", "Share of the presales of phases "
+                                      "not yet under construction that dissolve each crash quarter.",
+                                      ge=0, le=1)
     leverage: float = P(2.0, "× equity", "assumption: developers borrow up to about twice their equity "
                         "for land and construction", "Borrowing limit as a multiple of equity; beyond "
                         "equity + limit a developer fails.", ge=0, le=50)
+    bank_credit_sensitivity: float = P(8.0, "log credit line per log credit conditions", "assumption: banks "
+                                       "cut development finance far more than mortgages after 2008 (coalition "
+                                       "letter to parliament, 26 Sep 2012: 'sterk teruggelopen beschikbaarheid "
+                                       "van financiering'; sources.md#financing-2012)",
+                                       "How strongly developers' credit lines shrink when credit conditions tighten.",
+                                       ge=0, le=50)
     risk_aversion: float = P(0.3, "weight of CVaR(5 %) in the score (0-1)", "assumption",
                              "Weight of the downside in valuing a deal.", ge=0, le=1)
     expectation: Literal["extrapolative", "anchored", "fundamental"] = P(
@@ -413,6 +496,10 @@ class InvestorParams(Strict):
     mid_rent_cap: float = P(1303.0, "€/month", "FACTS.md: regulated mid-rent up to €1,184.82 "
                             "(2025) +10 % for new-build", "Highest mid-rent allowed by rent regulation.",
                             gt=0, le=10000)
+    mid_rent_cap_growth: float = P(0.02, "fraction/yr", "Wet betaalbare huur: the maximum rents are indexed "
+                                   "yearly with inflation (assumption: the ECB's 2 % target; sources.md#wbh)",
+                                   "Yearly indexation of the mid-rent cap (market rents follow incomes).",
+                                   ge=-0.1, le=0.2)
     capital_per_year: float = P(800e6, "€/yr each", "assumption: IVBN members invest a few €bn a year "
                                 "in Dutch housing", "Capital an investor can commit to forward funding per year.",
                                 ge=0, le=1e13)
