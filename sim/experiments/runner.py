@@ -11,14 +11,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from sim.errors import InputError
 from sim.experiments.design import RunPoint, build_runs
 from sim.experiments.executors import run_dask, run_local, run_processes, warm_up_processes
 from sim.experiments.paths import get
 from sim.experiments.spec import LoadedExperiment, load_experiment
-from sim.experiments.store import ExperimentStore, atomic_write_parquet, run_columns
+from sim.experiments.store import ExperimentStore, atomic_write_arrow, run_columns
 from sim.funds.design import load_design
+from sim.output.columns import annotate
 from sim.output.provenance import git_commit, host, versions
 
 
@@ -112,7 +114,8 @@ def run_experiment(path: str | Path, out: Path | None = None, workers: int = 1, 
     shutil.copyfile(exp.path, out / "experiment.toml")
     store.write_json("scenario.json", exp.scenario_data)
     store.write_json("fund_designs.json", designs)
-    atomic_write_parquet(pd.DataFrame([run_columns(r) for r in runs]), out / "runs.parquet")
+    atomic_write_arrow(annotate(pa.Table.from_pandas(pd.DataFrame([run_columns(r) for r in runs]), preserve_index=False),
+                                "runs"), out / "runs.parquet")
     started = datetime.now(UTC).isoformat(timespec="seconds")
     store.write_json("manifest.json", manifest(exp, runs, store, started, None, executor, workers))
 

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.ledger import business_cases
+from sim.output.columns import write_parquet
 from sim.output.figures import overview_figure
 from sim.output.provenance import git_commit, host, versions
 from sim.output.summary import summarise
@@ -63,9 +64,9 @@ def write_results(model: AreaModel, out_dir: Path, scenario_file: str, scenario_
         events = events_frame(model)
         for name, frame in (("timeseries", series), ("areas", areas), ("business_cases", cases),
                             ("events", events)):
-            frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            write_parquet(frame, tmp / f"{name}.parquet", name)  # with the data dictionary (columns.py)
             frame.to_csv(tmp / f"{name}.csv", index=False)
-        ledger.to_parquet(tmp / "ledger.parquet", index=False)
+        write_parquet(ledger, tmp / "ledger.parquet", "ledger")
         summary = {k: _jsonable(v) for k, v in summarise(model).items()}
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         overview_figure(series, [r.name for r in model.spec.regions],
