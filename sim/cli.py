@@ -271,14 +271,10 @@ def cmd_sensitivity(args) -> int:
 
 
 def cmd_app(args) -> int:
-    import subprocess
-    from pathlib import Path as _Path
+    from sim.app.serve import serve
 
-    solara = _Path(sys.executable).with_name("solara")
-    cmd = [str(solara) if solara.exists() else "solara", "run", "sim.app.app", "--host", args.host,
-           "--port", str(args.port), "--production"]
-    print(f"areasim app on http://{args.host}:{args.port}  (Ctrl-C to stop)")
-    return subprocess.call(cmd)
+    print(f"areasim app on http://{args.host}:{args.port}  (Ctrl-C to stop)", flush=True)
+    return serve(args.host, args.port)
 
 
 def cmd_validation(args) -> int:
