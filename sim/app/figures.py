@@ -123,16 +123,17 @@ def cash(model, owned: dict[str, np.ndarray] | None = None) -> bytes:
                                     ("cash_investors", "investors: cash", "investor"),
                                     ("fund_cash", "public funds", "fund")):
             ax.plot(t, np.asarray(data[column], dtype=float) / 1e6, lw=2, label=label, color=PARTY_COLOURS[kind])
-        for column, label, kind in (("cash_housing_associations", "housing associations: cash + homes owned",
-                                     "housing_association"),
-                                    ("cash_investors", "investors: cash + homes owned", "investor")):
+        for column, name, kind in (("cash_housing_associations", "housing associations", "housing_association"),
+                                   ("cash_investors", "investors", "investor")):
             if owned is not None:
+                ax.plot(t, owned[kind][:n] / 1e6, ":", lw=2, label=f"{name}: homes owned (at cost)",
+                        color=PARTY_COLOURS[kind])
                 ax.plot(t, (np.asarray(data[column], dtype=float) + owned[kind][:n]) / 1e6, "--", lw=2,
-                        label=label, color=PARTY_COLOURS[kind])
-        ax.legend(fontsize=FONT - 2, loc="lower left")
+                        label=f"{name}: cash + homes owned", color=PARTY_COLOURS[kind])
+        ax.legend(fontsize=FONT - 2, loc="lower left", ncols=2)
     ax.axhline(0, color="k", lw=0.6)
     ax.set_ylabel("€ million", fontsize=FONT)
-    ax.set_title("Cash per party (+ taken out, − put in); dashed: plus the homes they own (at cost)",
+    ax.set_title("Cash per party (+ taken out, − put in); dotted: homes owned; dashed: cash + homes owned",
                  fontsize=FONT + 1)
     ax.ticklabel_format(axis="x", useOffset=False, style="plain")
     ax.tick_params(labelsize=FONT)

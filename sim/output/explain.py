@@ -77,8 +77,12 @@ def explain(folder: Path, area: str) -> str:
     return story(events, areas, cases, manifest, area)
 
 
-def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manifest: dict, area: str) -> str:
-    """The story of one area from a run's events, area table and business cases (files or a live model)."""
+def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manifest: dict, area: str,
+          state_label: str = "State at the end") -> str:
+    """The story of one area from a run's events, area table and business cases (files or a live model).
+
+    ``state_label``: how the area's state is introduced (a running model in the app says "now").
+    """
     start_year = int(manifest["start_year"])
     mine = areas[areas["area"] == area].sort_values("quarter")
     last = mine.iloc[-1]
@@ -87,7 +91,7 @@ def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manife
     negotiations = ev[ev["event"] == "negotiation"]
     coop = negotiations["cooperation"].iloc[0] if len(negotiations) else "(no negotiation took place)"
     planned = int(mine["homes_planned"].iloc[-1]) if "homes_planned" in mine else None
-    out.append(f"Cooperation model: {coop}. State at the end: {last['state'].upper()}; homes completed "
+    out.append(f"Cooperation model: {coop}. {state_label}: {last['state'].upper()}; homes completed "
                f"{int(last['homes_completed']):,}" + (f" of {planned:,}" if planned else "") + ".")
 
     out.append("\nNegotiations:")
@@ -123,7 +127,8 @@ def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manife
 
     case = cases[cases["area"] == area]
     if len(case):
-        out.append("\nBusiness case (net cash from the ledger; + received, − paid):")
+        out.append("\nBusiness case (net cash from the ledger; + received, − paid; owned_homes_value = homes "
+                   "the party paid for and keeps, an asset at cost, not cash):")
         by_party = case.groupby("party")["net"].sum().sort_values()
         for party, net in by_party.items():
             top = case[case["party"] == party].reindex(
