@@ -82,7 +82,7 @@ def test_every_cited_key_exists():
     for path in _tracked_text_files():
         if path in (SOURCES, Path(__file__).resolve()):  # this file names the pattern, not a source
             continue
-        unknown = keys_cited(path.read_text(encoding="utf-8")) - defined
+        unknown = keys_cited(path.read_text(encoding="utf-8")) - defined - {"key"}  # "sources.md#key" in prose
         if unknown:
             missing[str(path.relative_to(ROOT))] = unknown
     assert not missing, f"keys cited but not in docs/sources.md: {missing}"
