@@ -144,6 +144,7 @@ def test_controls_show_values_tabs_have_names_and_charts_update(app):
         page.get_by_text("Cooperation model: concession.").wait_for(timeout=30_000)
         body = page.inner_text("body")
         assert "State now (" in body and "State at the end" not in body, body[-1500:]
+        assert "so far the area is" in body and "the area ended" not in body, body[-800:]
         page.screenshot(path=str(ARTIFACTS / "app_story.png"), full_page=True)
         assert not errors, errors
 

@@ -88,3 +88,15 @@ def test_page_renders_named_tabs_and_labelled_controls():
     app.step()
     assert app.current.value.steps == 1
     np.testing.assert_equal(app.current.value.seed, 20250101)
+
+
+def test_the_story_of_a_running_model_speaks_of_now(stepped):
+    from sim.ledger import business_cases
+    from sim.output.explain import story
+    from sim.output.writer import events_frame
+
+    meta = {"start_year": 2025, "scenario": "nl_programme", "seed": stepped.seed}
+    text = story(events_frame(stepped), stepped.datacollector.get_table_dataframe("areas"),
+                 business_cases(stepped.ledger.to_frame()), meta, stepped.areas[0].name,
+                 state_label="State now (2028 Q1)", running=True)
+    assert "State now (2028 Q1)" in text and "Why: so far the area is" in text and "ended" not in text

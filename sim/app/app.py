@@ -213,7 +213,8 @@ def AreaStory(model, tick: int):
             meta = {"start_year": model.spec.start_year, "scenario": model.spec.name, "seed": model.seed}
             finished = model.steps >= model.n_quarters
             text = story(events_frame(model), table, cases, meta, area,
-                         state_label="State at the end" if finished else f"State now ({when(model)})")
+                         state_label="State at the end" if finished else f"State now ({when(model)})",
+                         running=not finished)
     if text is None:
         solara.Text("Press STEP to see what happens.")
     else:

@@ -78,10 +78,11 @@ def explain(folder: Path, area: str) -> str:
 
 
 def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manifest: dict, area: str,
-          state_label: str = "State at the end") -> str:
+          state_label: str = "State at the end", running: bool = False) -> str:
     """The story of one area from a run's events, area table and business cases (files or a live model).
 
-    ``state_label``: how the area's state is introduced (a running model in the app says "now").
+    ``state_label``: how the area's state is introduced; ``running``: the run is still under way
+    (the app), so the closing "why" speaks of now, not of the end.
     """
     start_year = int(manifest["start_year"])
     mine = areas[areas["area"] == area].sort_values("quarter")
@@ -136,12 +137,22 @@ def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manife
             detail = ", ".join(f"{c} {euro(v)}" for c, v in zip(top["category"], top["net"], strict=True))
             out.append(f"  {party:<34} {euro(net):>12}   ({detail})")
 
-    out.append("\nWhy: " + _why(last, ev, negotiations))
+    out.append("\nWhy: " + _why(last, ev, negotiations, running))
     return "\n".join(out)
 
 
-def _why(last: pd.Series, ev: pd.DataFrame, negotiations: pd.DataFrame) -> str:
+def _why(last: pd.Series, ev: pd.DataFrame, negotiations: pd.DataFrame, running: bool = False) -> str:
     state = last["state"]
+    if running and state != "done":
+        head = f"so far the area is {state}"
+        parts = []
+        failed = negotiations[~negotiations["success"].astype(bool)] if len(negotiations) else negotiations
+        if len(failed):
+            parts.append(f"{len(failed)} negotiation(s) failed (last: {failed['reason'].iloc[-1]})")
+        reasons = ev[ev["event"] == "abandoned"]["reason"].tolist()
+        if reasons:
+            parts.append(f"{len(reasons)} phase(s) abandoned (last: {reasons[-1]})")
+        return head + (": " + "; ".join(parts) if parts else "; its phases are waiting or under way") + "."
     if state == "done":
         return "every phase found buyers, funding and a deal, and was built."
     reasons = ev[ev["event"] == "abandoned"]["reason"].tolist()
