@@ -357,25 +357,10 @@ def cmd_sensitivity(args) -> int:
 
 
 def cmd_app(args) -> int:
-    import subprocess
-    from pathlib import Path as _Path
+    from sim.app.serve import serve
 
-    solara = _Path(sys.executable).with_name("solara")
-    cmd = [str(solara) if solara.exists() else "solara", "run", "sim.app.app", "--host", args.host,
-           "--port", str(args.port), "--production"]
-    print(f"areasim app on http://{args.host}:{args.port}  (Ctrl-C to stop)")
-    from sim.experiments.lifeline import die_with_parent
-
-    child = subprocess.Popen(cmd, preexec_fn=lambda: die_with_parent(allow_thread=False))
-    try:
-        return child.wait()
-    finally:
-        if child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+    print(f"areasim app on http://{args.host}:{args.port}  (Ctrl-C to stop)", flush=True)
+    return serve(args.host, args.port)
 
 
 def check_file_target(path: Path, arg: str) -> None:

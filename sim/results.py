@@ -14,6 +14,7 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.experiments.store import ExperimentStore, read_parts
+from sim.output.columns import EXPERIMENT_KIND, annotate
 
 TABLES = ("outcomes", "timeseries", "areas", "runs")
 
@@ -37,7 +38,7 @@ def load(path: str | Path, table: str = "outcomes") -> pd.DataFrame:
     parts = ExperimentStore(root).part_files(table)
     if not parts:
         return pd.DataFrame()
-    return read_parts(parts).to_pandas()
+    return annotate(read_parts(parts), EXPERIMENT_KIND[table]).to_pandas()
 
 
 def manifest(path: str | Path) -> dict:

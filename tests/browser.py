@@ -1,4 +1,4 @@
-"""Headless Debian Chromium through Playwright (TOOLS.md: Playwright's own browser download does not work here)."""
+"""Headless Debian Chromium through Playwright (Playwright's own browser download does not work on the CI machines)."""
 
 from __future__ import annotations
 

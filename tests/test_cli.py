@@ -31,7 +31,10 @@ def test_run_writes_every_result_file(tmp_path, scenario_file, capsys):
     assert len(series) == 40 and {"regime", "completed_total_social", "public_cash"} <= set(series.columns)
     assert pd.read_csv(out / "timeseries.csv").shape == series.shape
     cases = pd.read_parquet(out / "business_cases.parquet")
-    assert cases.groupby("area")["net"].sum().abs().max() < 1e-3
+    cash = cases[cases["category"] != "owned_homes_value"]  # an asset, not cash (sim/output/owned.py)
+    assert cash.groupby("area")["net"].sum().abs().max() < 1e-3
+    owned = cases[cases["category"] == "owned_homes_value"]
+    assert owned["party"].str.startswith(("housing_association:", "investor:")).all() and (owned["net"] > 0).all()
     assert "homes completed" in capsys.readouterr().out
 
 

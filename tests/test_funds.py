@@ -89,7 +89,7 @@ def test_a_revolving_fund_recovers_most_in_a_steady_market_and_less_in_a_crash()
         instrument = m.funds[0].instruments[0]
         assert instrument.disbursed > 0
         ratios[name] = instrument.revolving_ratio
-    assert ratios["steady"] >= 0.8  # FACTS.md: >= 80 % returning is "revolving enough"
+    assert ratios["steady"] >= 0.8  # sources.md#svn-transformatiefaciliteit: >= 80 % returning is "revolving enough"
     assert ratios["crash"] < ratios["steady"]
 
 

@@ -94,12 +94,12 @@ def test_historical_rates_follow_the_observations():
     assert (h.mortgage_rate > h.bond_rate).all()
 
 
-# Calibration targets, from sim/data (CBS 83913NED) and FACTS.md; tolerances stated per moment.
+# Calibration targets, from sim/data (CBS 83913NED) and docs/sources.md; tolerances stated per moment.
 TARGETS = {
     # (target, tolerance, source)
     "growth": (0.033, 0.012, "CBS: +3.3 %/yr 2005-2024 (the +5.4 %/yr of 1995-2024 includes the 1990s credit liberalisation)"),
     "volatility": (0.063, 0.015, "CBS: sd of yearly change 2005-2024 = 6.3 points"),
-    "downturns_per_45y": (3.0, 1.5, "FACTS.md: about three nominal downturns in 45 years"),
+    "downturns_per_45y": (3.0, 1.5, "sources.md#hypotheker-history: about three nominal downturns in 45 years"),
     "mean_depth": (0.15, 0.08, "CBS: -19 % (2008-13, annual), -2.8 % (2023); -45 % (1978-82)"),
     "mean_duration": (3.0, 2.0, "CBS: downturns lasted 1 to 5 years peak to trough"),
 }

@@ -25,7 +25,12 @@ from sim.model import AreaModel
 scenario = load_scenario(DEFAULT_SCENARIO)
 print(len(scenario.areas), "areas,", sum(a.homes for a in scenario.areas), "homes planned")
 model = AreaModel(scenario, seed=1).run()      # 120 quarters = 30 years
-print("homes completed:", int(model.completed_total.sum()))"""),
+print("homes completed:", int(model.completed_total.sum()))
+
+# Check: these are the numbers this notebook discusses (same seed, same results, on any machine).
+assert (len(scenario.areas), sum(a.homes for a in scenario.areas)) == (24, 48800)
+assert int(model.completed_total.sum()) == 46050
+assert [a.state() for a in model.areas].count("abandoned") == 5"""),
         ("md", """## Time series
 Every quarter the model records prices, homes started and completed, and cash positions. They
 are a pandas DataFrame:"""),
@@ -42,7 +47,10 @@ ax.set_ylabel("homes completed"); ax.legend(); plt.show()"""),
 Each payment is one transaction. The business case of an area is a query on it:"""),
         ("code", """from sim.ledger import business_cases
 cases = business_cases(model.ledger.to_frame())
-cases[cases["area"] == "river_front"].groupby("party")["net"].sum().sort_values() / 1e6   # € million"""),
+by_party = cases[cases["area"] == "river_front"].groupby("party")["net"].sum().sort_values() / 1e6   # € million
+assert abs(cases.groupby("area")["net"].sum()).max() < 1e-3     # every euro paid is received by someone
+assert round(by_party["municipality:middle"], 1) == -109.9     # the municipality's net cash on this area
+by_party"""),
         ("md", """## Why did an area go, stall or collapse?
 `areasim explain` (here as a function) tells the story with numbers: the negotiation, every go
 and stall, the money."""),
@@ -62,8 +70,10 @@ print(story(events_frame(model), areas, cases, meta, "river_front")[:2500])"""),
 
 Who buys the land, who pays the public works, who carries the risk? The Dutch cooperation
 models answer differently (traditional/active land policy, building claim, joint venture,
-concession, private realisation with cost recovery). Here one area is run under each model on
-the same market future, including a crash."""),
+concession, private realisation with cost recovery; `docs/sources.md#omgevingsweb-coop`).
+Here one area, `river_front` (1,500 homes in three phases, a complex inner-city site whose
+public works cost more than its land yields), is run under each model on the same market
+future: a steady market with a 25 % price fall in year 3."""),
         ("code", """import copy
 from sim.scenario import DEFAULT_SCENARIO, read_toml, from_dict
 from sim.model import AreaModel
@@ -82,24 +92,93 @@ def run(model_name, crash=True):
 
 results = {name: run(name) for name in models}"""),
         ("code", """import pandas as pd
+
+def first_deal(m):
+    return next(e for e in m.events if e["event"] == "negotiation")
+
 rows = []
 for name, m in results.items():
-    rows.append({"model": name, "homes completed": int(m.completed_total.sum()),
+    coop = m.areas[0].coop
+    rows.append({"model": name, "works paid by": coop.works_payer,
+                 "homes completed": int(m.completed_total.sum()),
+                 "phases": " / ".join(p.stage_name for p in m.phases),
+                 "first deal: land price (€/market home)": round(first_deal(m)["land_price"] or 0),
                  "municipality net cash (€M)": round(m.municipalities[1].cash / 1e6, 1),
                  "loss provisions (€M)": round(m.municipalities[1].total_provisions / 1e6, 1),
                  "developers net cash (€M)": round(sum(d.cash for d in m.developers) / 1e6, 1)})
-pd.DataFrame(rows)"""),
-        ("md", """Under active land policy the municipality pays the works and books the loss in a crash;
-under a concession the private party does. Look at the deals that were negotiated:"""),
-        ("code", """for name, m in results.items():
-    deals = [e for e in m.events if e["event"] == "negotiation"]
-    first = deals[0]
-    print(f"{name:20s} {first['protocol']:18s} success={first['success']} rounds={first['rounds']} "
-          f"land price={first['land_price'] or 0:,.0f} €/market home")"""),
+table = pd.DataFrame(rows).set_index("model")
+table"""),
+        ("md", """## The picture: when homes come, and who pays
+
+Left: homes completed over time under each model (grey = the price fall). Right: where the
+money ends up — the municipality's and the developers' net cash at the end (below zero = they
+put more in than they got out)."""),
+        ("code", """import matplotlib.pyplot as plt
+import numpy as np
+
+fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4), constrained_layout=True)
+for name, m in results.items():
+    s = m.datacollector.get_model_vars_dataframe()
+    t = s["year"] + (s["quarter"] % 4) / 4
+    left.plot(t, s[[c for c in s if c.startswith("completed_total_")]].sum(axis=1), lw=2, label=name)
+crash = s["regime"].eq("crash").to_numpy()
+left.fill_between(t, 0, 1, where=crash, color="0.85", transform=left.get_xaxis_transform(), zorder=0)
+left.set_ylabel("homes completed (cumulative)"); left.set_title("Homes over time"); left.legend(fontsize=8)
+
+x = np.arange(len(models))
+right.bar(x - 0.2, table["municipality net cash (€M)"], 0.4, label="municipality", color="#1f78b4")
+right.bar(x + 0.2, table["developers net cash (€M)"], 0.4, label="developers", color="#e31a1c")
+right.axhline(0, color="k", lw=0.6)
+right.set_xticks(x, [n.replace("_", "\\n") for n in models], fontsize=8)
+right.set_ylabel("€ million at the end"); right.set_title("Who carries the cost of a complex site"); right.legend()
+plt.show()"""),
+        ("md", """## Why each model ends where it does
+
+- **Traditional (active land policy)** and **building claim**: the municipality buys the land and
+  pays the public works; it sells serviced plots to developers. The site's works cost more than
+  its land yields, so the municipality ends deepest in the red and books loss provisions when
+  the price fall lowers its expected land revenue (BBV: a foreseen loss is provided for at once).
+  The developer, who only buys plots when it can sell homes, comes out positive. All homes are built.
+- **Joint venture**: land, works and revenue go into a joint company, shared pro rata: the loss is
+  split, so the municipality loses about half as much and the developers earn less.
+- **Concession**: the private party buys the land and pays *all* public works, including
+  overruns. The "land price" is then a concession fee — and on this site it is **negative**: the
+  municipality pays the concessionaire to take on a site whose works cost more than its plots are
+  worth (the Fakton inner-city deficit of about €28,500 per home, `docs/sources.md#fakton-2016`).
+  The developers end with the loss; the municipality pays once, up front, and carries no risk.
+- **Private realisation with cost recovery**: the owner develops its own land; the municipality
+  pays the works and may recover a contribution between **zero and a legal cap** — it cannot pay
+  the developer. After the price fall, the residual land value of phases 2 and 3 (what the homes
+  are worth minus building costs and margin) turns negative. Nobody is allowed or willing to
+  bridge that gap, so the phases wait for a go that never comes and are abandoned after 10 years:
+  **only phase 1, a third of the homes, is built**.
+
+The evidence, from the run's own story:"""),
+        ("code", """from sim.ledger import business_cases
+from sim.output.explain import story
+from sim.output.writer import events_frame
+
+m = results["private_realisation"]
+text = story(events_frame(m), m.datacollector.get_table_dataframe("areas"), business_cases(m.ledger.to_frame()),
+             {"start_year": m.spec.start_year, "scenario": "river_front", "seed": m.seed}, "river_front")
+print("\\n".join(line for line in text.splitlines() if line.strip().startswith(("phase", "2030"))))
+deal = first_deal(results["concession"])
+print(f"\\nconcession, first deal: land price {deal['land_price']:,.0f} € per market home "
+      f"(negative = the municipality pays), developer bears {deal['overrun_share']:.0%} of overruns")"""),
+        ("code", """# Check: the numbers this notebook explains.
+homes = table["homes completed"]
+assert homes.drop("private_realisation").eq(1500).all() and homes["private_realisation"] == 500
+assert [p.stage_name for p in results["private_realisation"].phases] == ["done", "abandoned", "abandoned"]
+assert table.loc["concession", "first deal: land price (€/market home)"] < 0 < table.loc["traditional", "first deal: land price (€/market home)"]
+mun = table["municipality net cash (€M)"]
+assert mun["traditional"] < mun["joint_venture"] < mun["concession"] < 0
+assert table.loc["concession", "developers net cash (€M)"] < 0 < table.loc["traditional", "developers net cash (€M)"]
+print("checked")"""),
         ("md", """## Exercises
-1. Switch off the crash (`run(name, crash=False)`). Which model changes most?
+1. Switch off the crash (`run(name, crash=False)`). Which model changes most, and does private
+   realisation now build all three phases?
 2. Make the municipality more risk averse (`data["actors"] = {"municipality": {"risk_aversion": 1.0}}`).
-   Which deals now fail?
+   Which deals now fail? Use the app's *Risk* tab to see why.
 3. Write a sixth cooperation model as one class (see `docs/extending.md`) and run it here."""),
     ],
     "03_designing_a_fund.ipynb": [
@@ -125,6 +204,10 @@ for seed in (1, 2, 3):
     with_fund = AreaModel(scenario, seed=seed, fund_design=design).run()
     rows.append(paired_comparison(base, with_fund))
 table = pd.DataFrame(rows)
+# Check: on these three futures the grant buys no additional home; where it pays out (seed 1),
+# all of it goes to areas that started as many homes without it.
+assert table["additional_homes"].eq(0).all()
+assert table.loc[table["seed"] == 1, "deadweight_share"].item() == 1.0
 table[["seed", "additional_homes", "fund_paid", "fund_returned", "net_public_cost_per_additional_home",
        "deadweight_share"]]"""),
         ("md", """**Deadweight** is money that went to areas that started just as many homes without the fund.
@@ -144,68 +227,36 @@ Researchers run many futures and designs. An experiment file lists levers, uncer
 sampling design; the runner streams results to Parquet and can resume. Here a small Sobol
 experiment on a few areas of the default programme, and its Sobol indices (SALib).""")
 
-WRITER = '''def write_scenario(path, data):
-    """Write a scenario dict as TOML (tables, arrays of tables, scalars)."""
-    lines = []
-    def scalar(v):
-        if isinstance(v, bool): return "true" if v else "false"
-        if isinstance(v, str): return '"' + v + '"'
-        if isinstance(v, (list, tuple)): return "[" + ", ".join(scalar(x) for x in v) + "]"
-        if isinstance(v, dict): return "{ " + ", ".join(f"{k} = {scalar(x)}" for k, x in v.items()) + " }"
-        return repr(v)
-    def table(prefix, d):
-        for k, v in d.items():
-            if not isinstance(v, dict) and not (isinstance(v, list) and v and isinstance(v[0], dict)):
-                lines.append(f"{k} = {scalar(v)}")
-        for k, v in d.items():
-            if isinstance(v, dict):
-                lines.append(f"\\\\n[{prefix}{k}]"); table(f"{prefix}{k}.", v)
-            elif isinstance(v, list) and v and isinstance(v[0], dict):
-                for item in v:
-                    lines.append(f"\\\\n[[{prefix}{k}]]"); table(f"{prefix}{k}.", item)
-    table("", data)
-    Path(path).write_text("\\\\n".join(lines) + "\\\\n")'''
-
 NOTEBOOKS["04_batch_and_sensitivity.ipynb"] = [
     INTRO_04,
-    ("code", "import tempfile, tomllib\nfrom pathlib import Path\nfrom sim.scenario import DEFAULT_SCENARIO\n\n"
-             + WRITER.replace("\\\\n", "\\n")),
-    ("code", """folder = Path(tempfile.mkdtemp())
-with open(DEFAULT_SCENARIO, "rb") as fh:
-    data = tomllib.load(fh)
+    ("code", """import tempfile
+from pathlib import Path
+from sim.scenario import DEFAULT_SCENARIO, read_toml
+from sim.experiments.files import write_scenario, write_experiment
+
+folder = Path(tempfile.mkdtemp())
+data = read_toml(DEFAULT_SCENARIO)
 data["areas"] = data["areas"][8:12]          # four areas of the middle region, to keep it quick
 data["horizon_years"] = 12
-write_scenario(folder / "small.toml", data)
-(folder / "sobol.toml").write_text('''
-name = "tutorial_sobol"
-scenario = "small.toml"
-seed = 11
-replications = 1
-[[uncertainties]]
-path = "actors.developers.presale_threshold"
-low = 0.5
-high = 0.8
-[[uncertainties]]
-path = "regions[middle].absorption_homes_per_quarter"
-low = 60.0
-high = 240.0
-[[uncertainties]]
-path = "actors.developers.required_margin"
-low = 0.10
-high = 0.20
-[design]
-kind = "sobol"
-samples = 16
-''')"""),
+write_scenario(folder / "small.toml", data)  # written and validated
+write_experiment(folder / "sobol.toml", name="tutorial_sobol", scenario="small.toml", seed=11,
+                 uncertainties={"actors.developers.presale_threshold": (0.5, 0.8),
+                                "regions[middle].absorption_homes_per_quarter": (60.0, 240.0),
+                                "actors.developers.required_margin": (0.10, 0.20)},
+                 design={"kind": "sobol", "samples": 16})
+print((folder / "sobol.toml").read_text())"""),
     ("code", """from sim.experiments import run_experiment
 final = run_experiment(folder / "sobol.toml", folder / "results", quiet=True)
-print(final["runs_done"], "runs done,", final["runs_failed"], "failed")"""),
+print(final["runs_done"], "runs done,", final["runs_failed"], "failed")
+assert (final["runs_done"], final["runs_failed"]) == (16 * (3 + 2), 0)   # Saltelli, first order: N (D + 2) runs"""),
     ("code", """from sim import results
 frame = results.load(folder / "results")
 frame[["run_id", "uncertainty:actors.developers.presale_threshold",
        "uncertainty:regions[middle].absorption_homes_per_quarter", "homes_completed", "public_cash_end"]].head()"""),
     ("code", """from sim.reports.sensitivity import sobol_indices
-sobol_indices(folder / "results", ("homes_completed", "public_cash_end"))"""),
+indices = sobol_indices(folder / "results", ("homes_completed", "public_cash_end"))
+assert len(indices) == 2 * 3          # two outcomes × three parameters
+indices"""),
     ("md", """S1 is the share of the variance of an outcome explained by one parameter alone; ST includes its
 interactions. With 16 base samples the confidence intervals are wide: the shipped
 `experiments/sensitivity.toml` uses 64 on the whole programme (`areasim sensitivity`)."""),

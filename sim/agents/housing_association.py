@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class HousingAssociation(Actor):
     """A woningcorporatie with a balance sheet that limits new investment.
 
-    Binding limits (WSW/Aw 2020, FACTS.md): interest cover ICR = (rents − operating costs) /
+    Binding limits (WSW/Aw 2020, sources.md#wsw-aw): interest cover ICR = (rents − operating costs) /
     interest ≥ ``min_icr`` and loan-to-value LTV = debt / policy value ≤ ``max_ltv``, both after
     the new investment; plus a yearly room in homes. New homes are financed fully with debt.
 

@@ -1,4 +1,4 @@
-"""The five Dutch cooperation models (FACTS.md typology; omgevingsweb.nl, cobouw.nl 2012)."""
+"""The five Dutch cooperation models (sources.md#omgevingsweb-coop typology; cobouw.nl 2012)."""
 
 from __future__ import annotations
 

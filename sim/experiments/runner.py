@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from sim.errors import InputError
 from sim.experiments.design import RunPoint, build_runs
@@ -24,9 +25,10 @@ from sim.experiments.executors import (
 )
 from sim.experiments.paths import get
 from sim.experiments.spec import LoadedExperiment, load_experiment
-from sim.experiments.store import ExperimentStore, atomic_write_parquet, run_columns
+from sim.experiments.store import ExperimentStore, atomic_write_arrow, run_columns
 from sim.experiments.verify import repair
 from sim.funds.design import load_design
+from sim.output.columns import annotate
 from sim.output.provenance import git_commit, host, versions
 from sim.output.target import check_out, read_manifest
 
@@ -166,7 +168,8 @@ def _execute(exp, out, store, runs, designs, executor, workers, scheduler, clien
     shutil.copyfile(exp.path, out / "experiment.toml")
     store.write_json("scenario.json", exp.scenario_data)
     store.write_json("fund_designs.json", designs)
-    atomic_write_parquet(pd.DataFrame([run_columns(r) for r in runs]), out / "runs.parquet")
+    atomic_write_arrow(annotate(pa.Table.from_pandas(pd.DataFrame([run_columns(r) for r in runs]), preserve_index=False),
+                                "runs"), out / "runs.parquet")
     started = datetime.now(UTC).isoformat(timespec="seconds")
     store.write_json("manifest.json", manifest(exp, runs, store, started, None, executor, workers))
 

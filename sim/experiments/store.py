@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from sim.experiments.design import RunPoint
+from sim.output.columns import EXPERIMENT_KIND, annotate
 
 KINDS = ("outcomes", "timeseries", "areas")
 
@@ -200,7 +201,7 @@ class ExperimentStore:
             files = self.part_files(kind)
             if not files:
                 continue
-            table = read_parts(files)
+            table = annotate(read_parts(files), EXPERIMENT_KIND[kind])  # typed, with the data dictionary
             atomic_write_arrow(table, self.root / f"{kind}.parquet")
             counts[kind] = table.num_rows
         return counts

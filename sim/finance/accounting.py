@@ -4,7 +4,7 @@
   (the provision equals the negative net present value).
 - Profit is taken only as the work progresses: expected profit × percentage of
   completion, where the percentage is realised costs share × realised revenues share
-  (Commissie BBV, Notitie Grondbeleid in begroting en jaarstukken 2019; FACTS.md).
+  (Commissie BBV, Notitie Grondbeleid in begroting en jaarstukken 2019; docs/sources.md#bbv-grex).
 """
 
 from __future__ import annotations

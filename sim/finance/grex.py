@@ -4,7 +4,7 @@ A grex lists the costs of making land buildable (acquisition, demolition,
 remediation, site preparation, infrastructure, plan costs, contingency) and the
 revenues from selling building land per segment, over time. Dutch municipal rules
 (BBV) value it at net present value on the balance date, with cost and revenue
-escalation and interest on the book value (FACTS.md; Gorinchem accounts 2017, 2022).
+escalation and interest on the book value (docs/sources.md#gorinchem: Gorinchem accounts 2017, 2022).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Residual land value per home and segment (pure, numpy-vectorised).
 
 Residual land value = value of the finished home − everything it costs to build and
-sell it, including a normal profit (bouweconomie.com; FACTS.md). For rental homes
+sell it, including a normal profit (docs/sources.md#bouweconomie). For rental homes
 the value is the yearly gross rent capitalised at the buyer's required gross initial
 yield (BAR), as Dutch investors price it: lowering the yield from 6.5 % to 6.0 % adds
-about €15,000 to a €975/month mid-rent home (Utrecht bidbook, FACTS.md), which this
+about €15,000 to a €975/month mid-rent home (docs/sources.md#utrecht-bidbook), which this
 formula reproduces. Social-rent land is priced by municipal policy, not residually.
 
 All amounts in € per home; rates as fractions per year.

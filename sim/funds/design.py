@@ -2,7 +2,7 @@
 
 A design is a TOML file (``scenarios/funds/<name>.toml``) with one or more ``[[funds]]``,
 each with ``[[funds.instruments]]``. Designs are data: comparing a new design needs no code.
-Parameters follow FACTS.md ("Public funds: rules").
+Parameters follow the published fund rules listed in docs/sources.md ("Public funds").
 """
 
 from __future__ import annotations
@@ -27,15 +27,15 @@ class DeficitGrant(InstrumentParams):
     """Grant on the public deficit of an area (Woningbouwimpuls-like), paid to the municipality."""
 
     type: Literal["deficit_grant"]
-    max_share_of_deficit: float = P(0.5, "fraction", "FACTS.md: WBI pays at most 50 % of the deficit",
+    max_share_of_deficit: float = P(0.5, "fraction", "sources.md#wbi: WBI pays at most 50 % of the deficit",
                                     "Largest share of the municipality's expected deficit granted.", gt=0, le=1)
-    min_affordable_share: float = P(0.5, "fraction", "FACTS.md: WBI ≥ 50 % affordable",
+    min_affordable_share: float = P(0.5, "fraction", "sources.md#wbi: WBI ≥ 50 % affordable",
                                     "Affordable share (social + mid-rent) an area must have.", ge=0, le=1)
-    min_homes: int = P(500, "homes", "FACTS.md: WBI at least 500 homes (200 from tranche 6)",
+    min_homes: int = P(500, "homes", "sources.md#wbi: WBI at least 500 homes (200 from tranche 6)",
                        "Smallest eligible area.", ge=0, le=1_000_000)
-    first_start_within_years: float = P(3.0, "years", "FACTS.md: WBI first start within 3 years of award",
+    first_start_within_years: float = P(3.0, "years", "sources.md#wbi: WBI first start within 3 years of award",
                                         "Deadline for the first construction start.", gt=0, le=50)
-    last_start_within_years: float = P(10.0, "years", "FACTS.md: WBI last start within 10 years",
+    last_start_within_years: float = P(10.0, "years", "sources.md#wbi: WBI last start within 10 years",
                                        "Deadline for the last construction start.", gt=0, le=50)
     max_award: float = P(50e6, "€", "assumption: WBI awards were up to tens of millions",
                          "Largest single award.", gt=0, le=1e11)
@@ -45,14 +45,14 @@ class StartSubsidy(InstrumentParams):
     """€ per home when construction starts before a deadline (Startbouwimpuls-like), paid to the developer."""
 
     type: Literal["start_subsidy"]
-    per_home: float = P(10000.0, "€/home", "FACTS.md: Startbouwimpuls ≈ €10,000 per home on average",
+    per_home: float = P(10000.0, "€/home", "sources.md#startbouwimpuls: ≈ €10,000 per home on average",
                         "Subsidy per home started.", ge=0, le=1e6)
-    cap_per_home: float = P(12500.0, "€/home", "FACTS.md: capped at €12,500 per home", "Cap per home.",
+    cap_per_home: float = P(12500.0, "€/home", "sources.md#startbouwimpuls: capped at €12,500 per home", "Cap per home.",
                             ge=0, le=1e6)
-    min_homes: int = P(10, "homes", "FACTS.md: ≥ 10 homes", "Smallest eligible phase.", ge=0, le=1_000_000)
-    min_affordable_share: float = P(0.5, "fraction", "FACTS.md: ≥ 50 % affordable",
+    min_homes: int = P(10, "homes", "sources.md#startbouwimpuls: ≥ 10 homes", "Smallest eligible phase.", ge=0, le=1_000_000)
+    min_affordable_share: float = P(0.5, "fraction", "sources.md#startbouwimpuls: ≥ 50 % affordable",
                                     "Affordable share a phase must have.", ge=0, le=1)
-    start_within_years: float = P(2.0, "years", "FACTS.md: start within about two years",
+    start_within_years: float = P(2.0, "years", "sources.md#startbouwimpuls: start within about two years",
                                   "Deadline for the start after the award.", gt=0, le=50)
 
 
@@ -60,15 +60,15 @@ class RevolvingLoan(InstrumentParams):
     """Subordinated, interest-only loan for pre-investment (SVn transformation facility-like)."""
 
     type: Literal["revolving_loan"]
-    max_share_of_financing: float = P(0.45, "fraction", "FACTS.md: each lender at most 45 % of financing",
+    max_share_of_financing: float = P(0.45, "fraction", "sources.md#svn-transformatiefaciliteit: each lender at most 45 % of financing",
                                       "Largest share of a phase's land and construction outlay lent.",
                                       gt=0, le=1)
-    max_loan: float = P(3.5e6, "€", "FACTS.md: loans of €1-3.5 M", "Largest loan per phase.", gt=0, le=1e11)
-    term_years: float = P(5.0, "years", "FACTS.md: term ≤ 5 years", "Term; repaid at transfer or at term.",
+    max_loan: float = P(3.5e6, "€", "sources.md#svn-transformatiefaciliteit: loans of €1-3.5 M", "Largest loan per phase.", gt=0, le=1e11)
+    term_years: float = P(5.0, "years", "sources.md#svn-transformatiefaciliteit: term ≤ 5 years", "Term; repaid at transfer or at term.",
                           gt=0, le=30)
     interest_rate: float = P(0.03, "fraction/yr", "assumption: near the bond rate, below developer debt",
                              "Interest (paid quarterly).", ge=0, le=0.3)
-    min_equity_share: float = P(0.10, "fraction", "FACTS.md: developer equity ≥ 10 %",
+    min_equity_share: float = P(0.10, "fraction", "sources.md#svn-transformatiefaciliteit: developer equity ≥ 10 %",
                                 "Developer equity required (share of its credit limit still unused).", ge=0, le=1)
 
 
@@ -76,7 +76,7 @@ class SalesGuarantee(InstrumentParams):
     """Lowers the presale threshold; the fund buys homes unsold at completion at a discount."""
 
     type: Literal["sales_guarantee"]
-    presale_threshold: float = P(0.5, "fraction", "FACTS.md: a guarantee would allow starting at 50 %",
+    presale_threshold: float = P(0.5, "fraction", "sources.md#sales-guarantee: a guarantee would allow starting at 50 %",
                                  "Presale threshold for guaranteed phases.", ge=0, le=1)
     purchase_discount: float = P(0.10, "fraction of price", "assumption",
                                  "Discount at which the fund buys unsold homes.", ge=0, le=1)
@@ -90,7 +90,7 @@ class LandRiskSharing(InstrumentParams):
     """State shares the risk of municipal strategic land purchases (Rijksgrondfaciliteit-like)."""
 
     type: Literal["land_risk_sharing"]
-    share: float = P(0.5, "fraction of acquisition cost", "assumption: FACTS.md Rijksgrondfaciliteit "
+    share: float = P(0.5, "fraction of acquisition cost", "assumption: sources.md#rijksgrondfaciliteit "
                      "(€390 M over 4 years)", "Share of the acquisition cost the fund covers against loss.",
                      gt=0, le=1)
 
@@ -107,7 +107,7 @@ class RegionalFund(InstrumentParams):
     """Regional cross-subsidy: a levy on land revenues of profitable areas covers deficits elsewhere."""
 
     type: Literal["regional_cross_subsidy"]
-    levy_share: float = P(0.3, "fraction of land revenue", "assumption: legally fragile (FACTS.md)",
+    levy_share: float = P(0.3, "fraction of land revenue", "assumption: legally fragile (sources.md#omgevingswet-kostenverhaal)",
                           "Share of land revenue of areas in surplus paid into the fund.", ge=0, le=1)
     max_share_of_deficit: float = P(0.5, "fraction", "assumption", "Largest share of a deficit covered.",
                                     gt=0, le=1)
@@ -128,7 +128,7 @@ class Earmarked(InstrumentParams):
     """Earmarked co-funding (e.g. mobility, energy transition) of specific public works."""
 
     type: Literal["earmarked_cofunding"]
-    items: list[ITEMS] = P(["public_transport"], "-", "BRIEF.md: earmarked money for mobility, energy",
+    items: list[ITEMS] = P(["public_transport"], "-", "sources.md#design-choice: earmarked money for mobility, energy",
                            "Public-works items co-funded.")
     share: float = P(0.5, "fraction", "assumption", "Share of those items the fund pays.", gt=0, le=1)
     min_homes: int = P(1000, "homes", "assumption", "Smallest eligible area.", ge=0, le=1_000_000)
@@ -138,15 +138,15 @@ class FundSpec(Strict):
     """One fund: who runs it, its budget, how it allocates, and its instruments."""
 
     name: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
-    level: Literal["state", "province", "region"] = P("state", "-", "BRIEF.md", "Who runs the fund.")
-    budget: float = P(..., "€", "FACTS.md: WBI tranches of €0.3-1 bn; SVn €76 M", "Total budget.",
+    level: Literal["state", "province", "region"] = P("state", "-", "sources.md#design-choice", "Who runs the fund.")
+    budget: float = P(..., "€", "sources.md#wbi, #svn-transformatiefaciliteit: WBI tranches of €0.3-1 bn; SVn €76 M", "Total budget.",
                       ge=0, le=1e12)
     allocation: Literal["tranches", "first_come", "continuous"] = P(
-        "tranches", "-", "FACTS.md: WBI tranches after ranking", "How applications are decided.")
-    tranche_years: list[float] = P([0.0, 2.0, 4.0, 6.0], "years after start", "FACTS.md: WBI tranches",
+        "tranches", "-", "sources.md#wbi: WBI tranches after ranking", "How applications are decided.")
+    tranche_years: list[float] = P([0.0, 2.0, 4.0, 6.0], "years after start", "sources.md#wbi: WBI tranches",
                                    "When tranches open (allocation = 'tranches').")
     regions: list[str] = P([], "-", "-", "Regions served (empty = all).")
-    pool: bool = P(False, "-", "BRIEF.md: pooling earmarked budgets", "Pool the instruments' money for one "
+    pool: bool = P(False, "-", "sources.md#design-choice: pooling earmarked budgets", "Pool the instruments' money for one "
                    "area: awards go to the highest-ranked area first until it is fully served.")
     instruments: list[SerializeAsAny[InstrumentParams]] = Field(
         min_length=1, json_schema_extra={"plugins": INSTRUMENTS.classes})

@@ -214,7 +214,7 @@ class RevolvingLoanInstrument(InstrumentBase):
 
     @property
     def revolving_ratio(self) -> float:
-        """Principal repaid / principal lent (fraction); FACTS.md: ≥ 0.8 was 'revolving enough'."""
+        """Principal repaid / principal lent (fraction); sources.md#svn-transformatiefaciliteit: ≥ 0.8 was 'revolving enough'."""
         return self.repaid / self.disbursed if self.disbursed else float("nan")
 
 

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 LEAD_QUARTERS = 12.0
 """Expected quarters from the start of preparation to construction start (assumption: modes of
-preparation, zoning, a third of an appeal, land works; FACTS.md durations)."""
+preparation, zoning, a third of an appeal, land works; sources.md#cbs-plan-to-home durations)."""
 
 
 def build_outlook(desk: NegotiationDesk, area: AreaPlan, developer: Developer) -> Outlook | None:

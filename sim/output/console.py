@@ -103,28 +103,67 @@ def print_paired(table, out: Path) -> None:
     console.print(f"paired comparison: {out}/paired.csv (one future; run an experiment for many)")
 
 
+PLAIN_EVERY_SECONDS = 30.0
+"""s between plain progress lines when stderr is not a terminal (AREASIM_PROGRESS_SECONDS overrides)."""
+
+
 @contextlib.contextmanager
-def experiment_progress(total: int, already: int, label: str, quiet: bool = False):
-    """Yield ``advance(failures)`` for a progress bar of runs: done, failures, rate, ETA (stderr)."""
+def experiment_progress(total: int, already: int, label: str, quiet: bool = False, stream=None):
+    """Yield ``advance(failures)`` for the progress of an experiment's runs (stderr).
+
+    On a terminal: a bar with runs done, failures, rate, elapsed time and an ETA from the
+    runs completed so far (sim.output.progress, which copes with runs arriving in blocks).
+    Otherwise (output redirected, an HPC job log): a plain line every
+    ``PLAIN_EVERY_SECONDS`` and one at the end.
+    """
+    import os
+    import time as _time
+
+    from sim.output.progress import RunProgress, clock_text
+
     if quiet:
         yield lambda failures: None
         return
-    from rich.progress import TimeRemainingColumn
+    stream = stream if stream is not None else sys.stderr
+    state = RunProgress(total, already)
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        every = float(os.environ.get("AREASIM_PROGRESS_SECONDS", PLAIN_EVERY_SECONDS))
+        print(state.line(label) + " (started)", file=stream, flush=True)
+        last = _time.perf_counter()
 
-    console = Console(file=sys.stderr)
+        def plain(failures: int) -> None:
+            nonlocal last
+            state.advance(failures)
+            now = _time.perf_counter()
+            if now - last >= every:
+                print(state.line(label), file=stream, flush=True)
+                last = now
+
+        try:
+            yield plain
+        finally:
+            print(state.line(label) + " (finished)", file=stream, flush=True)
+        return
+
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class EtaColumn(ProgressColumn):
+        """ETA from the runs completed so far, recomputed at every refresh (counts down between blocks)."""
+
+        def render(self, task) -> Text:
+            return Text("ETA " + (clock_text(state.eta) if state.done else "estimating"))
+
+    console = Console(file=stream)
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
                TextColumn("· {task.fields[failures]} failed"), TextColumn("· {task.fields[rate]}"),
-               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+               TimeElapsedColumn(), EtaColumn())
     with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task(label, total=total, completed=already, failures=0, rate="")
-        import time as _time
-
-        start, count = _time.perf_counter(), 0
 
         def advance(failures: int) -> None:
-            nonlocal count
-            count += 1
-            rate = count / max(1e-9, _time.perf_counter() - start)
-            bar.update(task, advance=1, failures=failures, rate=f"{rate:.1f} runs/s")
+            state.advance(failures)
+            per_run = state.seconds_per_run
+            bar.update(task, advance=1, failures=failures, rate=f"{1 / per_run:.1f} runs/s" if per_run else "")
 
         yield advance

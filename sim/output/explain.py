@@ -88,10 +88,13 @@ def _escaped(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manifest: dict, area: str) -> str:
+def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manifest: dict, area: str,
+          state_label: str = "State at the end", running: bool = False) -> str:
     """The story of one area from a run's events, area table and business cases (files or a live model).
 
     Every name and reason is printed escaped: a name with ESC or a newline cannot forge output.
+    ``state_label``: how the area's state is introduced; ``running``: the run is still under way
+    (the app), so the closing "why" speaks of now, not of the end.
     """
     events, areas, cases = _escaped(events), _escaped(areas), _escaped(cases)
     manifest = {k: printable(v) if isinstance(v, str) else v for k, v in manifest.items()}
@@ -104,7 +107,7 @@ def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manife
     negotiations = ev[ev["event"] == "negotiation"]
     coop = negotiations["cooperation"].iloc[0] if len(negotiations) else "(no negotiation took place)"
     planned = int(mine["homes_planned"].iloc[-1]) if "homes_planned" in mine else None
-    out.append(f"Cooperation model: {coop}. State at the end: {last['state'].upper()}; homes completed "
+    out.append(f"Cooperation model: {coop}. {state_label}: {last['state'].upper()}; homes completed "
                f"{int(last['homes_completed']):,}" + (f" of {planned:,}" if planned else "") + ".")
 
     out.append("\nNegotiations:")
@@ -140,7 +143,8 @@ def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manife
 
     case = cases[cases["area"] == area]
     if len(case):
-        out.append("\nBusiness case (net cash from the ledger; + received, − paid):")
+        out.append("\nBusiness case (net cash from the ledger; + received, − paid; owned_homes_value = homes "
+                   "the party paid for and keeps, an asset at cost, not cash):")
         by_party = case.groupby("party")["net"].sum().sort_values()
         for party, net in by_party.items():
             top = case[case["party"] == party].reindex(
@@ -148,12 +152,22 @@ def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manife
             detail = ", ".join(f"{c} {euro(v)}" for c, v in zip(top["category"], top["net"], strict=True))
             out.append(f"  {party:<34} {euro(net):>12}   ({detail})")
 
-    out.append("\nWhy: " + _why(last, ev, negotiations))
+    out.append("\nWhy: " + _why(last, ev, negotiations, running))
     return "\n".join(out)
 
 
-def _why(last: pd.Series, ev: pd.DataFrame, negotiations: pd.DataFrame) -> str:
+def _why(last: pd.Series, ev: pd.DataFrame, negotiations: pd.DataFrame, running: bool = False) -> str:
     state = last["state"]
+    if running and state != "done":
+        head = f"so far the area is {state}"
+        parts = []
+        failed = negotiations[~negotiations["success"].astype(bool)] if len(negotiations) else negotiations
+        if len(failed):
+            parts.append(f"{len(failed)} negotiation(s) failed (last: {failed['reason'].iloc[-1]})")
+        reasons = ev[ev["event"] == "abandoned"]["reason"].tolist()
+        if reasons:
+            parts.append(f"{len(reasons)} phase(s) abandoned (last: {reasons[-1]})")
+        return head + (": " + "; ".join(parts) if parts else "; its phases are waiting or under way") + "."
     if state == "done":
         return "every phase found buyers, funding and a deal, and was built."
     reasons = ev[ev["event"] == "abandoned"]["reason"].tolist()

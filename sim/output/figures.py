@@ -1,4 +1,4 @@
-"""The overview figure of a run: market with downturns shaded, homes by segment, public vs private cash."""
+"""The overview figure of a run: market with downturns shaded, homes by segment, cash and owned homes by party."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from sim.scenario.schema import SEGMENTS  # noqa: E402
 SEGMENT_LABELS = {"social": "social rent", "mid_rent": "mid-rent", "free_rent": "free-sector rent",
                   "owner_occupied": "owner-occupied"}
 SEGMENT_COLOURS = {"social": "#1b9e77", "mid_rent": "#7570b3", "free_rent": "#e7298a", "owner_occupied": "#d95f02"}
+PARTY_COLOURS = {"municipality": "#1f78b4", "developer": "#e31a1c", "housing_association": "#33a02c",
+                 "investor": "#6a3d9a", "fund": "#ff7f00"}
+"""Colours of segments and parties, shared by the overview figure, the reports and the app."""
 
 
 def shade_downturns(ax, years: np.ndarray, regimes: pd.Series) -> None:
@@ -30,8 +33,14 @@ def shade_downturns(ax, years: np.ndarray, regimes: pd.Series) -> None:
             start = None
 
 
-def overview_figure(series: pd.DataFrame, regions: list[str], title: str, path: Path) -> Path:
-    """Write the three-panel overview PNG and return its path."""
+def overview_figure(series: pd.DataFrame, regions: list[str], title: str, path: Path,
+                    ledger: pd.DataFrame | None = None) -> Path:
+    """Write the three-panel overview PNG and return its path.
+
+    With the run's ``ledger`` the cash panel also shows, dashed, housing associations' and
+    investors' cash plus the value of the homes they own (at cost, sim.output.owned): their
+    cash alone sits billions below zero because they paid for homes they keep.
+    """
     t = series["year"].to_numpy() + (series["quarter"].to_numpy() % 4) / 4
     fig, axes = plt.subplots(3, 1, figsize=(9, 10), sharex=True, constrained_layout=True)
 
@@ -55,16 +64,27 @@ def overview_figure(series: pd.DataFrame, regions: list[str], title: str, path: 
 
     ax = axes[2]
     shade_downturns(ax, t, series["regime"])
-    for column, label, colour in (
-            ("cash_municipalities", "municipalities (public)", "#1f78b4"),
-            ("cash_developers", "developers", "#e31a1c"),
-            ("cash_housing_associations", "housing associations (own the social homes)", "#33a02c"),
-            ("cash_investors", "investors (own the rental homes)", "#6a3d9a")):
-        ax.plot(t, series[column] / 1e6, label=label, color=colour)
+    for column, label, kind in (
+            ("cash_municipalities", "municipalities (public)", "municipality"),
+            ("cash_developers", "developers", "developer"),
+            ("cash_housing_associations", "housing associations: cash", "housing_association"),
+            ("cash_investors", "investors: cash", "investor")):
+        ax.plot(t, series[column] / 1e6, label=label, color=PARTY_COLOURS[kind])
+    if ledger is not None:
+        from sim.output.owned import owned_value_by_quarter
+
+        owned = owned_value_by_quarter(ledger, series["quarter"].to_numpy())
+        for column, name, kind in (("cash_housing_associations", "housing associations", "housing_association"),
+                                   ("cash_investors", "investors", "investor")):
+            ax.plot(t, owned[kind] / 1e6, ":", lw=2, label=f"{name}: homes owned (value at cost)",
+                    color=PARTY_COLOURS[kind])
+            ax.plot(t, (series[column].to_numpy() + owned[kind]) / 1e6, "--", label=f"{name}: cash + homes owned",
+                    color=PARTY_COLOURS[kind])
     ax.axhline(0, color="k", lw=0.5)
     ax.set_ylabel("€ million")
-    ax.set_title("Cumulative net cash by party: money put in (below 0), taken out (above 0)")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.set_title("Cumulative net cash by party: money put in (below 0), taken out (above 0);\n"
+                 "dotted: homes owned (at cost); dashed: cash + homes — buying homes to keep is not a loss")
+    ax.legend(loc="lower left", fontsize=7, ncols=2)
     ax.set_xlabel("year")
     fig.suptitle(title)
     fig.savefig(path, dpi=110)

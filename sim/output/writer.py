@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 
 from sim.ledger import business_cases
+from sim.output.columns import write_parquet
 from sim.output.figures import overview_figure
+from sim.output.owned import with_owned_homes
 from sim.output.provenance import git_commit, host, versions
 from sim.output.summary import summarise
 
@@ -133,17 +135,17 @@ def write_results(model: AreaModel, out_dir: Path, scenario_file: str, scenario_
         series = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         areas = model.datacollector.get_table_dataframe("areas")
         ledger = model.ledger.to_frame()
-        cases = business_cases(ledger)
+        cases = with_owned_homes(business_cases(ledger), ledger)  # + value of homes owned (owned.py)
         events = events_frame(model)
         for name, frame in (("timeseries", series), ("areas", areas), ("business_cases", cases),
                             ("events", events)):
-            frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            write_parquet(frame, tmp / f"{name}.parquet", name)  # with the data dictionary (columns.py)
             frame.to_csv(tmp / f"{name}.csv", index=False)
-        ledger.to_parquet(tmp / "ledger.parquet", index=False)
+        write_parquet(ledger, tmp / "ledger.parquet", "ledger")
         summary = {k: _jsonable(v) for k, v in summarise(model).items()}
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         overview_figure(series, [r.name for r in model.spec.regions],
-                        f"areasim · {model.spec.name} · seed {model.seed}", tmp / "overview.png")
+                        f"areasim · {model.spec.name} · seed {model.seed}", tmp / "overview.png", ledger=ledger)
         manifest = {
             "scenario": model.spec.name,
             "scenario_file": scenario_file,

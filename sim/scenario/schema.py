@@ -91,7 +91,7 @@ class RegimeParams(Strict):
                                 ge=0.0, le=0.5)
     absorption: float = P(1.0, "multiple of regional base absorption",
                           "calibrated: NEPROM new-build sales fell from 40,000+/yr before 2008 to 13,500 "
-                          "in 2013 (sources.md#neprom-sales)",
+                          "in 2013 (sources.md#nvb-sales)",
                           "Buyers' sentiment in this regime (multiplies sales speed on top of the "
                           "affordability, momentum and rate terms).", ge=0.0, le=3.0)
     mean_duration_quarters: float = P(12.0, "quarters", "calibrated, docs/market.md",
@@ -113,7 +113,7 @@ class RegimeParams(Strict):
                                    "this regime.", ge=-0.2, le=0.2)
     investor_premium_extra: float = P(0.0, "fraction (yield points)", "Achmea RE 2024-2025: residential "
                                       "spread to bonds 150-180 bp vs a 10-year average of 280 bp "
-                                      "(sources.md#achmea-yields)", "Added to investors' required yield "
+                                      "(sources.md#investor-yields)", "Added to investors' required yield "
                                       "over the bond rate in this regime.", ge=0.0, le=0.1)
 
 
@@ -161,7 +161,7 @@ class Market(Strict):
     """How the market paths are made."""
 
     mode: Literal["stochastic", "historical", "steady"] = P(
-        "stochastic", "-", "DESIGN.md",
+        "stochastic", "-", "sources.md#design-choice",
         "'stochastic': regime-switching cycles; 'historical': replay the observed Dutch series "
         "from start_year to 2024 then continue stochastically; 'steady': trend growth, no cycles "
         "(for controlled experiments).")
@@ -174,7 +174,7 @@ class Market(Strict):
                                    "a few points around the national one (CBS 83913NED by region)",
                                    "Idiosyncratic yearly price noise per region.", ge=0.0, le=0.3)
     income_growth: float = P(0.03, "fraction/yr", "DNB 2023: average nominal income rose more than 30 % "
-                             "from June 2013 to June 2022 (sources.md#dnb-2023)",
+                             "from June 2013 to June 2022 (sources.md#dnb-borrowing-capacity)",
                              "Trend growth of households' nominal income (drives borrowing capacity and "
                              "market rents).", ge=-0.1, le=0.2)
     income_volatility: float = P(0.01, "fraction/yr (sd)", "assumption", "Noise on income growth.",
@@ -195,7 +195,7 @@ class Market(Strict):
                                 "(DNB WP 447)", "Speed at which credit conditions and sentiment revert "
                                 "to normal.", ge=0.0, le=5.0)
     construction_cost_growth: float = P(0.02, "fraction/yr", "CBS 80334NED 2005-2022: +1.7 %/yr; CBS "
-                                        "80032NED input index 2005-2011: +2.4 %/yr (sources.md#cbs-costs)",
+                                        "80032NED input index 2005-2011: +2.4 %/yr (sources.md#cbs-construction-prices)",
                                         "Trend growth of construction input costs.", ge=-0.1, le=0.3)
     construction_cost_volatility: float = P(0.015, "fraction/yr (sd)", "CBS 80334NED",
                                             "Noise on construction-cost growth.", ge=0.0, le=0.3)
@@ -207,7 +207,7 @@ class Market(Strict):
                                        ge=0.0, le=5.0)
     absorption_momentum: float = P(3.0, "log sales per log price change over a year", "calibrated: new-build "
                                    "sales fell 66 % while prices fell about 19 % (2008-2013; "
-                                   "sources.md#neprom-sales)", "Buyers' response to the last year's price "
+                                   "sources.md#nvb-sales)", "Buyers' response to the last year's price "
                                    "change (expectations).", ge=0.0, le=50.0)
     absorption_affordability: float = P(2.0, "log sales per log price gap", "calibrated, docs/market.md",
                                         "Sales fall when prices stand above what borrowing capacity "
@@ -242,7 +242,7 @@ class Region(Strict):
 
     name: str = Field(min_length=1, max_length=40, description="Identifier used by areas.")
     tightness: Literal["tight", "middle", "relaxed"] = P(
-        "middle", "-", "Rijksoverheid: regional differences in housing demand (BRIEF.md)",
+        "middle", "-", "sources.md#design-choice: regional differences in housing demand",
         "Label of the market pressure; used in reports.")
     owner_price_per_m2: float = P(5000.0, "€/m² (start year)", "CBS 84064NED: new-build average "
                                   "€321,039 (2017), indexed by 83913NED to 2025 and scaled by region",
@@ -295,16 +295,16 @@ class Archetype(Strict):
     public_transport_per_home: float = P(0.0, "€/home", "assumption: bovenplanse OV share",
                                          "Public-transport link (area-wide, paid in phase 1).",
                                          ge=0, le=200000)
-    plan_cost_share: float = P(0.2, "fraction of civil works", "FACTS.md: VTU often > 20 % of civil works",
+    plan_cost_share: float = P(0.2, "fraction of civil works", "sources.md#grex-costs: VTU often > 20 % of civil works",
                                "Plan, preparation and supervision costs (VTU).", ge=0, le=1)
-    contingency_share: float = P(0.1, "fraction of civil works", "FACTS.md: contingency about 10 %",
+    contingency_share: float = P(0.1, "fraction of civil works", "sources.md#grex-costs: contingency about 10 %",
                                  "Unforeseen costs.", ge=0, le=1)
     cost_uncertainty: float = P(0.2, "lognormal sigma", "assumption: cost overruns on civil works "
-                                "of 20-30 % are common (Flyvbjerg 2003, sources.md#flyvbjerg-2002)",
+                                "of 20-30 % are common (Flyvbjerg 2003, sources.md#flyvbjerg-2003)",
                                 "Spread of the drawn public-works cost around its estimate.", ge=0, le=2)
     overrun_mean: float = P(0.10, "fraction of the estimate", "Cantarelli (2009): mean overrun 10.3 % over "
                             "84 Dutch infrastructure projects; Cantarelli et al. (2012) +16.5 % "
-                            "(sources.md#cantarelli)", "Mean cost overrun of public works (reference class).",
+                            "(sources.md#cantarelli-2009)", "Mean cost overrun of public works (reference class).",
                             ge=-0.5, le=2)
     hope_value_share: float = P(0.3, "fraction", "assumption: owners ask the existing-use value plus hope "
                                 "value (verwachtingswaarde, ECLI:NL:PHR:2014:491; expropriation pays the "
@@ -321,7 +321,7 @@ class Archetype(Strict):
 class Ownership(Strict):
     """Who owns the land of an area at the start (fractions summing to 1)."""
 
-    municipality: float = P(0.2, "fraction", "FACTS.md: Merwede had 10 owners incl. the municipality",
+    municipality: float = P(0.2, "fraction", "sources.md#merwede: 10 owners incl. the municipality",
                             "Share owned by the municipality.", ge=0, le=1)
     developers: float = P(0.2, "fraction", "assumption", "Share owned by developers (land positions).",
                           ge=0, le=1)
@@ -332,10 +332,10 @@ class Ownership(Strict):
 class Programme(Strict):
     """Homes by segment (fractions summing to 1)."""
 
-    social: float = P(0.3, "fraction", "FACTS.md: Merwede 30 % social", "Social rent.", ge=0, le=1)
-    mid_rent: float = P(0.25, "fraction", "FACTS.md: Merwede 25 % mid", "Mid-rent.", ge=0, le=1)
+    social: float = P(0.3, "fraction", "sources.md#merwede: 30 % social", "Social rent.", ge=0, le=1)
+    mid_rent: float = P(0.25, "fraction", "sources.md#merwede: 25 % mid", "Mid-rent.", ge=0, le=1)
     free_rent: float = P(0.0, "fraction", "assumption", "Free-sector rent.", ge=0, le=1)
-    owner_occupied: float = P(0.45, "fraction", "FACTS.md", "Owner-occupied.", ge=0, le=1)
+    owner_occupied: float = P(0.45, "fraction", "sources.md#merwede: the rest (45 %)", "Owner-occupied.", ge=0, le=1)
 
     def shares(self) -> tuple[float, float, float, float]:
         """Shares in :data:`SEGMENTS` order."""
@@ -348,21 +348,21 @@ class Area(Strict):
     name: str = Field(min_length=1, max_length=60)
     region: str = Field(description="Name of a [[regions]] entry.")
     archetype: str = Field(description="Name of an [[archetypes]] entry.")
-    homes: int = P(..., "homes", "FACTS.md real areas: 500-6,000", "Homes planned.", ge=1, le=1_000_000)
-    phases: int = P(3, "phases", "FACTS.md: build-out 10-15 years", "Number of equal phases.",
+    homes: int = P(..., "homes", "sources.md#merwede, #m4h, #sluisbuurt: real areas 500-6,000", "Homes planned.", ge=1, le=1_000_000)
+    phases: int = P(3, "phases", "sources.md#sluisbuurt: build-out 10-15 years", "Number of equal phases.",
                     ge=1, le=200)
     phase_homes: list[int] | None = P(None, "homes per phase", "-",
                                       "Explicit phase sizes (overrides equal phases); must sum to homes.")
     programme: Programme = Field(default_factory=Programme)
     ownership: Ownership = Field(default_factory=Ownership)
-    cooperation: str | None = P(None, "-", "FACTS.md cooperation typology",
+    cooperation: str | None = P(None, "-", "sources.md#omgevingsweb-coop: cooperation typology",
                                 "Cooperation model for this area (default: [cooperation].model).")
     start_quarter: int = P(0, "quarters after start", "-", "When preparation of phase 1 begins.",
                            ge=0, le=800)
     phase_interval_quarters: int = P(8, "quarters", "assumption: phases follow every 2 years",
                                      "Planned gap between the start of preparation of successive phases.",
                                      ge=0, le=200)
-    planned_years: float = P(12.0, "years", "FACTS.md: Sluisbuurt build-out 10-15 years",
+    planned_years: float = P(12.0, "years", "sources.md#sluisbuurt: build-out 10-15 years",
                              "Planned duration from start to last completion (delay is measured against it).",
                              gt=0, le=100)
 
@@ -376,14 +376,14 @@ class MunicipalityParams(Strict):
                             ge=1, le=100)
     budget: float = P(150e6, "€", "assumption: room for pre-investment and loss provisions",
                       "Budget room; loss provisions are charged against it at once.", ge=0, le=1e12)
-    discount_rate: float = P(0.02, "fraction/yr", "FACTS.md: BBV discount rate 2.0 % (Gorinchem)",
+    discount_rate: float = P(0.02, "fraction/yr", "sources.md#gorinchem: BBV discount rate 2.0 %",
                              "Rate for the net present value of the land-development account.",
                              ge=0, le=0.2)
     borrowing_spread: float = P(0.003, "fraction (rate points)", "assumption: BNG lends near the bond rate",
                                 "Municipal borrowing rate minus the bond rate.", ge=0, le=0.1)
-    cost_escalation: float = P(0.025, "fraction/yr", "FACTS.md: 2-3.5 %/yr (Gorinchem)",
+    cost_escalation: float = P(0.025, "fraction/yr", "sources.md#gorinchem: 2-3.5 %/yr",
                                "Cost escalation assumed in the land-development account.", ge=0, le=0.2)
-    revenue_escalation: float = P(0.02, "fraction/yr", "FACTS.md: 1-4 %/yr (Gorinchem)",
+    revenue_escalation: float = P(0.02, "fraction/yr", "sources.md#gorinchem: 1-4 %/yr",
                                   "Revenue escalation assumed in the land-development account.",
                                   ge=0, le=0.2)
     max_deficit_per_home: float = P(15000.0, "€/home", "assumption: municipalities accept part of the "
@@ -391,7 +391,7 @@ class MunicipalityParams(Strict):
                                     "Loss per home the municipality will accept on a deal (its walk-away point).",
                                     ge=0, le=500000)
     affordable_home_value: float = P(20000.0, "€/home", "assumption: Woningbouwimpuls and Startbouwimpuls "
-                                     "pay €10,000-12,500 per (affordable) home (FACTS.md)",
+                                     "pay €10,000-12,500 per (affordable) home (sources.md#wbi, #startbouwimpuls)",
                                      "Value the municipality puts on each affordable home in a deal.",
                                      ge=0, le=500000)
     affordable_flexibility: float = P(0.10, "fraction (share points)", "assumption: programme demands "
@@ -399,7 +399,7 @@ class MunicipalityParams(Strict):
                                       "How far below its programme demand for affordable homes it may concede.",
                                       ge=0, le=1)
     risk_aversion: float = P(0.5, "weight of CVaR(5 %) in the score (0-1)", "assumption: public "
-                             "bodies are loss-averse after 2008 (FACTS.md: loss provisions deter "
+                             "bodies are loss-averse after 2008 (sources.md#rijksgrondfaciliteit: loss provisions deter "
                              "active land policy)", "Weight of the downside in valuing a deal.", ge=0, le=1)
     expectation: Literal["extrapolative", "anchored", "fundamental"] = P(
         "anchored", "-", "assumption: grex rules prescribe fixed escalation rates (BBV)",
@@ -417,12 +417,12 @@ class DeveloperParams(Strict):
 
     count: int = P(3, "agents", "assumption", "Developers competing for areas.", ge=1, le=100)
     equity: float = P(60e6, "€ each", "assumption", "Starting equity of each developer.", ge=0, le=1e12)
-    required_margin: float = P(0.15, "fraction of revenue", "FACTS.md: 12-15 % residential "
+    required_margin: float = P(0.15, "fraction of revenue", "sources.md#flemish-margin: 12-15 % residential "
                                "(Flemish guide, assumption)", "Margin a developer needs on sold homes.",
                                ge=0, le=0.6)
     rental_margin: float = P(0.08, "fraction of revenue", "assumption: forward-funded blocks carry "
                              "no sales risk", "Margin on blocks sold to an investor.", ge=0, le=0.6)
-    presale_threshold: float = P(0.7, "fraction", "FACTS.md: construction starts at 70 % presold",
+    presale_threshold: float = P(0.7, "fraction", "sources.md#presale-70: construction starts at 70 % presold",
                                  "Share of owner-occupied homes that must be sold before a phase starts.",
                                  ge=0, le=1)
     borrowing_spread: float = P(0.025, "fraction (rate points)", "assumption: development loans "
@@ -438,7 +438,7 @@ class DeveloperParams(Strict):
                                "Discount on completed unsold homes sold in a slowdown or crash.", ge=0, le=0.9)
     presale_dissolve_share: float = P(0.08, "fraction of presales per crash quarter", "assumption: buyers' "
                                       "financing conditions and the ~9-month presale term let contracts lapse "
-                                      "in a downturn (sources.md#presales)", "Share of the presales of phases "
+                                      "in a downturn (sources.md#presale-70)", "Share of the presales of phases "
                                       "not yet under construction that dissolve each crash quarter.",
                                       ge=0, le=1)
     leverage: float = P(2.0, "× equity", "assumption: developers borrow up to about twice their equity "
@@ -461,7 +461,7 @@ class HousingAssociationParams(Strict):
     """Housing associations (one per region): yearly room for new social homes."""
 
     count: int = P(1, "agents per region", "assumption", "Housing associations per region.", ge=1, le=50)
-    social_homes_per_year: int = P(600, "homes/yr", "FACTS.md: national goal ≈ 30,000 social homes/yr",
+    social_homes_per_year: int = P(600, "homes/yr", "sources.md#npa-2022: national goal ≈ 30,000 social homes/yr",
                                    "Yearly investment room in new social homes.", ge=0, le=1_000_000)
     equity: float = P(200e6, "€ each", "assumption", "Starting equity.", ge=0, le=1e12)
     borrowing_spread: float = P(0.002, "fraction (rate points)", "assumption: WSW-guaranteed loans",
@@ -473,13 +473,13 @@ class HousingAssociationParams(Strict):
                              "Existing debt per owned home.", ge=0, le=1e6)
     policy_value_per_home: float = P(90000.0, "€/home", "assumption: Aedes beleidswaarde ≈ €90k per home",
                                      "Policy value (beleidswaarde) per home, the LTV base.", gt=0, le=1e6)
-    rent_per_month: float = P(654.0, "€/month per home", "FACTS.md: average new social rent €654 (2021)",
+    rent_per_month: float = P(654.0, "€/month per home", "sources.md#aedes-rents: average new social rent €654 (2021)",
                               "Average social rent.", ge=0, le=5000)
     operating_cost_per_home: float = P(2400.0, "€/home/yr", "assumption: maintenance, management, taxes",
                                        "Operating costs per home.", ge=0, le=100000)
-    min_icr: float = P(1.4, "ratio", "FACTS.md: WSW/Aw ICR >= 1.4", "Interest cover the association must keep.",
+    min_icr: float = P(1.4, "ratio", "sources.md#wsw-aw: ICR >= 1.4", "Interest cover the association must keep.",
                        ge=0, le=10)
-    max_ltv: float = P(0.85, "fraction of policy value", "FACTS.md: WSW/Aw LTV <= 85 %",
+    max_ltv: float = P(0.85, "fraction of policy value", "sources.md#wsw-aw: LTV <= 85 %",
                        "Loan-to-value the association must keep.", ge=0, le=5)
     new_home_policy_value_share: float = P(0.6, "fraction of construction cost", "assumption: the policy "
                                            "value of a new social home is about half its cost",
@@ -490,14 +490,14 @@ class InvestorParams(Strict):
     """Institutional investors: required yield and yearly forward-funding capital."""
 
     count: int = P(2, "agents", "assumption", "Institutional investors.", ge=0, le=100)
-    risk_premium: float = P(0.035, "fraction (rate points)", "FACTS.md: target 6.0-6.5 % with bonds "
+    risk_premium: float = P(0.035, "fraction (rate points)", "sources.md#investor-yields: target 6.0-6.5 % with bonds "
                             "at 2.6-3.0 %", "Required gross initial yield minus the bond rate.",
                             ge=0, le=0.3)
-    mid_rent_cap: float = P(1303.0, "€/month", "FACTS.md: regulated mid-rent up to €1,184.82 "
+    mid_rent_cap: float = P(1303.0, "€/month", "sources.md#wbh-2024: regulated mid-rent up to €1,184.82 "
                             "(2025) +10 % for new-build", "Highest mid-rent allowed by rent regulation.",
                             gt=0, le=10000)
     mid_rent_cap_growth: float = P(0.02, "fraction/yr", "Wet betaalbare huur: the maximum rents are indexed "
-                                   "yearly with inflation (assumption: the ECB's 2 % target; sources.md#wbh)",
+                                   "yearly with inflation (assumption: the ECB's 2 % target; sources.md#wbh-2024)",
                                    "Yearly indexation of the mid-rent cap (market rents follow incomes).",
                                    ge=-0.1, le=0.2)
     capital_per_year: float = P(800e6, "€/yr each", "assumption: IVBN members invest a few €bn a year "
@@ -573,37 +573,37 @@ class Lifecycle(Strict):
         (3.0, 5.0, 8.0), "quarters", "CBS 'van plan tot woning': design to permit about 5 quarters",
         "Plan preparation.")
     zoning_quarters: tuple[float, float, float] = P(
-        (1.5, 2.0, 3.0), "quarters", "FACTS.md: 6 weeks inspection + 12 weeks adoption + 6 weeks appeal",
+        (1.5, 2.0, 3.0), "quarters", "sources.md#wro-zoning: 6 weeks inspection + 12 weeks adoption + 6 weeks appeal",
         "Zoning procedure (needs planning staff).")
-    appeal_probability: float = P(0.33, "probability", "FACTS.md: about 1 in 3 homes delayed by objections",
+    appeal_probability: float = P(0.33, "probability", "sources.md#objections: about 1 in 3 homes delayed by objections",
                                   "Chance that a zoning decision is appealed.", ge=0, le=1)
     appeal_quarters: tuple[float, float, float] = P(
-        (3.0, 5.0, 8.0), "quarters", "FACTS.md: Council of State ≥ 12, typically > 14 months",
+        (3.0, 5.0, 8.0), "quarters", "sources.md#raad-van-state: Council of State ≥ 12, typically > 14 months",
         "Appeal at the Council of State (needs a court slot).")
     appeals_court_capacity: int = P(20, "appeals in parallel", "assumption",
                                     "Appeals handled at once nationally (SimPy Resource).", ge=1, le=10000)
     site_preparation_quarters: tuple[float, float, float] = P(
         (1.0, 2.0, 4.0), "quarters", "assumption", "Site preparation.")
     construction_quarters: tuple[float, float, float] = P(
-        (3.0, 5.0, 8.0), "quarters", "FACTS.md: about 1 year per building; 1.5-2 years permit to completion",
+        (3.0, 5.0, 8.0), "quarters", "sources.md#cbs-plan-to-home: about 1 year per building; 1.5-2 years permit to completion",
         "Construction.")
     transfer_quarters: tuple[float, float, float] = P(
         (0.0, 0.5, 1.0), "quarters", "assumption", "Completion to transfer of the homes.")
-    max_wait_quarters: int = P(40, "quarters", "FACTS.md: many municipalities keep a grex at most 10 years",
+    max_wait_quarters: int = P(40, "quarters", "sources.md#bbv-grex: many municipalities keep a grex at most 10 years",
                                "A phase waiting longer than this for a go is abandoned.", ge=1, le=400)
 
 
 class Cooperation(Strict):
     """Which cooperation model areas use by default."""
 
-    model: str = P("traditional", "-", "FACTS.md cooperation typology",
+    model: str = P("traditional", "-", "sources.md#omgevingsweb-coop: cooperation typology",
                    "Default cooperation model for areas that do not name one.")
 
 
 class Funds(Strict):
     """Which public-fund design is in force."""
 
-    design: str = P("none", "-", "FACTS.md public funds", "Fund design ('none' = baseline).")
+    design: str = P("none", "-", "sources.md#wbi, #startbouwimpuls, #svn-transformatiefaciliteit: public funds", "Fund design ('none' = baseline).")
 
 
 class Scenario(Strict):
@@ -612,9 +612,9 @@ class Scenario(Strict):
     name: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$",
                       description="Used as the results folder name.")
     description: str = Field("", max_length=2000)
-    start_year: int = P(2025, "calendar year", "DESIGN.md", "Calendar year of the first quarter.",
+    start_year: int = P(2025, "calendar year", "sources.md#design-choice", "Calendar year of the first quarter.",
                         ge=2005, le=2100)
-    horizon_years: int = P(30, "years", "DESIGN.md", "Simulated years.", ge=1, le=100)
+    horizon_years: int = P(30, "years", "sources.md#design-choice", "Simulated years.", ge=1, le=100)
     seed: int = P(0, "-", "-", "Seed of the model's random generators.", ge=0, le=2**63 - 1)
     market: Market = Field(default_factory=Market)
     regions: list[Region] = Field(min_length=1)

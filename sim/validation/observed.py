@@ -33,13 +33,13 @@ OBSERVED = {
         "value": "qualitative",
         "what": "after 2008 municipalities moved away from joint ventures towards facilitating approaches; many "
                 "PPS land companies were restructured or dissolved",
-        "source": "FACTS.md (omgevingsweb.nl series; cobouw.nl 2012)",
+        "source": "sources.md#omgevingsweb-coop, #cobouw-2012, #pps-dissolutions",
     },
     "build_out_years": {
         "value": 12.5,
         "low": 10,
         "high": 15,
         "what": "typical build-out of a large inner-city area (Sluisbuurt: 10-15 years; M4H: ≥ 10 years)",
-        "source": "FACTS.md 'Real areas'",
+        "source": "sources.md#sluisbuurt, #m4h",
     },
 }

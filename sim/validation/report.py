@@ -234,7 +234,7 @@ through this procedure).
   in a crash is a fixed factor (0.35), not tied to mortgage conditions. *Fix:* tie absorption to
   the mortgage rate and price momentum, calibrated to NVB sales 2005-2018.
 - **Delays against plan.** {p['share_areas_delayed']:.0%} of replay areas finish later than their
-  10-year plan — more than the "1 in 3 homes delayed by objections" of FACTS.md, which counts only
+  10-year plan — more than the "1 in 3 homes delayed by objections" of docs/sources.md#objections, which counts only
   procedural delay. Real plans of 2005-2007 were also delayed by the crisis, so the direction is
   right; no Dutch figure for the share of areas delayed was found to compare with.
 - **Joint ventures.** No partner exits occur in the replay (developer equity is large); the JV
