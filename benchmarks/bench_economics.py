@@ -31,7 +31,7 @@ from sim.scenario import DEFAULT_SCENARIO, load_scenario  # noqa: E402
 from tools.futures import run_futures  # noqa: E402
 
 OUTCOMES = ["completion_share", "homes_completed", "areas_abandoned", "phases_abandoned",
-            "phase_quarters_waiting", "phase_quarters_waiting_no_deal", "phase_quarters_waiting_presales",
+            "phase_quarters_waiting", "phase_quarters_waiting_land_decision", "phase_quarters_waiting_no_deal", "phase_quarters_waiting_presales",
             "phase_quarters_waiting_land_value", "phase_quarters_waiting_housing_association",
             "phase_quarters_waiting_investor", "share_phases_behind", "mean_delay_years_censored",
             "homes_completed_10y", "homes_completed_20y", "public_cash_end", "municipal_provisions_end",

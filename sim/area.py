@@ -112,6 +112,9 @@ class PhaseState:
     contract_market: float = 0.0  # € construction contract of the market segments (fixed at start)
     contract_social: float = 0.0  # € construction contract of the social homes (fixed at start)
     go_event: simpy.Event | None = None  # succeeded when the phase may start
+    land_event: simpy.Event | None = None  # succeeded when its land may be bought and prepared (a signed deal
+    # or, under active land policy, the municipality's own go)
+    land_go_time: float | None = None
     process: simpy.Process | None = None
     reason: str = ""  # why it stalled / was abandoned / went
 

@@ -35,6 +35,9 @@ class FundSupport(Protocol):
     def developer_support_phase(self, phase: PhaseState) -> float:
         """€ of support counted in a phase's go decision (e.g. a start subsidy)."""
 
+    def support(self, area: AreaPlan) -> tuple[float, float, float]:
+        """(€ for the municipality, € for the developer, € of works paid) funds bring to an area."""
+
 
 class NoFunds:
     """Support when no fund is in force (until the portfolio is wired)."""
@@ -44,6 +47,9 @@ class NoFunds:
 
     def developer_support_phase(self, phase: PhaseState) -> float:
         return 0.0
+
+    def support(self, area: AreaPlan) -> tuple[float, float, float]:
+        return 0.0, 0.0, 0.0
 
 
 @dataclass(eq=False)

@@ -56,8 +56,14 @@ def enter(ctx: RunContext, phase: PhaseState, stage: str) -> None:
 
 
 def land_works(ctx: RunContext, money: LifecycleMoney, phase: PhaseState, durations: np.ndarray):
-    """Acquisition and buy-outs, remediation, site preparation; paid by whom the cooperation model says."""
+    """Acquisition and buy-outs, remediation, site preparation; paid by whom the cooperation model says.
+
+    Nothing is bought or prepared before ``phase.land_event``: a signed agreement or, under active land
+    policy, the municipality's own go (Municipality.decide_land_works).
+    """
     try:
+        yield phase.land_event
+        phase.land_go_time = ctx.env.now
         enter(ctx, phase, "acquisition")
         money.pay_public_works(phase, ("acquisition",))
         yield ctx.env.timeout(durations[D["acquisition"]])
@@ -99,6 +105,7 @@ def phase_lifecycle(ctx: RunContext, money: LifecycleMoney, capacities: Capaciti
         phase.marketing_open = True
         phase.wait_since = env.now
         ctx.sales.open(phase)
+        phase.land_event = env.event()
         land = env.process(land_works(ctx, money, phase, durations))
         phase.go_event = env.event()
         yield land & phase.go_event

@@ -144,6 +144,7 @@ class AreaModel(mesa.Model):
         self._hold_elections(q)                                           # 3. municipalities act
         for m in parties.municipalities:
             m.stop_stale_phases()
+            m.decide_land_works()
         upkeep.check_developers(self.desk)
         if q % 4 == 0:
             for actor in (*parties.housing_associations, *parties.investors):

@@ -116,7 +116,10 @@ class LifecycleMoney:
         coop = area.coop
         q, r = self.ctx.quarter, area.region_index
         market_homes = int(phase.homes[SOCIAL + 1:].sum())
-        price = area.deal.terms.land_price * market_homes if area.deal is not None else 0.0
+        if coop.land_price_at_market:  # plots sold at today's residual value (land-price policy)
+            price = max(0.0, float(np.dot(phase.homes[SOCIAL + 1:], self.ctx.econ.land_value[r, q, SOCIAL + 1:])))
+        else:
+            price = area.deal.terms.land_price * market_homes if area.deal is not None else 0.0
         receiver = coop.land_receiver
         if price >= 0:
             self.receive(area, receiver, area.developer.account, price, "land_sale", phase)

@@ -1,6 +1,7 @@
 """Stalls measured over time: phases waiting on ready land, phases behind their own schedule.
 
-Read once a quarter (after the decisions, before the processes run): a phase whose land is
+Read once a quarter (after the decisions, before the processes run): a phase past its zoning plan
+whose land nobody has decided to buy and prepare waits for a land decision; a phase whose land is
 ready (its land works are done) but that has no go waits for a reason — no deal in force,
 presales short of the threshold, a residual land value below the agreed price, no room at the
 housing association, no investor. The monitor counts those phase-quarters by reason and keeps,
@@ -22,8 +23,9 @@ if TYPE_CHECKING:
     from sim.area import PhaseState
     from sim.scenario.schema import Scenario
 
-REASONS = ("no deal", "presales", "land value", "housing association", "investor", "other")
-"""Why a phase on ready land waits (categories of the developer's last check)."""
+REASONS = ("land decision", "no deal", "presales", "land value", "housing association", "investor", "other")
+"""Why a phase waits: for the decision to buy and prepare its land (after its zoning plan), or, on ready
+land, for its go (categories of the developer's last check)."""
 LATE_QUARTERS = 4
 """A phase whose construction starts (or had not started) this many quarters after its plan is behind."""
 
@@ -75,6 +77,8 @@ class StallMonitor:
             if p.land_ready and p.waiting:
                 self.waiting[reason_category(p.reason)] += 1
                 now += 1
+            elif p.land_event is not None and not p.land_event.triggered and p.is_open:
+                self.waiting["land decision"] += 1
         self.waiting_now = now
 
     def share_behind(self, now: float, late: float = LATE_QUARTERS) -> float:

@@ -27,6 +27,9 @@ MINI: dict = {
         "remediation_per_home": 9320.0, "site_preparation_per_home": 7460.0,
         "infrastructure_per_home": 9320.0, "public_transport_per_home": 3730.0,
     }],
+    # a mechanics world, not a calibration: a municipality that accepts the calibrated inner-city deficits,
+    # so its land decisions go and the rules downstream are exercised (tests that study the limit change it)
+    "actors": {"municipality": {"max_deficit_per_home": 40000.0, "budget": 400e6}},
     "areas": [
         {"name": "north", "region": "middle", "archetype": "complex", "homes": 1200, "phases": 3},
         {"name": "south", "region": "relaxed", "archetype": "complex", "homes": 800, "phases": 2,

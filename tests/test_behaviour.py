@@ -37,15 +37,16 @@ def starts_per_year(m: AreaModel) -> np.ndarray:
 
 
 def test_in_a_crash_starts_fall_sharply_and_recover_with_a_lag():
-    """Presales and land values (developers' go decision): a 35 % price shock in years 3-5.5 halves starts in
-    years 5-6 against a calm market, and starts come back afterwards (the backlog is built later) — in at least
-    4 of 5 futures."""
+    """Presales, land values and deals (the go decisions): a 35 % price shock in years 3-5.5 cuts starts in
+    years 6-9 below 70 % of a calm market's (phases presold before the shock still start), and starts come
+    back afterwards with a lag (more start from year 10 than in the calm market, and by the end at least
+    75 % of the calm market's homes have started) — in at least 4 of 5 futures."""
     holds = 0
     for seed in range(1, 6):
         calm = starts_per_year(AreaModel(from_dict(portfolio(market=STEADY)), seed=seed).run())
         crash = starts_per_year(AreaModel(from_dict(portfolio(market=CRASH)), seed=seed).run())
-        fell = crash[5:7].sum() < 0.5 * calm[5:7].sum()
-        came_back = crash[7:11].sum() > crash[5:7].sum() and crash[7:11].sum() >= calm[7:11].sum()
+        fell = crash[6:10].sum() < 0.7 * calm[6:10].sum()
+        came_back = crash[10:].sum() > calm[10:].sum() and crash.sum() >= 0.75 * calm.sum()
         holds += fell and came_back
     assert holds >= 4, f"held in {holds} of 5 futures"
 
@@ -57,16 +58,21 @@ def one_area(cooperation: str, market: dict, **area_changes) -> dict:
 
 
 def test_active_land_policy_books_losses_in_a_crash_and_a_concession_shifts_them_to_the_private_party():
-    trad = AreaModel(from_dict(one_area("traditional", CRASH))).run()
-    conc = AreaModel(from_dict(one_area("concession", CRASH))).run()
-    assert trad.municipalities[1].provisions["x"] > 0
-    assert conc.municipalities[1].provisions.get("x", 0.0) < 0.05 * trad.municipalities[1].provisions["x"]
-    public_paid = lambda m: -m.ledger.to_frame().query(  # noqa: E731
-        "source == 'municipality:relaxed' and category in ['remediation','site_preparation','infrastructure']"
-    )["amount"].sum()
-    assert public_paid(conc) == 0 and public_paid(trad) < 0
-    dev = lambda m: sum(d.cash for d in m.developers)  # noqa: E731
-    assert dev(conc) < dev(trad)
+    """Who bears the land-development risk (cooperation model): in the same crash, the municipality pays the
+    public works and provides for losses under active land policy, while under a concession the private party
+    pays the works and the municipality's provisions (only a contribution it may have promised) stay below those
+    — in each of three futures."""
+    for seed in (1, 2, 3):
+        trad = AreaModel(from_dict(one_area("traditional", CRASH, region="middle")), seed=seed).run()
+        conc = AreaModel(from_dict(one_area("concession", CRASH, region="middle")), seed=seed).run()
+        assert trad.municipalities[0].provisions["x"] > 0
+        assert conc.municipalities[0].provisions.get("x", 0.0) < trad.municipalities[0].provisions["x"]
+        def paid_by(m, who: str) -> float:
+            works = "category in ['remediation','site_preparation','infrastructure']"
+            return m.ledger.to_frame().query(f"source == '{who}' and {works}")["amount"].sum()
+
+        assert paid_by(conc, "municipality:middle") == 0 and paid_by(trad, "municipality:middle") > 0
+        assert paid_by(conc, conc.areas[0].developer.account) > 0
 
 
 def test_a_joint_venture_breaks_up_when_a_partners_equity_runs_out():
@@ -143,8 +149,12 @@ def test_more_risk_averse_parties_need_a_larger_margin_to_sign():
     assert highest_acceptable(1.0) < highest_acceptable(0.0)
 
 
-def test_risk_allocation_changes_what_a_deal_is_worth_to_the_developer():
-    data = one_area("traditional", STEADY, region="middle")
+def test_risk_allocation_changes_what_a_deal_is_worth_to_the_developer(monkeypatch):
+    """Carrying the public-works overruns (a term plug-in models may negotiate) costs the developer value."""
+    from sim.cooperation.models import BuildingClaim
+
+    monkeypatch.setattr(BuildingClaim, "overrun_negotiable", True)
+    data = one_area("building_claim", STEADY, region="middle")
     model, area, outlook, problem = problem_for(data)
     carry_all = problem.evaluate(Terms(10_000.0, 0.55, 1.0))[0]
     carry_none = problem.evaluate(Terms(10_000.0, 0.55, 0.0))[0]
@@ -175,9 +185,9 @@ def test_cost_recovery_contribution_respects_the_legal_cap():
 
 @pytest.mark.parametrize("protocol", ["alternating_offers", "nash"])
 def test_both_protocols_reach_deals_both_sides_accept(protocol):
-    data = one_area("traditional", STEADY, region="middle")
-    data["actors"] = {"negotiation": {"protocol": protocol}}
-    m = AreaModel(from_dict(data)).run(8)
+    data = one_area("building_claim", STEADY, region="middle")
+    data["actors"] = {"negotiation": {"protocol": protocol}, "municipality": {"max_deficit_per_home": 40000.0}}
+    m = AreaModel(from_dict(data)).run(12)
     deals = [e for e in m.events if e["event"] == "negotiation" and e["success"]]
     assert deals
     assert all(e["developer_surplus"] >= 0 and e["municipal_surplus"] >= 0 for e in deals)
@@ -190,12 +200,14 @@ def test_experience_speeds_up_negotiation_and_knowledge_sharing_spreads_it():
     for r, region in enumerate(["middle", "west"]):
         for i in range(4):
             areas.append({"name": f"{region}{i}", "region": region, "archetype": "complex", "homes": 600,
-                          "phases": 2, "start_quarter": (0 if r == 0 else 16) + 3 * i})
+                          "phases": 2, "start_quarter": (0 if r == 0 else 16) + 3 * i,
+                          "cooperation": "building_claim"})  # a negotiated deal (traditional sells at its price)
     rounds = {}
     for sharing in (False, True):
         data = mini(areas=areas, horizon_years=10, market=STEADY)
         data["regions"].append(dict(data["regions"][0], name="west"))
-        data["actors"] = {"negotiation": {"knowledge_sharing": sharing}}
+        data["actors"] = {"negotiation": {"knowledge_sharing": sharing},
+                          "municipality": {"max_deficit_per_home": 40000.0}}  # deals the municipality can accept
         m = AreaModel(from_dict(data)).run()
         first = [e for e in m.events if e["event"] == "negotiation" and e["why"] == "first deal"]
         rounds[sharing] = {e["area"]: (e["duration_quarters"], e["developer"]) for e in first}

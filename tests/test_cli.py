@@ -117,7 +117,7 @@ def test_explain_tells_an_areas_story_in_numbers(tmp_path, scenario_file, capsys
     assert main(["run", str(scenario_file), "--out", str(out), "--quiet"]) == 0
     assert main(["explain", str(out), "north"]) == 0
     text = capsys.readouterr().out
-    for heading in ("Cooperation model: traditional", "Negotiations:", "round 1 by municipality", "Phases:",
+    for heading in ("Cooperation model: traditional", "Negotiations:", "land-price policy", "Phases:",
                     "phase 1: preparation", "Business case", "municipality:middle", "Why:"):
         assert heading in text, heading
     assert "€" in text

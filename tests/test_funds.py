@@ -48,8 +48,9 @@ def test_a_grant_flips_a_stalled_area_with_a_public_deficit_into_go():
     assert any(p.construction_start is not None for p in treated.phases)  # goes with it
     assert c["fund_paid"] > 0 and c["deadweight_share"] == 0.0
     grant_events = [e for e in treated.events if e["event"] == "fund_award"]
-    deal = next(e for e in treated.events if e["event"] == "negotiation" and e["success"])
-    assert grant_events[0]["time"] <= deal["time"]  # the award made the deal possible
+    land_go = next(e for e in treated.events if e["event"] == "land_go")
+    assert grant_events[0]["time"] <= land_go["time"]  # the award made the municipality's land decision possible
+    assert not any(e["event"] == "land_go" for e in base.events)  # without it the land is never bought
 
 
 def test_money_to_an_area_that_would_go_anyway_is_deadweight():

@@ -112,11 +112,24 @@ def test_a_50_percent_crash_in_year_one_builds_less_in_the_first_decade(default_
     assert holds >= 4, f"held in {holds} of 5 futures"
 
 
-def test_zero_municipal_budget_leaves_no_room_for_losses(default_data, baseline):
-    actors = copy.deepcopy(default_data["actors"])
-    actors["municipality"] = dict(actors["municipality"], budget=0.0)
-    poor = variant(default_data, actors=actors)
-    assert poor.completed_total.sum() <= baseline.completed_total.sum()
+def test_the_municipal_limits_move_results_in_the_expected_direction(default_data):
+    """Reserves and the accepted loss per home bind the municipality's land decisions: with no reserves it opens
+    fewer land-development accounts and builds fewer homes than by default; with ample reserves and a higher
+    accepted loss it builds more and provides for more — each in at least 4 of 5 futures."""
+    def with_limits(**limits) -> dict:
+        actors = copy.deepcopy(default_data["actors"])
+        actors["municipality"] = dict(actors.get("municipality", {}), **limits)
+        return actors
+
+    fewer = more = 0
+    for seed in range(1, 6):
+        poor = variant(default_data, seed=seed, actors=with_limits(budget=0.0))
+        base = variant(default_data, seed=seed)
+        rich = variant(default_data, seed=seed, actors=with_limits(budget=1e9, max_deficit_per_home=40000.0))
+        provided = lambda m: sum(x.total_provisions for x in m.municipalities)  # noqa: E731
+        fewer += poor.completed_total.sum() < base.completed_total.sum()
+        more += rich.completed_total.sum() > base.completed_total.sum() and provided(rich) > provided(base)
+    assert fewer >= 4 and more >= 4, (fewer, more)
 
 
 def test_fully_affordable_programmes_lower_land_revenue(default_data, baseline):

@@ -83,7 +83,8 @@ class Developer(Actor):
                     phase.reason = f"presales {phase.presale_share:.0%} < {threshold:.0%}"
                     continue
                 value = phase_market_value(ctx.econ, phase, ctx.quarter)
-                price = deal.terms.land_price * int(phase.homes[1:].sum())
+                price = (max(0.0, value) if area.coop.land_price_at_market  # plots at today's residual value
+                         else deal.terms.land_price * int(phase.homes[1:].sum()))
                 # what the land costs the developer net: in a joint venture part of the price comes back
                 net_price = price * (1 - area.coop.developer_share(area.coop.land_receiver))
                 value += ctx.support.developer_support_phase(phase)  # e.g. a start subsidy

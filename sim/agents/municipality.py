@@ -19,6 +19,13 @@ if TYPE_CHECKING:
 
 HORIZON_QUARTERS = 80
 """Look-ahead (quarters) when projecting the remaining land-development account."""
+FREEZE_AFTER_QUARTERS = 4
+"""An area's next phase is re-phased (its land is not bought) while an earlier phase has waited this long
+for presales (assumption; Amsterdam 2010: phases paused because developers missed their presale shares)."""
+GROWTH_WINDOW = 8
+"""Quarters of price history an extrapolating land-development account looks at."""
+GROWTH_RANGE = (-0.05, 0.08)
+"""Bounds of an extrapolated revenue escalation (fraction/yr)."""
 
 
 class Municipality(Actor):
@@ -47,6 +54,7 @@ class Municipality(Actor):
         self.profit_taken: dict[str, float] = {}
         self.areas: list[AreaPlan] = []
         self.demand_shift = 0.0
+        self.supervised = False  # provisions exceed its reserves: the province restricts new commitments
 
     # ----------------------------------------------------------------- decisions
     def stop_stale_phases(self) -> None:
@@ -59,6 +67,110 @@ class Municipality(Actor):
                     phase.process.interrupt(
                         f"no go after {now - phase.wait_since:.0f} quarters waiting (limit {limit}); "
                         f"last check: {phase.reason or 'none'}")
+
+    def decide_land_works(self) -> None:
+        """Give phases the go to buy and prepare their land, or keep them waiting (with the reason).
+
+        Under active land policy (the municipality pays buy-outs and works: traditional, building claim)
+        it decides on its own expectations, phase by phase: a signed deal in force is enough; without one
+        it goes only when the phase's own land-development result, at today's values, stays above its
+        walk-away loss (``max_deficit_per_home``) and within the reserves left, when no earlier phase of the
+        area is stuck unsold (re-phasing), and when the province has not put it under supervision. Under
+        every other model nobody pays for land before a signed agreement is in force.
+        """
+        ctx = self.ctx
+        now = ctx.env.now
+        for area in self.areas:
+            deal = area.deal
+            # a plot sale under the land-price policy commits nobody to develop: it decides on its own expectations
+            in_force = deal is not None and deal.effective_at <= now and not area.coop.land_price_at_market
+            active = area.coop.works_payer == "municipality" and area.coop.acquisition_payer == "municipality"
+            for phase in area.phases:
+                event = phase.land_event
+                if event is None or event.triggered or not phase.is_open:
+                    continue
+                why = self._land_wait_reason(area, phase, in_force, active)
+                if why:
+                    phase.reason = why
+                    continue
+                event.succeed()
+                ctx.books.log(phase, "land_go", basis="agreement" if in_force else "municipal decision",
+                              expected_result=self.phase_result(area, phase))
+
+    def committed(self, area: AreaPlan) -> bool:
+        """It runs a land-development account for the area: land decided for a phase, or an agreement signed."""
+        deal = area.deal
+        signed = deal is not None and not area.coop.land_price_at_market
+        return signed or any(p.land_go_time is not None or (p.land_event is not None and p.land_event.triggered)
+                             for p in area.phases)
+
+    def _land_wait_reason(self, area: AreaPlan, phase, in_force: bool, active: bool) -> str:
+        """Why a phase's land works wait ('' if they may start).
+
+        The first decision for an area is the council's decision to open its land-development account: the
+        whole area's expected result (NPV, its own revenue expectations) must stay above its walk-away loss
+        (``max_deficit_per_home`` × homes) and within the reserves left. Later phases follow the plan unless an
+        earlier phase does not sell (re-phasing) or the province has put it under supervision.
+        """
+        if in_force:
+            return ""
+        if not active:
+            return "no land decision: nobody pays for land before an agreement"
+        if self.supervised:
+            return "no land decision: provincial supervision allows no new commitments without an agreement"
+        for earlier in area.phases[: phase.index]:
+            if (earlier.is_open and earlier.construction_start is None and earlier.wait_since is not None
+                    and earlier.land_ready and self.ctx.env.now - earlier.wait_since >= FREEZE_AFTER_QUARTERS):
+                return "no land decision: re-phased while an earlier phase does not sell"
+        if self.committed(area):
+            return ""
+        result = self.expected_result(area)[0] + sum(self.ctx.support.support(area)[::2])
+        walk_away = -self.params.max_deficit_per_home * area.spec.homes
+        if result < walk_away or -result > max(0.0, self.budget_left):
+            return (f"no land decision: the area's expected result €{result:,.0f} is below what the "
+                    f"municipality accepts (€{walk_away:,.0f}, reserves left €{self.budget_left:,.0f})")
+        return ""
+
+    def phase_result(self, area: AreaPlan, phase) -> float:
+        """The municipality's expected land-development result of one phase at today's values (€).
+
+        Land revenue at the agreed price (or today's residual value, floored at zero) plus the social land
+        price, minus the phase's remaining estimated public works it pays (today's indices), plus its part of
+        the fund money awarded to the area (a deficit grant, co-funded works).
+        """
+        ctx = self.ctx
+        q, r = ctx.quarter, area.region_index
+        coop = area.coop
+        values = ctx.econ.land_value[r, q]
+        market_homes = phase.homes[SOCIAL + 1:]
+        if area.deal is not None and not coop.land_price_at_market:
+            land = area.deal.terms.land_price * market_homes.sum()
+        else:
+            land = max(0.0, float(np.dot(market_homes, values[SOCIAL + 1:])))
+        revenue = land * coop.municipal_share(coop.land_receiver) \
+            + phase.homes[SOCIAL] * values[SOCIAL] * coop.municipal_share(coop.social_land_receiver)
+        costs = sum(phase.estimates.get(item, 0.0) * ctx.item_index(area, item)
+                    * coop.municipal_share(coop.payer_of(item)) for item in phase.unpaid)
+        grant, _, works = ctx.support.support(area)  # fund money for this area, pro rata to the phase's homes
+        left = sum(p.total_homes for p in area.unstarted) or 1
+        return float(revenue - costs + (grant + works) * phase.total_homes / left)
+
+    def revenue_expectation(self, region: int) -> float:
+        """Revenue escalation (fraction/yr) of its land-development accounts.
+
+        'extrapolative': the region's price growth over the last two years, within GROWTH_RANGE (planners
+        extrapolate, so accounts look better in a boom and losses surface when the market turns);
+        'fixed': the scenario's ``revenue_escalation``.
+        """
+        p = self.params
+        if p.grex_expectation == "fixed":
+            return p.revenue_escalation
+        prices = self.ctx.market.price_index[region, : self.ctx.quarter + 1]
+        window = prices[-(GROWTH_WINDOW + 1):]
+        if len(window) < 2:
+            return p.revenue_escalation
+        growth = (window[-1] / window[0]) ** (4 / (len(window) - 1)) - 1
+        return float(np.clip(growth, *GROWTH_RANGE))
 
     def hold_election(self, uniform_change: float, uniform_shift: float) -> None:
         """An election: with ``election_change_probability`` the new council shifts its affordable demand.
@@ -106,7 +218,7 @@ class Municipality(Actor):
                 costs[when] += base * share
             if phase.construction_start is None:
                 market_homes = phase.homes[SOCIAL + 1:]
-                price = (deal.terms.land_price * market_homes.sum() if deal is not None
+                price = (deal.terms.land_price * market_homes.sum() if deal is not None and not coop.land_price_at_market
                          else max(0.0, float(np.dot(market_homes, land_value[SOCIAL + 1:]))))
                 social = phase.homes[SOCIAL] * land_value[SOCIAL]
                 later = min(when + 8, HORIZON_QUARTERS - 1)
@@ -114,7 +226,8 @@ class Municipality(Actor):
                     + social * coop.municipal_share(coop.social_land_receiver)
         p = self.params
         rate = ctx.market.bond_rate[q] + p.borrowing_spread
-        projection = grex.project(costs, revenues, p.cost_escalation, p.revenue_escalation, rate, p.discount_rate)
+        projection = grex.project(costs, revenues, p.cost_escalation, self.revenue_expectation(r), rate,
+                                  p.discount_rate)
         done_c, done_r = self.realised(area)
         expected = done_r - done_c + projection.npv
         return expected, done_c, done_c + costs.sum(), done_r, done_r + revenues.sum()
@@ -132,8 +245,14 @@ class Municipality(Actor):
         return paid, received
 
     def close_books(self) -> None:
-        """Year-end (BBV): provide for expected losses at once; take profit by percentage of completion."""
+        """Year-end (BBV): provide for expected losses at once; take profit by percentage of completion.
+
+        Only areas whose land-development account it has opened (:meth:`committed`) are valued: before the
+        council decides, there is no account to provide for.
+        """
         for area in self.areas:
+            if not self.committed(area):
+                continue
             expected, c_done, c_all, r_done, r_all = self.expected_result(area)
             needed = accounting.required_provision(expected)
             held = self.provisions.get(area.name, 0.0)
@@ -152,6 +271,7 @@ class Municipality(Actor):
                 self.ctx.books.book(f"{self.account}/grex", f"{self.account}/reserve", take, "profit_taken",
                                 area_name=area.name)
                 self.profit_taken[area.name] = self.profit_taken.get(area.name, 0.0) + take
+        self.supervised = self.total_provisions > self.params.budget
 
     @property
     def total_provisions(self) -> float:

@@ -55,6 +55,8 @@ class CooperationModel:
         developer_weight: the developer's bargaining weight (Nash) / strength (0-1).
         overrun_negotiable: whether the overrun share is an open term (else fixed at ``default_overrun``).
         contribution_capped: cost recovery: the land price is capped by the legal tests.
+        land_price_at_market: serviced plots are sold at their residual value when they are sold (the
+            municipality's land-price policy; Didam: market-conform), not at a price fixed in the deal.
         fallback_on_failure: a failed negotiation falls back to imposed terms instead of no deal.
     """
 
@@ -71,6 +73,7 @@ class CooperationModel:
     default_overrun = 0.0
     contribution_capped = False
     fallback_on_failure = False
+    land_price_at_market = False
     jv_municipal_share = 0.5
 
     def municipal_share(self, party: str) -> float:

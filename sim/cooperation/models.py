@@ -14,6 +14,14 @@ class Traditional(CooperationModel):
     name = "traditional"
     summary = "active land policy: municipality buys land, pays works, sells serviced plots, bears grex risk"
     developer_weight = 0.4
+    overrun_negotiable = False  # the municipality keeps the land-development risk, overruns included
+    default_overrun = 0.0
+    land_price_at_market = True  # plots sold at their residual value at the time of sale (land-price policy)
+
+    def land_price_bounds(self, attributable_per_home: float, land_value_per_home: float) -> tuple[float, float]:
+        """No land price to negotiate: plots go at today's residual value (€ per market home, at least 0)."""
+        price = max(0.0, land_value_per_home)
+        return (price, price)
 
 
 @register
@@ -25,6 +33,8 @@ class BuildingClaim(CooperationModel):
     name = "building_claim"
     summary = "building claim: developers trade land for the right to build; municipality runs the grex"
     developer_weight = 0.6  # replaced by negotiation.exclusive_claim_power at run time
+    overrun_negotiable = False  # the municipality runs the grex and keeps its overruns
+    default_overrun = 0.0  # the claim price for the serviced plots is fixed in the agreement (the open term)
 
 
 @register

@@ -228,8 +228,6 @@ def generate_path(settings: Market, regions: list[Region], n_quarters: int, star
         fundamental = log_capacity[t - 1] + credit[t - 1]
         step = alpha * (fundamental - p[t - 1]) + beta * step_prev \
             + noisy * ra["vol"][regime[t]] * np.sqrt(dt) * z_price[t]
-        if settings.mode == "steady":
-            step = log_capacity[t] - log_capacity[t - 1]
         p[t] = p[t - 1] + step
         step_prev = step
     log_fundamental = log_capacity + credit

@@ -173,12 +173,18 @@ def settle(desk: NegotiationDesk, area: AreaPlan, problem: Problem) -> Settlemen
         found = cache.get(problem.cache_key)
         if found is not None:
             return found
-    outcome: Outcome = desk.protocol.negotiate(problem)
+    if area.coop.land_price_at_market:  # active land policy: plots are sold under the land-price policy
+        terms = Terms(problem.land_bounds[0], problem.affordable_bounds[1], problem.overrun_bounds[0])
+        outcome = Outcome(True, terms, 0, "land-price policy", "serviced plots sold at the municipality's land "
+                          "price (today's residual value) with the programme it sets", [])
+    else:
+        outcome = desk.protocol.negotiate(problem)
     imposed = False
     terms = outcome.terms
     if not outcome.success and area.coop.fallback_on_failure:
-        terms = Terms(problem.land_bounds[1], problem.affordable_bounds[1], area.coop.default_overrun)
-        imposed = True
+        fallback = Terms(problem.land_bounds[1], problem.affordable_bounds[1], area.coop.default_overrun)
+        if problem.evaluate(fallback)[0] >= 0:  # cost recovery is imposed only with a plan the owner can build
+            terms, imposed = fallback, True
     s_dev, s_mun = problem.evaluate(terms) if terms is not None else (math.nan, math.nan)
     settlement = Settlement(outcome, terms, imposed, s_dev, s_mun, offers_log(outcome))
     if cache is not None and problem.cache_key is not None:

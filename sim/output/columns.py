@@ -172,6 +172,8 @@ EVENTS = (
     C("rounds", "offers", "Offers exchanged in the negotiation."),
     C("duration_quarters", "quarters", "How long the negotiation took."),
     C("reason", "-", "Reason in words (abandonment, exit, loan default …)."),
+    C("basis", "-", "land_go: what the decision to buy and prepare a phase's land rests on ('agreement': a signed "
+      "deal in force; 'municipal decision': the municipality's own expectations under active land policy)."),
     C("developer", "-", "Developer account in the negotiation."),
     C("cooperation", "-", "Cooperation model in force for the negotiation."),
     C("land_price", "€", "Land price of the deal for the whole area.", "< 0 = the municipality pays the developer"),

@@ -383,6 +383,12 @@ class MunicipalityParams(Strict):
                                 "Municipal borrowing rate minus the bond rate.", ge=0, le=0.1)
     cost_escalation: float = P(0.025, "fraction/yr", "sources.md#gorinchem: 2-3.5 %/yr",
                                "Cost escalation assumed in the land-development account.", ge=0, le=0.2)
+    grex_expectation: Literal["extrapolative", "fixed"] = P(
+        "extrapolative", "-", "Rekenkamer Rotterdam 2012: the 2009 herijking still assumed 2,500 homes/yr "
+        "while output fell to ~500/yr; Deloitte 2013: write-downs came in 2009-2012 (sources.md#grex-optimism)",
+        "How land-development accounts escalate future revenues: 'extrapolative' uses the region's price "
+        "growth over the last two years (optimistic in a boom, so losses are recognised when the market "
+        "turns); 'fixed' uses revenue_escalation.")
     revenue_escalation: float = P(0.02, "fraction/yr", "sources.md#gorinchem: 1-4 %/yr",
                                   "Revenue escalation assumed in the land-development account.",
                                   ge=0, le=0.2)
