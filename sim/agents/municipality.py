@@ -91,7 +91,8 @@ class Municipality(Actor):
                     continue
                 why = self._land_wait_reason(area, phase, in_force, active)
                 if why:
-                    phase.reason = why
+                    if phase.go_time is None:  # a phase the developer already gave the go keeps "go"
+                        phase.reason = why
                     continue
                 event.succeed()
                 ctx.books.log(phase, "land_go", basis="agreement" if in_force else "municipal decision",
