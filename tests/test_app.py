@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 TABS = ["Areas & market", "Homes & money", "Area story", "Risk: why a party says no"]
 CONTROL_VALUES = [
     "Scenario: nl_programme", "Cooperation model: as in the scenario", "Fund design: none",
-    "Seed (which market future): 74", "Market crash in year 3 (−30 % prices over 2.5 years): off",
+    "Seed (which market future): 37", "Market crash in year 3 (−30 % prices over 2.5 years): off",
     "Presale threshold: 70%", "Investors' risk premium: 3.5 %-points", "Municipal budget: €150 million",
     "Play speed: 0.20 s per quarter", "While playing, redraw the charts every 4 quarters",
 ]

@@ -64,7 +64,7 @@ def scenario_data(scenario: str, cooperation: str, crash: bool, presale_threshol
 class AppModel(AreaModel):
     """AreaModel built from the app's controls (valid by construction: the controls only offer valid values).
 
-    ``seed=None`` uses the scenario's seed (74 for nl_programme, the typical future; as `areasim run`).
+    ``seed=None`` uses the scenario's seed (37 for nl_programme, the typical future; as `areasim run`).
     """
 
     def __init__(self, world: str = "nl_programme", cooperation: str = AS_IN_SCENARIO, fund: str | None = None,
