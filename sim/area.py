@@ -96,6 +96,7 @@ class PhaseState:
     owner_received: float = 0.0  # € buyers have paid so far (instalments)
     fund_sold: float = 0.0  # owner-occupied homes bought by a fund (countercyclical), paid by the fund
     transferred: bool = False  # buyers have taken their homes; unsold homes are the developer's stock
+    pipeline: str = "planned"  # where the phase stood at the start of the run (a scenario's pipeline)
     forward_funded: bool = False
     social_committed: bool = False
     wait_since: float | None = None  # quarter the phase started to wait for a go
@@ -268,8 +269,11 @@ def build_areas(scenario: Scenario, cost_rng: np.random.Generator) -> list[AreaP
             estimate = with_overheads(estimate, arch)
             items = {item: amount * draws[item] for item, amount in estimate.items()}
             homes = split_homes(size, shares)
-            area.phases.append(PhaseState(area=area, index=p_i, homes=homes, costs=items, unpaid=dict(items),
-                                          estimates=estimate,
+            pipeline = spec.pipeline_stage if p_i < spec.pipeline_phases else "planned"
+            unpaid = {} if pipeline in ("land_ready", "construction") else (
+                {k: v for k, v in items.items() if k != "plan_costs"} if pipeline == "zoned" else dict(items))
+            area.phases.append(PhaseState(area=area, index=p_i, homes=homes, costs=items, unpaid=unpaid,
+                                          estimates=estimate, pipeline=pipeline,
                                           planned_start=spec.start_quarter + p_i * spec.phase_interval_quarters))
         areas.append(area)
     return areas

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from sim.area import ABANDONED, STAGE_INDEX, PhaseState
+from sim.area import ABANDONED, OWNER, STAGE_INDEX, PhaseState
 from sim.durations import STAGE_KINDS
 
 if TYPE_CHECKING:
@@ -83,7 +83,13 @@ def land_works(ctx: RunContext, money: LifecycleMoney, phase: PhaseState, durati
 
 def phase_lifecycle(ctx: RunContext, money: LifecycleMoney, capacities: Capacities, phase: PhaseState,
                     durations: np.ndarray, appealed: bool):
-    """The SimPy process of one phase (``durations``: its drawn stage durations in quarters)."""
+    """The SimPy process of one phase (``durations``: its drawn stage durations in quarters).
+
+    A phase of a scenario's pipeline starts further on: zoned (waits for its land decision), land
+    ready (waits for its go) or under construction (halfway); what was spent before is outside the run.
+    """
+    if phase.pipeline != "planned":
+        return (yield from pipeline_lifecycle(ctx, money, capacities, phase, durations))
     env = ctx.env
     land = None
     try:
@@ -115,6 +121,59 @@ def phase_lifecycle(ctx: RunContext, money: LifecycleMoney, capacities: Capaciti
         enter(ctx, phase, "construction")
         money.start_construction(phase)
         yield env.timeout(durations[D["construction"]])
+        yield capacity.put(need)
+        money.complete_construction(phase)
+        enter(ctx, phase, "transfer")
+        yield env.timeout(durations[D["transfer"]])
+        money.transfer(phase)
+        enter(ctx, phase, "done")
+    except simpy.Interrupt as stop:
+        if land is not None and land.is_alive:
+            land.interrupt(stop.cause)
+        phase.stage = ABANDONED
+        phase.stage_since = env.now
+        phase.reason = str(stop.cause)
+        ctx.books.log(phase, "abandoned", reason=phase.reason)
+
+
+def pipeline_lifecycle(ctx: RunContext, money: LifecycleMoney, capacities: Capacities, phase: PhaseState,
+                       durations: np.ndarray):
+    """A phase that starts the run already zoned, on ready land or under construction."""
+    env = ctx.env
+    land = None
+    try:
+        phase.marketing_open = True
+        phase.wait_since = env.now
+        capacity = capacities.construction[phase.area.region_index]
+        if phase.pipeline == "construction":
+            phase.land_ready = True
+            phase.land_go_time = phase.go_time = env.now
+            phase.reason = "go"
+            need = min(phase.total_homes, capacity.capacity)
+            yield capacity.get(need)
+            enter(ctx, phase, "construction")
+            money.start_in_pipeline(phase)
+            yield env.timeout(durations[D["construction"]] / 2)  # halfway at the start
+        else:
+            ctx.sales.open(phase)
+            phase.go_event = env.event()
+            if phase.pipeline == "land_ready":  # on ready land, its presales under way
+                phase.owner_sold = phase.area.spec.pipeline_presold * phase.owner_homes
+                phase.owner_revenue = phase.owner_sold * float(
+                    ctx.econ.sale_value[phase.area.region_index, ctx.quarter, OWNER])
+                phase.land_ready = True
+                phase.land_go_time = env.now
+                enter(ctx, phase, "marketing")
+                yield phase.go_event
+            else:  # zoned: waits for the decision to buy and prepare its land
+                phase.land_event = env.event()
+                land = env.process(land_works(ctx, money, phase, durations))
+                yield land & phase.go_event
+            need = min(phase.total_homes, capacity.capacity)
+            yield capacity.get(need)
+            enter(ctx, phase, "construction")
+            money.start_construction(phase)
+            yield env.timeout(durations[D["construction"]])
         yield capacity.put(need)
         money.complete_construction(phase)
         enter(ctx, phase, "transfer")

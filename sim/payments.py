@@ -153,6 +153,23 @@ class LifecycleMoney:
         ctx.started[r] += phase.homes
         self.funds.hook("on_construction_start", phase)
 
+    def start_in_pipeline(self, phase: PhaseState) -> None:
+        """A phase already under construction when the run starts: its contracts stand, its first instalments
+        (and land) were paid before the run (outside the ledger); presales as the scenario says."""
+        ctx = self.ctx
+        q, r = ctx.quarter, phase.area.region_index
+        cost = ctx.econ.construction_cost[q]
+        phase.developer = phase.area.developer
+        phase.contract_market = float(np.dot(phase.homes[SOCIAL + 1:], cost[SOCIAL + 1:]))
+        phase.contract_social = float(phase.homes[SOCIAL] * cost[SOCIAL])
+        sold = phase.area.spec.pipeline_presold * phase.owner_homes
+        phase.owner_sold = sold
+        phase.owner_revenue = sold * float(ctx.econ.sale_value[r, q, OWNER])
+        phase.owner_received = BUYER_INSTALMENT_AT_START * phase.owner_revenue
+        phase.social_committed = phase.forward_funded = True
+        phase.construction_start = ctx.env.now
+        ctx.sales.open(phase)
+
     def complete_construction(self, phase: PhaseState) -> None:
         """Second construction instalment and the rest of the forward-funding price at completion."""
         phase.developer.pay("outside:contractors", phase.contract_market / 2, "construction", phase)

@@ -365,6 +365,16 @@ class Area(Strict):
     planned_years: float = P(12.0, "years", "sources.md#sluisbuurt: build-out 10-15 years",
                              "Planned duration from start to last completion (delay is measured against it).",
                              gt=0, le=100)
+    pipeline_stage: Literal["planned", "zoned", "land_ready", "construction"] = P(
+        "planned", "-", "scenario design: the pipeline of the time (e.g. a 2005 replay)",
+        "Where the first pipeline_phases phases stand at the start: 'zoned' (zoning plan irrevocable, land "
+        "not yet bought), 'land_ready' (land bought and prepared, waiting for a go) or 'construction' (under "
+        "construction). Money spent before the start is outside the run's ledger.")
+    pipeline_phases: int = P(0, "phases", "scenario design", "How many of the first phases stand at "
+                             "pipeline_stage at the start.", ge=0, le=200)
+    pipeline_presold: float = P(0.7, "fraction", "sources.md#presale-70: starts at 70 % presold",
+                                "Share of the owner-occupied homes of pipeline phases on ready land or under "
+                                "construction already sold at the start.", ge=0, le=1)
 
 
 # --------------------------------------------------------------------------- actors

@@ -14,6 +14,7 @@ Procedure (documented in the generated file):
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from sim.model import AreaModel  # noqa: E402
 from sim.output.provenance import git_commit, versions  # noqa: E402
 from sim.scenario import DEFAULT_SCENARIO, load_scenario  # noqa: E402
 from sim.validation.observed import OBSERVED  # noqa: E402
-from sim.validation.replay import patterns, run_replay  # noqa: E402
+from sim.validation.replay import REPLAY, patterns, run_replay  # noqa: E402
 
 GRID = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 CALIBRATED = "actors.developers.risk_aversion"
@@ -161,6 +162,14 @@ def write_validation(out: Path, seeds: int = 10, stochastic_seeds: int = 10) -> 
     yearly["provisions_added"] = (yearly["provisions_added"] / 1e6).round(1)
     yearly = yearly.round(1)
     early = mean["provisions_added"].loc[:2007].sum() / max(1.0, mean["provisions_added"].sum())
+    crisis_share = mean["provisions_added"].loc[2009:2013].sum() / max(1.0, mean["provisions_added"].sum())
+    jv_exits = float(mean["jv_partner_exits"].sum())
+    dev_failures = float(mean["developer_failures"].sum())
+    replay = load_scenario(REPLAY)
+    replay_areas, replay_homes = len(replay.areas), sum(a.homes for a in replay.areas)
+    counts = Counter(a.cooperation or replay.cooperation.model for a in replay.areas)
+    replay_models = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.most_common())
+    pipeline_phases = sum(a.pipeline_phases for a in replay.areas if a.pipeline_stage != "planned")
     ratio = crisis["crash_to_expansion_starts"]
     crash_verdict = ("the model's crash response is of the observed depth." if abs(ratio - 0.3) <= 0.15 else
                      "the model's crash response is **weaker** than observed: phases already presold or "
@@ -175,11 +184,12 @@ hand; rerun the command.*
 
 ## What was run
 
-- **Replay** `scenarios/replay_2005.toml`: 16 Dutch-style inner-city areas (30,500 homes) planned
-  2005-2007 under the cooperation models of the time (5 joint ventures, 6 traditional, 3 building
-  claims, 1 concession, 1 private realisation), on the observed market 2005-2024 (historical mode:
-  CBS house prices, construction costs, bond and mortgage rates). Seeds vary only durations,
-  cost draws and beliefs; the market is the same observed path in every seed.
+- **Replay** `scenarios/replay_2005.toml`: {replay_areas} Dutch-style inner-city areas ({replay_homes:,} homes)
+  under the cooperation models of the time ({replay_models}): areas planned 2005-2007 and the
+  pipeline of 2005 (areas begun around 2000 with {pipeline_phases} phases under construction, on ready
+  land or zoned at the start), on the observed market 2005-2024 (historical mode: CBS house prices,
+  construction costs, bond and mortgage rates). Seeds vary only durations, cost draws and beliefs;
+  the market is the same observed path in every seed.
 - **Stochastic runs** of the default scenario (`nl_programme`) on regime-switching futures.
 
 ## Calibration (documented procedure)
@@ -223,22 +233,21 @@ through this procedure).
 ## Where the model misses, and why
 
 - **Timing of municipal losses.** {early:.0%} of the replay's loss provisions are booked in
-  2005-2007, at the first year-ends, not in 2009-2013 as in reality. The model's municipalities value
-  their land-development accounts soberly from the start (today's residual land values, BBV
-  escalation), whereas Dutch municipalities planned with optimistic revenues before 2008 and wrote
-  down only when the crisis made that impossible (Deloitte 2012-2013). *Fix:* give municipalities
-  an optimism bias (belief drift above the anchored trend) in the pre-crisis accounts, calibrated to
-  the 2008-2011 write-downs, and keep the loss share held out.
-- **Depth of the fall in starts** is the calibration target; the remaining gap after calibration
-  reflects the small replay portfolio (16 areas: starts are lumpy) and that the model's absorption
-  in a crash is a fixed factor (0.35), not tied to mortgage conditions. *Fix:* tie absorption to
-  the mortgage rate and price momentum, calibrated to NVB sales 2005-2018.
+  2005-2007 and {crisis_share:.0%} in 2009-2013 (in reality most came in 2009-2013). Provisions are now
+  booked only once a council opens an area's account, and accounts extrapolate recent price growth
+  (optimistic before 2008), but accounts opened in 2006-2007 at a loss at plan are still provided for
+  at once. *Fix:* calibrate the replay's 2005 plan deficits to the accounts of the time (near break-even
+  under optimistic revenues) and keep the loss timing held out.
+- **Depth of the fall in starts** is the calibration target; the replay's portfolio is small (starts
+  are lumpy) and pipeline phases already presold still start in 2005-2006, then almost nothing starts
+  until municipalities reopen land decisions after 2010.
 - **Delays against plan.** {p['share_areas_delayed']:.0%} of replay areas finish later than their
   10-year plan — more than the "1 in 3 homes delayed by objections" of docs/sources.md#objections, which counts only
   procedural delay. Real plans of 2005-2007 were also delayed by the crisis, so the direction is
   right; no Dutch figure for the share of areas delayed was found to compare with.
-- **Joint ventures.** No partner exits occur in the replay (developer equity is large); the JV
-  trouble shows as failed or reopened deals and unfinished areas. The observed retreat from JVs after
+- **Joint ventures and developers.** {jv_exits:.1f} joint-venture partner exits and {dev_failures:.1f}
+  developer failures per replay on average; the JV trouble shows mostly as failed or reopened deals and
+  unfinished areas. The observed retreat from JVs after
   2008 is qualitative; a count of dissolved PPS land companies (e.g. from Fakton or Deloitte's
   PPS participations) would allow a number.
 
