@@ -85,79 +85,44 @@ def phase_lifecycle(ctx: RunContext, money: LifecycleMoney, capacities: Capaciti
                     durations: np.ndarray, appealed: bool):
     """The SimPy process of one phase (``durations``: its drawn stage durations in quarters).
 
-    A phase of a scenario's pipeline starts further on: zoned (waits for its land decision), land
-    ready (waits for its go) or under construction (halfway); what was spent before is outside the run.
+    A phase of a scenario's pipeline starts further on: zoned (waits for its land decision), on ready
+    land (waits for its go) or under construction (halfway); what was spent before is outside the run.
     """
-    if phase.pipeline != "planned":
-        return (yield from pipeline_lifecycle(ctx, money, capacities, phase, durations))
     env = ctx.env
     land = None
     try:
-        if phase.planned_start > env.now:
-            yield env.timeout(phase.planned_start - env.now)
-        enter(ctx, phase, "preparation")
-        money.pay_public_works(phase, ("plan_costs",))
-        yield env.timeout(durations[D["preparation"]])
-        with capacities.planning_staff[phase.area.region_index].request() as slot:
-            yield slot
-            enter(ctx, phase, "zoning")
-            yield env.timeout(durations[D["zoning"]])
-        if appealed:
-            with capacities.appeals_court.request() as slot:
+        if phase.pipeline == "planned":
+            if phase.planned_start > env.now:
+                yield env.timeout(phase.planned_start - env.now)
+            enter(ctx, phase, "preparation")
+            money.pay_public_works(phase, ("plan_costs",))
+            yield env.timeout(durations[D["preparation"]])
+            with capacities.planning_staff[phase.area.region_index].request() as slot:
                 yield slot
-                enter(ctx, phase, "appeal")
-                yield env.timeout(durations[D["appeal"]])
+                enter(ctx, phase, "zoning")
+                yield env.timeout(durations[D["zoning"]])
+            if appealed:
+                with capacities.appeals_court.request() as slot:
+                    yield slot
+                    enter(ctx, phase, "appeal")
+                    yield env.timeout(durations[D["appeal"]])
         # The zoning plan is irrevocable: presales and deals may begin while the land is made ready.
         phase.marketing_open = True
         phase.wait_since = env.now
-        ctx.sales.open(phase)
-        phase.land_event = env.event()
-        land = env.process(land_works(ctx, money, phase, durations))
-        phase.go_event = env.event()
-        yield land & phase.go_event
         capacity = capacities.construction[phase.area.region_index]
         need = min(phase.total_homes, capacity.capacity)
-        yield capacity.get(need)
-        enter(ctx, phase, "construction")
-        money.start_construction(phase)
-        yield env.timeout(durations[D["construction"]])
-        yield capacity.put(need)
-        money.complete_construction(phase)
-        enter(ctx, phase, "transfer")
-        yield env.timeout(durations[D["transfer"]])
-        money.transfer(phase)
-        enter(ctx, phase, "done")
-    except simpy.Interrupt as stop:
-        if land is not None and land.is_alive:
-            land.interrupt(stop.cause)
-        phase.stage = ABANDONED
-        phase.stage_since = env.now
-        phase.reason = str(stop.cause)
-        ctx.books.log(phase, "abandoned", reason=phase.reason)
-
-
-def pipeline_lifecycle(ctx: RunContext, money: LifecycleMoney, capacities: Capacities, phase: PhaseState,
-                       durations: np.ndarray):
-    """A phase that starts the run already zoned, on ready land or under construction."""
-    env = ctx.env
-    land = None
-    try:
-        phase.marketing_open = True
-        phase.wait_since = env.now
-        capacity = capacities.construction[phase.area.region_index]
-        if phase.pipeline == "construction":
+        if phase.pipeline == "construction":  # under construction when the run starts: halfway
             phase.land_ready = True
             phase.land_go_time = phase.go_time = env.now
             phase.reason = "go"
-            need = min(phase.total_homes, capacity.capacity)
             yield capacity.get(need)
             enter(ctx, phase, "construction")
             money.start_in_pipeline(phase)
-            yield env.timeout(durations[D["construction"]] / 2)  # halfway at the start
+            building = durations[D["construction"]] / 2
         else:
             ctx.sales.open(phase)
-            phase.go_event = env.event()
-            if phase.pipeline == "land_ready":  # on ready land, its presales under way
+            if phase.pipeline == "land_ready":  # on ready land when the run starts, its presales under way
+                phase.go_event = env.event()
                 phase.owner_sold = phase.area.spec.pipeline_presold * phase.owner_homes
                 phase.owner_revenue = phase.owner_sold * float(
                     ctx.econ.sale_value[phase.area.region_index, ctx.quarter, OWNER])
@@ -165,15 +130,16 @@ def pipeline_lifecycle(ctx: RunContext, money: LifecycleMoney, capacities: Capac
                 phase.land_go_time = env.now
                 enter(ctx, phase, "marketing")
                 yield phase.go_event
-            else:  # zoned: waits for the decision to buy and prepare its land
+            else:  # waits for the decision to buy and prepare its land, and for its go
                 phase.land_event = env.event()
                 land = env.process(land_works(ctx, money, phase, durations))
+                phase.go_event = env.event()
                 yield land & phase.go_event
-            need = min(phase.total_homes, capacity.capacity)
             yield capacity.get(need)
             enter(ctx, phase, "construction")
             money.start_construction(phase)
-            yield env.timeout(durations[D["construction"]])
+            building = durations[D["construction"]]
+        yield env.timeout(building)
         yield capacity.put(need)
         money.complete_construction(phase)
         enter(ctx, phase, "transfer")

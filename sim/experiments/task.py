@@ -6,13 +6,11 @@ worker needs only the installed package, not the experiment's files.
 
 from __future__ import annotations
 
-import math
 import traceback
-
-import numpy as np
 
 from sim.experiments.paths import apply
 from sim.negotiation.cache import NegotiationCache
+from sim.plain import plain
 
 YEARLY = ("completed_total_social", "completed_total_mid_rent", "completed_total_free_rent",
           "completed_total_owner_occupied", "public_cash", "private_cash", "municipal_provisions",
@@ -24,14 +22,6 @@ def scenario_for(task: dict) -> dict:
     for path, value in task["overrides"]:
         data = apply(data, path, value)
     return data
-
-
-def _clean(value):
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def run_model(task: dict, cache: NegotiationCache | None = None):
@@ -55,7 +45,7 @@ def outcomes_of(model) -> dict:
     from sim.output.summary import summarise
 
     values = {**summarise(model), **fund_outcomes(model), "private_investment": private_investment(model)}
-    return {k: _clean(v) for k, v in values.items()}
+    return {k: plain(v) for k, v in values.items()}
 
 
 def execute(task: dict, cache: NegotiationCache | None = None) -> dict:
@@ -89,7 +79,7 @@ def execute(task: dict, cache: NegotiationCache | None = None) -> dict:
                                 for a in model.areas],
             "fund_paid": [float(sum(aw.paid for f in model.funds for aw in f.awards if aw.area is a))
                           for a in model.areas],
-            "delay_years": [_clean(delays[a.name]) for a in model.areas],
+            "delay_years": [plain(delays[a.name]) for a in model.areas],
         }
     return out
 

@@ -11,7 +11,6 @@ decided before the run, by :mod:`sim.output.target`.
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import shutil
@@ -22,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from sim.ledger import business_cases
@@ -31,6 +29,7 @@ from sim.output.figures import overview_figure
 from sim.output.owned import with_owned_homes
 from sim.output.provenance import git_commit, host, versions
 from sim.output.summary import summarise
+from sim.plain import plain
 
 if TYPE_CHECKING:
     from sim.model import AreaModel
@@ -41,17 +40,9 @@ FILES = ("timeseries.parquet", "timeseries.csv", "areas.parquet", "areas.csv", "
 """What a results folder contains."""
 
 
-def _jsonable(value):
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def events_frame(model: AreaModel) -> pd.DataFrame:
     """The events log as a DataFrame (numbers as floats, reasons as text)."""
-    frame = pd.DataFrame([{k: _jsonable(v) for k, v in e.items()} for e in model.events])
+    frame = pd.DataFrame([{k: plain(v) for k, v in e.items()} for e in model.events])
     if frame.empty:
         frame = pd.DataFrame(columns=["time", "area", "phase", "event"])
     return frame
@@ -142,7 +133,7 @@ def write_results(model: AreaModel, out_dir: Path, scenario_file: str, scenario_
             write_parquet(frame, tmp / f"{name}.parquet", name)  # with the data dictionary (columns.py)
             frame.to_csv(tmp / f"{name}.csv", index=False)
         write_parquet(ledger, tmp / "ledger.parquet", "ledger")
-        summary = {k: _jsonable(v) for k, v in summarise(model).items()}
+        summary = {k: plain(v) for k, v in summarise(model).items()}
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         overview_figure(series, [r.name for r in model.spec.regions],
                         f"areasim · {model.spec.name} · seed {model.seed}", tmp / "overview.png", ledger=ledger)
