@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-BOOK_CATEGORIES = frozenset({"provision", "provision_release", "profit_taken"})
+BOOK_CATEGORIES = frozenset({"provision", "provision_release", "profit_taken", "profit_reversed"})
 """Categories that are accounting entries, not cash."""
 
 LAND_DEVELOPMENT_COSTS = frozenset({

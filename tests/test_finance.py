@@ -94,3 +94,5 @@ def test_profit_is_taken_by_percentage_of_completion():
     assert profit_to_take(1e6, poc, 0.0) == pytest.approx(2e5)
     assert profit_to_take(1e6, poc, 2e5) == 0.0
     assert profit_to_take(-1e6, 1.0, 0.0) == 0.0
+    assert profit_to_take(1e5, 1.0, 2e5) == pytest.approx(-1e5)  # the estimate fell: the excess is reversed
+    assert profit_to_take(-1e6, 1.0, 2e5) == pytest.approx(-2e5)  # an expected loss keeps no profit taken

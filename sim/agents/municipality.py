@@ -268,9 +268,13 @@ class Municipality(Actor):
             self.provisions[area.name] = needed
             completion = accounting.percentage_of_completion(c_done, c_all, r_done, r_all)
             take = accounting.profit_to_take(expected, completion, self.profit_taken.get(area.name, 0.0))
-            if take > 0:
+            if take > 1e-6:
                 self.ctx.books.book(f"{self.account}/grex", f"{self.account}/reserve", take, "profit_taken",
-                                area_name=area.name)
+                                    area_name=area.name)
+                self.profit_taken[area.name] = self.profit_taken.get(area.name, 0.0) + take
+            elif take < -1e-6:  # the expected result fell: profit taken before is reversed
+                self.ctx.books.book(f"{self.account}/reserve", f"{self.account}/grex", -take, "profit_reversed",
+                                    area_name=area.name)
                 self.profit_taken[area.name] = self.profit_taken.get(area.name, 0.0) + take
         self.supervised = self.total_provisions > self.params.budget
 

@@ -26,7 +26,10 @@ def percentage_of_completion(costs_realised: float, costs_total: float,
 
 
 def profit_to_take(expected_result: float, completion: float, already_taken: float) -> float:
-    """Profit (€) to take now: expected profit × completion, minus what was taken before (≥ 0)."""
-    if expected_result <= 0:
-        return 0.0
-    return max(0.0, expected_result * completion - already_taken)
+    """Profit (€) to take now: expected profit × completion, minus what was taken before.
+
+    Negative when the expected result has fallen below what was taken: the excess is reversed (BBV:
+    profit taken by percentage of completion follows the current estimate; an area with an expected
+    loss keeps no profit taken).
+    """
+    return max(0.0, expected_result) * completion - already_taken
