@@ -204,6 +204,17 @@ CASES = [
     ("names", "fund-name-dotdot", {**S, "d.toml": fund(name="..")}, ["run", "s.toml", "--fund", "d.toml", "--out", "r"],
      "name = '..'"),
     # --- fund designs given with --fund are checked like the scenario's
+    # --- errors that help: the right section's keys, "file not found", valid names listed, the field written
+    ("helpful errors", "typo-in-a-section", {"s.toml": nested("cooperation", "modle", "x")}, ["check", "s.toml"],
+     "did you mean 'model'?"),
+    ("helpful errors", "fund-file-not-found", S, ["run", "s.toml", "--fund", "./my_fund.toml", "--out", "r"],
+     "file not found"),
+    ("helpful errors", "fund-name-with-toml", S, ["run", "s.toml", "--fund", "woningbouwimpuls.toml", "--out", "r"],
+     "did you mean the shipped design 'woningbouwimpuls'?"),
+    ("helpful errors", "lever-path-unknown-region",
+     {**S, "e.toml": experiment(LEVER.format(path="regions[nowhere].absorption_homes_per_quarter",
+                                              values="[100.0, 200.0]"))},
+     ["experiment", "e.toml", "--out", "eo"], "levers[0].path"),
     ("fund designs", "fund-unknown-region", {**S, "d.toml": fund(regions='["nowhere"]')},
      ["run", "s.toml", "--fund", "d.toml", "--out", "r"], "regions = 'nowhere'"),
     ("fund designs", "fund-tranches-out-of-range", {**S, "d.toml": fund(tranches="[-5.0, 1e9]")},

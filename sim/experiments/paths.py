@@ -89,7 +89,9 @@ def apply(data: dict, path: str, value: Any) -> dict:
                 items = node.get(key, [])
                 chosen = _select(items, sel)
                 if not chosen:
-                    raise KeyError(f"{key}[{sel}] matches no entry")
+                    names = [str(it["name"]) for it in items if isinstance(it, dict) and "name" in it]
+                    raise KeyError(f"{key}[{sel}] matches no entry"
+                                   + (f" (the scenario's {key}: {', '.join(names)})" if names else ""))
                 nxt.extend(items[i] for i in chosen)
         targets = nxt
     return out

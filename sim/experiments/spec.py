@@ -93,8 +93,9 @@ def _check_value(source: str, field: str, base: dict, path: str, value: Any, sce
 
     try:
         data = apply(base, path, value)
-    except KeyError as exc:
-        raise InputError(source, field, path, "a path whose list selectors match entries of the scenario",
+    except KeyError as exc:  # the path is wrong, not the value: blame the path field
+        path_field = (field[: -len(".values")] if field.endswith(".values") else field) + ".path"
+        raise InputError(source, path_field, path, "a path whose list selectors match entries of the scenario",
                          problem=str(exc).strip("'\"")) from None
     try:
         validate_data(data, str(scenario_path))

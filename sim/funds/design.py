@@ -7,6 +7,7 @@ Parameters follow the published fund rules listed in docs/sources.md ("Public fu
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Literal
 
@@ -206,8 +207,15 @@ def load_design(name_or_path: str, base: Path | None = None, field: str = "funds
     path = next((c for c in candidates if c.is_file()), None)
     if path is None:
         shipped = sorted(p.stem for p in designs_dir().glob("*.toml"))
-        raise InputError(source, field, name_or_path, "none, " + ", ".join(shipped) + " or a path to a design file",
-                         problem="no such fund design")
+        allowed = "none, " + ", ".join(shipped) + " or a path to a design file"
+        looks_like_a_path = "/" in name_or_path or "\\" in name_or_path or name_or_path.endswith(".toml")
+        stem = Path(name_or_path).stem
+        if looks_like_a_path:
+            hint = f" (did you mean the shipped design {stem!r}?)" if stem in shipped else ""
+            raise InputError(source, field, name_or_path, allowed, problem="file not found" + hint)
+        near = difflib.get_close_matches(name_or_path, shipped, n=1, cutoff=0.6)
+        raise InputError(source, field, name_or_path, allowed, problem="no such fund design"
+                         + (f" (did you mean {near[0]!r}?)" if near else ""))
     data = read_toml(path)
     try:
         design = FundDesign.model_validate(data)

@@ -60,6 +60,20 @@ def resolve(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[type[BaseModel
     return model, info
 
 
+def section_model(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class of the section at ``loc`` (e.g. ``('cooperation',)`` → the Cooperation model)."""
+    model: type[BaseModel] | None = root
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if model is None or part not in model.model_fields:
+            return None
+        nested = [a for a in _unwrap(model.model_fields[part].annotation)
+                  if isinstance(a, type) and issubclass(a, BaseModel)]
+        model = nested[0] if nested else None
+    return model
+
+
 def describe_allowed(info: FieldInfo | None) -> str:
     """Human text for the allowed values of a field: options or range, with unit."""
     if info is None:
@@ -112,11 +126,15 @@ def from_validation_error(source: str, exc: ValidationError, root: type[BaseMode
     path = field_path(loc)
     kind = err["type"]
     if kind == "extra_forbidden":
-        parent, _ = resolve(root, loc[:-1]) if len(loc) > 1 else (root, None)
+        parent = section_model(root, loc[:-1])
         keys = sorted(parent.model_fields) if parent is not None else []
         near = difflib.get_close_matches(str(loc[-1]), keys, n=3, cutoff=0.5)
         ordered = near + [k for k in keys if k not in near]
         hint = f" (did you mean {near[0]!r}?)" if near else ""
+        top = difflib.get_close_matches(str(loc[-1]), sorted(root.model_fields), n=1, cutoff=0.5)
+        if not near and top and len(loc) > 1:  # a top-level key written after a [table] header
+            hint = (f" (did you mean {top[0]!r} at the top level? keys after a [table] header belong to "
+                    f"that table)")
         return InputError(source, path, err.get("input"), "keys " + ", ".join(ordered),
                           problem="unknown key" + hint)
     if kind == "missing":
