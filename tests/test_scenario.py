@@ -186,3 +186,15 @@ def test_deeply_nested_toml_is_one_line(tmp_path):
     with pytest.raises(InputError) as info:
         load_scenario(path)
     assert "nested too deeply" in info.value.one_line()
+
+
+def test_a_regime_given_in_part_keeps_its_own_defaults():
+    """`[market.regimes.crash] price_growth = -0.12` (an experiment lever on one regime field) changes that field
+    only: the crash keeps its own duration, exits and sentiment, not the generic RegimeParams defaults."""
+    from sim.scenario.schema import Market
+
+    default = Market().regimes
+    changed = Market.model_validate({"regimes": {"crash": {"price_growth": -0.12}, "slowdown": {"absorption": 0.7}}})
+    assert changed.regimes.crash.price_growth == -0.12
+    assert changed.regimes.crash.model_dump(exclude={"price_growth"}) == default.crash.model_dump(exclude={"price_growth"})
+    assert changed.regimes.slowdown.next == default.slowdown.next and changed.regimes.slowdown.absorption == 0.7

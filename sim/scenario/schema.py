@@ -144,6 +144,21 @@ class Regimes(Strict):
     slowdown: RegimeParams = Field(default_factory=_slowdown)
     crash: RegimeParams = Field(default_factory=_crash)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _complete_with_the_regimes_defaults(cls, data):
+        """A regime given in part keeps that regime's own defaults for the rest (``[market.regimes.crash]
+        price_growth = -0.12`` changes only the crash's credit drift, not its duration or exits)."""
+        if not isinstance(data, dict):
+            return data
+        defaults = {"expansion": _expansion, "slowdown": _slowdown, "crash": _crash}
+        out = dict(data)
+        for name, make in defaults.items():
+            given = out.get(name)
+            if isinstance(given, dict):
+                out[name] = {**make().model_dump(), **given}
+        return out
+
 
 class Shock(Strict):
     """A forced crash: prices fall by ``price_drop`` over ``duration_quarters`` from ``year``."""
@@ -476,10 +491,8 @@ class DeveloperParams(Strict):
 class HousingAssociationParams(Strict):
     """Housing associations (one per region): yearly room for new social homes."""
 
-    count: int = P(1, "agents per region", "assumption", "Housing associations per region.", ge=1, le=50)
     social_homes_per_year: int = P(600, "homes/yr", "sources.md#npa-2022: national goal ≈ 30,000 social homes/yr",
                                    "Yearly investment room in new social homes.", ge=0, le=1_000_000)
-    equity: float = P(200e6, "€ each", "assumption", "Starting equity.", ge=0, le=1e12)
     borrowing_spread: float = P(0.002, "fraction (rate points)", "assumption: WSW-guaranteed loans",
                                 "Borrowing rate minus the bond rate.", ge=0, le=0.1)
     stock_homes: int = P(100000, "homes", "assumption: the associations of a region together (e.g. the "
