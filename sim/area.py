@@ -208,11 +208,9 @@ class AreaPlan:
         A position is held until it is bought (when the cooperation model has developers' land
         bought) or until the phase starts construction (when the developer keeps its land).
         """
-        own = self.spec.ownership
-        private = own.developers + own.businesses
-        if own.developers <= 0 or private <= 0 or self.land_banked:
+        dev_frac = self.developer_land_fraction
+        if dev_frac <= 0 or self.land_banked:
             return 0.0
-        dev_frac = own.developers / private
         held = 0.0
         for phase in self.phases:
             if not phase.is_open:
