@@ -72,11 +72,9 @@ class Municipality(Actor):
         """Give phases the go to buy and prepare their land, or keep them waiting (with the reason).
 
         Under active land policy (the municipality pays buy-outs and works: traditional, building claim)
-        it decides on its own expectations, phase by phase: a signed deal in force is enough; without one
-        it goes only when the phase's own land-development result, at today's values, stays above its
-        walk-away loss (``max_deficit_per_home``) and within the reserves left, when no earlier phase of the
-        area is stuck unsold (re-phasing), and when the province has not put it under supervision. Under
-        every other model nobody pays for land before a signed agreement is in force.
+        a signed deal in force is enough; without one it decides on its own expectations (see
+        :meth:`_land_wait_reason`: opening the area's account, re-phasing, supervision). Under every other
+        model nobody pays for land before a signed agreement is in force.
         """
         ctx = self.ctx
         now = ctx.env.now
@@ -85,11 +83,12 @@ class Municipality(Actor):
             # a plot sale under the land-price policy commits nobody to develop: it decides on its own expectations
             in_force = deal is not None and deal.effective_at <= now and not area.coop.land_price_at_market
             active = area.coop.works_payer == "municipality" and area.coop.acquisition_payer == "municipality"
+            verdict: list[str] = []  # the council's opening verdict for the area, valued once a quarter
             for phase in area.phases:
                 event = phase.land_event
                 if event is None or event.triggered or not phase.is_open:
                     continue
-                why = self._land_wait_reason(area, phase, in_force, active)
+                why = self._land_wait_reason(area, phase, in_force, active, verdict)
                 if why:
                     if phase.go_time is None:  # a phase the developer already gave the go keeps "go"
                         phase.reason = why
@@ -105,13 +104,14 @@ class Municipality(Actor):
         return signed or any(p.land_go_time is not None or (p.land_event is not None and p.land_event.triggered)
                              for p in area.phases)
 
-    def _land_wait_reason(self, area: AreaPlan, phase, in_force: bool, active: bool) -> str:
+    def _land_wait_reason(self, area: AreaPlan, phase, in_force: bool, active: bool, verdict: list[str]) -> str:
         """Why a phase's land works wait ('' if they may start).
 
         The first decision for an area is the council's decision to open its land-development account: the
         whole area's expected result (NPV, its own revenue expectations) must stay above its walk-away loss
         (``max_deficit_per_home`` × homes) and within the reserves left. Later phases follow the plan unless an
-        earlier phase does not sell (re-phasing) or the province has put it under supervision.
+        earlier phase does not sell (re-phasing) or the province has put it under supervision. ``verdict``
+        holds the area's opening verdict once it has been valued this quarter (the valuation is the costly part).
         """
         if in_force:
             return ""
@@ -125,12 +125,14 @@ class Municipality(Actor):
                 return "no land decision: re-phased while an earlier phase does not sell"
         if self.committed(area):
             return ""
-        result = self.expected_result(area)[0] + sum(self.ctx.support.support(area)[::2])
-        walk_away = -self.params.max_deficit_per_home * area.spec.homes
-        if result < walk_away or -result > max(0.0, self.budget_left):
-            return (f"no land decision: the area's expected result €{result:,.0f} is below what the "
-                    f"municipality accepts (€{walk_away:,.0f}, reserves left €{self.budget_left:,.0f})")
-        return ""
+        if not verdict:
+            result = self.expected_result(area)[0] + sum(self.ctx.support.support(area)[::2])
+            walk_away = -self.params.max_deficit_per_home * area.spec.homes
+            verdict.append(
+                f"no land decision: the area's expected result €{result:,.0f} is below what the municipality "
+                f"accepts (€{walk_away:,.0f}, reserves left €{self.budget_left:,.0f})"
+                if result < walk_away or -result > max(0.0, self.budget_left) else "")
+        return verdict[0]
 
     def phase_result(self, area: AreaPlan, phase) -> float:
         """The municipality's expected land-development result of one phase at today's values (€).
