@@ -80,3 +80,39 @@ def test_a_protocol_outside_the_package_is_one_registered_class():
     outcome = resolve_protocol("split_the_difference").negotiate(linear_problem())
     assert outcome.success and outcome.terms.land_price == pytest.approx(0.0)
     assert "split_the_difference" in PROTOCOLS.names()
+
+
+def grant_problem(rounds: int = 12) -> Problem:
+    """Two open issues. Affordable homes cost the developer up to 20; a grant of 60 reaches the municipality
+    only when the affordable share is at least 0.5 (a scheme condition). On the line between the ideals a
+    package with share ≥ 0.5 asks a land price of at least 75, which the developer refuses."""
+
+    def evaluate(terms: Terms) -> tuple[float, float]:
+        a = (terms.affordable_share - 0.2) / 0.4
+        grant = 60.0 if terms.affordable_share >= 0.5 - 1e-9 else 0.0
+        return 70.0 - terms.land_price - 20.0 * a, terms.land_price - 40.0 + grant
+
+    return Problem(evaluate=evaluate, evaluate_batch=None, land_bounds=(0.0, 100.0), affordable_bounds=(0.2, 0.6),
+                   overrun_bounds=(0.0, 0.0), max_rounds=rounds)
+
+
+def test_trade_offs_keep_the_programme_a_grant_hangs_on_and_give_on_land_price():
+    """Mechanism: similarity-based trade-offs (Faratin et al. 2002) let the municipality concede land price
+    while it holds the affordable share its grant requires; alternating offers on the line cannot."""
+    problem = grant_problem()
+    traded = resolve_protocol("tradeoffs").negotiate(problem)
+    line = resolve_protocol("alternating_offers").negotiate(problem)
+    assert traded.success and line.success
+    assert traded.terms.affordable_share >= 0.5 > line.terms.affordable_share
+    assert traded.terms.land_price < line.terms.land_price
+    assert sum(problem.evaluate(traded.terms)) > sum(problem.evaluate(line.terms))
+
+
+def test_trade_off_offers_open_at_each_ideal_and_concede_monotonically():
+    """The municipality opens with its best package; no side later asks more for itself (its aspiration falls)."""
+    outcome = resolve_protocol("tradeoffs").negotiate(grant_problem())
+    assert outcome.offers[0].municipal_surplus == pytest.approx(120.0)  # land 100, share ≥ 0.5, grant
+    by_side = {"municipality": [o.municipal_surplus for o in outcome.offers if o.proposer == "municipality"],
+               "developer": [o.developer_surplus for o in outcome.offers if o.proposer == "developer"]}
+    for values in by_side.values():
+        assert all(b <= a + 1e-9 for a, b in zip(values, values[1:], strict=False))

@@ -12,6 +12,12 @@ returns an :class:`Outcome` with every offer made, so a negotiation can be read 
 - :class:`NashBargaining` — the generalised Nash solution: maximise
   ``w·log S_dev + (1 − w)·log S_mun`` over all issues (scipy.optimize), or fail if no package
   gives both sides a positive surplus.
+- :class:`TradeOffs` — alternating offers that trade issues against each other (Faratin,
+  Sierra & Jennings 2002, sources.md#faratin-tradeoffs): each side lowers its aspiration with
+  the same time-dependent tactic, but instead of moving all issues together it offers, among
+  the packages worth at least its aspiration to itself, the one most *similar* to the other
+  side's last offer. A side can so give on the issue it cares less about (land price) and hold
+  the one it cares more about (affordable share, e.g. when a grant hangs on it).
 """
 
 from __future__ import annotations
@@ -193,10 +199,81 @@ class NashBargaining(Protocol):
         return Outcome(True, terms, 1, self.name, "Nash bargaining solution", [offer])
 
 
+class TradeOffs(Protocol):
+    """Similarity-based trade-off offers over a grid of packages (Faratin, Sierra & Jennings 2002).
+
+    The packages are a grid over the open issues (``levels`` points per issue: land price, affordable
+    share, overrun share; an issue whose bounds coincide has one point). Both surpluses of every
+    package are valued once. The municipality opens with its best package. In round t a side's
+    aspiration is ``top · (1 − (t/T)^(1/β))`` (``top``: its best surplus on the grid; it reaches its
+    reservation point 0 at the deadline T); it offers the package worth at least its aspiration to
+    itself that is nearest to the other side's last offer (Euclidean distance over issues scaled
+    to 0-1, equal issue weights; ties: more for itself). The other side accepts when the offer is
+    worth at least its own aspiration of the next round and at least 0.
+    """
+
+    name = "tradeoffs"
+    levels = (17, 9, 5)
+    """Grid points per issue (land price, affordable share, overrun share)."""
+
+    def candidates(self, problem: Problem) -> np.ndarray:
+        """(N, 3) packages on the grid."""
+        bounds = (problem.land_bounds, problem.affordable_bounds, problem.overrun_bounds)
+        axes = [np.linspace(lo, hi, n) if hi > lo else np.array([lo]) for (lo, hi), n in
+                zip(bounds, self.levels, strict=True)]
+        mesh = np.meshgrid(*axes, indexing="ij")
+        return np.stack([m.ravel() for m in mesh], axis=1)
+
+    def negotiate(self, problem: Problem) -> Outcome:
+        x = self.candidates(problem)
+        if problem.evaluate_batch is not None:
+            values = np.asarray(problem.evaluate_batch(x[:, 0], x[:, 1], x[:, 2]), dtype=float)
+        else:
+            values = np.array([problem.evaluate(Terms(*row)) for row in x.tolist()])
+        for side, who in ((1, "municipality"), (0, "developer")):
+            if not (values[:, side] >= 0).any():
+                return Outcome(False, None, 0, self.name, f"no package is acceptable to the {who}")
+        lo, hi = x.min(axis=0), x.max(axis=0)
+        unit = (x - lo) / np.where(hi > lo, hi - lo, 1.0)  # issues scaled to 0-1
+        top = values.max(axis=0)  # (developer, municipality) best surplus on the grid
+        betas = (problem.developer_beta, problem.municipal_beta)
+        last = max(1, problem.max_rounds - 1)
+
+        def aspiration(side: int, t: int) -> float:
+            return float(top[side] * (1 - (min(t, last) / last) ** (1 / betas[side])))
+
+        offers: list[Offer] = []
+        previous: int | None = None  # index of the other side's last offer
+        for t in range(problem.max_rounds):
+            side = 1 if t % 2 == 0 else 0  # the municipality opens
+            other = 1 - side
+            own = values[:, side]
+            feasible = np.flatnonzero(own >= min(aspiration(side, t), top[side]) - 1e-9)
+            if previous is None:
+                pick = int(feasible[np.argmax(own[feasible])])
+            else:
+                distance = np.sqrt(((unit[feasible] - unit[previous]) ** 2).sum(axis=1))
+                order = np.lexsort((-own[feasible], np.round(distance, 12)))
+                pick = int(feasible[order[0]])
+            terms = Terms(*x[pick].tolist())
+            proposer = "municipality" if side == 1 else "developer"
+            offers.append(Offer(t + 1, proposer, terms, float(values[pick, 0]), float(values[pick, 1])))
+            theirs = values[pick, other]
+            if theirs >= 0 and theirs >= aspiration(other, t + 1) - 1e-9:
+                who = "developer" if other == 0 else "municipality"
+                return Outcome(True, terms, t + 1, self.name, f"{who} accepted", offers)
+            previous = pick
+        feasible_both = ((values >= 0).all(axis=1)).any()
+        reason = ("deadline passed before the offers met" if feasible_both
+                  else "deadline passed: no package is acceptable to both")
+        return Outcome(False, None, problem.max_rounds, self.name, reason, offers)
+
+
 PROTOCOLS: Registry[Protocol] = Registry("negotiation protocol", Protocol)
 """The negotiation protocols available by name (see sim.registry)."""
 PROTOCOLS.register(AlternatingOffers)
 PROTOCOLS.register(NashBargaining)
+PROTOCOLS.register(TradeOffs)
 
 
 def resolve_protocol(name: str, source: str = "", field: str = "actors.negotiation.protocol") -> Protocol:
