@@ -38,6 +38,9 @@ class FundSupport(Protocol):
     def support(self, area: AreaPlan) -> tuple[float, float, float]:
         """(€ for the municipality, € for the developer, € of works paid) funds bring to an area."""
 
+    def housing_support_phase(self, phase: PhaseState) -> float:
+        """€ that lowers the housing association's investment in a phase's social homes (a start subsidy)."""
+
 
 class NoFunds:
     """Support when no fund is in force (until the portfolio is wired)."""
@@ -50,6 +53,9 @@ class NoFunds:
 
     def support(self, area: AreaPlan) -> tuple[float, float, float]:
         return 0.0, 0.0, 0.0
+
+    def housing_support_phase(self, phase: PhaseState) -> float:
+        return 0.0
 
 
 @dataclass(eq=False)

@@ -29,8 +29,9 @@ BOOK_CATEGORIES = frozenset({"provision", "provision_release", "profit_taken", "
 LAND_DEVELOPMENT_COSTS = frozenset({
     "plan_costs", "acquisition", "demolition", "remediation", "site_preparation", "infrastructure",
     "public_transport", "contingency", "land_position_sale", "capital_call", "municipal_contribution",
-    "regional_levy"})
-"""Categories a party pays into an area's land development (works, buy-outs, capital calls, contributions, levies)."""
+    "regional_levy", "fund_clawback"})
+"""Categories a party pays into an area's land development (works, buy-outs, capital calls, contributions, levies,
+grants reclaimed)."""
 LAND_DEVELOPMENT_REVENUES = frozenset({
     "land_sale", "overrun_share", "jv_distribution", "fund_grant", "land_risk_compensation",
     "earmarked_cofunding"})

@@ -83,6 +83,13 @@ def summarise_channels(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def with_protocol(scenario, protocol: str):
+    """The scenario with another negotiation protocol (scenarios are frozen: copied)."""
+    actors = scenario.actors
+    negotiation = actors.negotiation.model_copy(update={"protocol": protocol})
+    return scenario.model_copy(update={"actors": actors.model_copy(update={"negotiation": negotiation})})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "nl_programme.toml"))
@@ -94,7 +101,7 @@ def main() -> None:
     args = parser.parse_args()
     scenario = load_scenario(Path(args.scenario))
     if args.protocol:
-        scenario.actors.negotiation.protocol = args.protocol
+        scenario = with_protocol(scenario, args.protocol)
     rows = paired_rows(scenario, range(args.first, args.first + args.seeds), args.designs)
     if args.csv:
         rows.to_csv(args.csv, index=False)

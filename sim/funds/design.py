@@ -40,6 +40,14 @@ class DeficitGrant(InstrumentParams):
                                        "Deadline for the last construction start.", gt=0, le=50)
     max_award: float = P(50e6, "€", "assumption: WBI awards were up to tens of millions",
                          "Largest single award.", gt=0, le=1e11)
+    co_financing_share: float = P(0.5, "fraction of the grant", "sources.md#wbi-conditions: co-governments "
+                                  "co-finance at least 50 % of the state contribution",
+                                  "Share of the grant the municipality must put in from its own reserves; it applies "
+                                  "only while its budget left covers it.", ge=0, le=10)
+    clawback_share: float = P(1.0, "fraction of the grant paid", "sources.md#wbi-conditions: a specific grant "
+                              "whose conditions are not met is set lower and reclaimed",
+                              "Share of the money paid that the fund reclaims when the agreed programme breaks a "
+                              "condition (affordable share below the minimum).", ge=0, le=1)
 
 
 class StartSubsidy(InstrumentParams):

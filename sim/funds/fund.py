@@ -45,6 +45,7 @@ class Award:
     last_deadline: float = float("inf")  # quarter by which the last phase must start (grants)
     deadline: float = float("inf")  # quarter by which a subsidised phase must start (start subsidies)
     per_home: float = 0.0  # € paid per home (land bank positions, sold back per phase)
+    programme_share: float = 0.0  # affordable share (fraction) the area applied with and must keep (grants)
 
     @property
     def outstanding(self) -> float:
@@ -127,12 +128,20 @@ class Fund(Actor):
         return True
 
     def allocate(self) -> None:
-        """Collect applications from eligible areas and award them in the fund's order."""
+        """Collect applications from eligible areas and award them in the fund's order.
+
+        Each instrument's applicants choose what they submit (a municipality applies where a grant changes
+        its decision most, within the co-financing its reserves allow). Applications compete in the round:
+        ranked by the instrument's score (tranches, continuous) or by arrival (first come); when the money
+        runs out the rest are refused (``fund_application_refused``), and the round is logged
+        (tranches: ``fund_round`` with applications, € asked, awards, € awarded, refused).
+        """
         if not self.is_open():
             return
         ctx = self.ctx
         applications = []
         for instrument in self.instruments:
+            asks = []
             for area in ctx.areas:
                 if not self.serves(area) or any(a.area is area and a.instrument is instrument for a in self.awards):
                     continue  # one award per area and instrument (a lapsed award is not renewed)
@@ -140,22 +149,33 @@ class Fund(Actor):
                 if ok:
                     size = instrument.award_size(area)
                     if size > 0:
-                        applications.append((instrument.score(area), area.spec.start_quarter, area, instrument, size))
+                        asks.append((area, size))
+            for area, size in instrument.select_applications(asks):
+                applications.append((instrument.score(area), area.spec.start_quarter, area, instrument, size))
         if self.spec.allocation == "first_come":
             applications.sort(key=lambda a: (a[1], a[2].name))  # earliest areas first
         else:  # tranches and continuous: ranked by the instrument's scoring rule
             applications.sort(key=lambda a: (-a[0], a[2].name))
+        awarded, refused, granted = 0, 0, 0.0
         for score, _, area, instrument, size in applications:
             grant = min(size, self.available)
             if grant <= 0 or grant < 0.25 * size:  # partial awards below a quarter of the ask are refused
                 ctx.books.log_area(area, "fund_application_refused", fund=self.account,
-                               instrument=instrument.type, asked=size, available=self.available)
+                               instrument=instrument.type, asked=size, available=self.available,
+                               reason="budget oversubscribed: ranked below the awards of this round")
+                refused += 1
                 continue
             award = Award(self, instrument, area, ctx.env.now, grant)
             self.awards.append(award)
             instrument.on_award(award)
             ctx.books.log_area(area, "fund_award", fund=self.account, instrument=instrument.type, committed=grant,
                            score=score)
+            awarded += 1
+            granted += grant
+        if applications and self.spec.allocation == "tranches":
+            ctx.books.log_party(self.account, "fund_round", applications=len(applications),
+                                asked=float(sum(a[4] for a in applications)), awards=awarded, awarded=granted,
+                                refused=refused)
         if self.exhausted_at is None and self.available < 1.0 and self.awards:
             self.exhausted_at = ctx.env.now
 

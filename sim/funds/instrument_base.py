@@ -8,11 +8,17 @@ no other file (tests/plugin_instruments.py shows one outside the package).
 Hooks the run calls through the fund portfolio (all optional; the base class does nothing):
 
 - ``eligible(area)`` → (bool, reason); ``award_size(area)`` → €; ``score(area)`` → ranking value;
+- ``select_applications([(area, €)])`` → the applications actually submitted (applicants choose);
 - ``on_award(award)`` — money and deadlines at award time;
 - ``municipal_support(area)`` / ``developer_support(area)`` / ``works_support(area)`` → € that
   the parties count in their deal valuations;
+- ``programme_condition(area)`` → (€ outstanding, € paid, minimum affordable share) of a grant that
+  binds the agreed programme, or None; ``on_deal(area, terms)`` — check a new deal against the
+  conditions (a broken condition costs the grant: claw-back);
 - ``presale_threshold(phase, base)`` → the presale share (fraction) that applies to the phase;
 - ``developer_support_phase(phase)`` → € counted in the developer's go decision;
+- ``housing_support_phase(phase)`` → € that lowers the housing association's investment in the phase's
+  social homes;
 - ``on_work_paid(phase, item, amount, payer_role)``, ``on_construction_start(phase)``,
   ``on_land_sale(phase, amount, receiver_role)``, ``on_transfer(phase, unsold, price)`` → homes it
   takes, ``on_year_end()``, ``on_quarter()``.
@@ -76,6 +82,10 @@ class InstrumentBase:
         homes = sum(p.homes[SOCIAL] + p.homes[MID_RENT] for p in area.unstarted)
         return float(homes) / size if size > 0 else 0.0
 
+    def select_applications(self, applications: list[tuple[AreaPlan, float]]) -> list[tuple[AreaPlan, float]]:
+        """The applications submitted, from the eligible (area, € asked) pairs (default: all)."""
+        return applications
+
     def on_award(self, award) -> None:
         pass
 
@@ -92,8 +102,17 @@ class InstrumentBase:
     def works_support(self, area: AreaPlan) -> float:
         return 0.0
 
+    def programme_condition(self, area: AreaPlan) -> tuple[float, float, float] | None:
+        return None
+
+    def on_deal(self, area: AreaPlan, terms) -> None:
+        pass
+
     def presale_threshold(self, phase: PhaseState, base: float) -> float:
         return base
+
+    def housing_support_phase(self, phase: PhaseState) -> float:
+        return 0.0
 
     def developer_support_phase(self, phase: PhaseState) -> float:
         return 0.0

@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sim.area import MID_RENT, OWNER, SOCIAL, STAGE_INDEX, PhaseState
 from sim.funds import design
 from sim.funds.instrument_base import INSTRUMENTS, InstrumentBase, affordable_share
+from sim.negotiation.economics import reprogramme
 
 if TYPE_CHECKING:
     from sim.area import AreaPlan
@@ -40,14 +43,34 @@ class Lot:
 
 @INSTRUMENTS.register
 class DeficitGrantInstrument(InstrumentBase):
-    """Grant on the municipality's expected public deficit, paid per phase start; lapses at deadlines."""
+    """Grant on the municipality's expected public deficit (Woningbouwimpuls-like), with the scheme's conditions.
+
+    - at most ``max_share_of_deficit`` of the deficit, and no more than the municipality's own part allows
+      when it co-finances ``co_financing_share`` of the grant (grant × (1 + co-financing) ≤ deficit);
+    - the municipality applies only while its reserves left cover the co-financing of its applications,
+      for the areas where the grant changes its decision most (:meth:`select_applications`);
+    - the agreed programme must keep at least ``min_affordable_share`` affordable homes: the condition
+      enters the negotiation (the grant counts only for packages that meet it) and a deal that breaks it
+      costs the grant: the unpaid part lapses and ``clawback_share`` of the paid part is reclaimed
+      (ledger ``fund_clawback``, municipality → fund);
+    - paid per phase start, pro rata to homes; lapses if the first start misses its deadline, and
+      what is unpaid at the last deadline lapses.
+    """
 
     type = "deficit_grant"
     Params = design.DeficitGrant
 
+    def __init__(self, spec, fund: Fund) -> None:
+        super().__init__(spec, fund)
+        self.applied: dict[str, tuple[float, float]] = {}  # (affordable share, € asked) each area last applied with
+
     def deficit(self, area: AreaPlan) -> float:
         municipality = self.parties.municipalities[area.region_index]
         return max(0.0, -municipality.expected_result(area)[0])
+
+    def co_financing(self, size: float) -> float:
+        """€ the municipality must put in from its own reserves for a grant of ``size``."""
+        return getattr(self.spec, "co_financing_share", 0.0) * size
 
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
         s = self.spec
@@ -57,26 +80,159 @@ class DeficitGrantInstrument(InstrumentBase):
             return False, "no irrevocable zoning plan yet"
         if area.spec.homes < s.min_homes:
             return False, f"fewer than {s.min_homes} homes"
-        if max(affordable_share(area), area.affordable_demand) < s.min_affordable_share:
-            return False, f"affordable share below {s.min_affordable_share:.0%}"
+        if self.reachable_share(area) < s.min_affordable_share - 1e-9:
+            return False, f"affordable share below {s.min_affordable_share:.0%} even with the programme raised"
         if self.deficit(area) <= 0:
             return False, "no public deficit"
         return True, "eligible"
 
+    def reachable_share(self, area: AreaPlan) -> float:
+        """Highest affordable share (fraction) the municipality can apply with: its programme (or the current
+        one) raised by at most its ``affordable_flexibility``."""
+        flex = self.ctx.spec.actors.municipality.affordable_flexibility
+        return min(1.0, max(affordable_share(area), area.affordable_demand) + flex)
+
     def award_size(self, area: AreaPlan) -> float:
-        return min(self.spec.max_share_of_deficit * self.deficit(area), self.spec.max_award)
+        return self.size_for(self.deficit(area))
+
+    def size_for(self, deficit: float) -> float:
+        """€ asked for a deficit of ``deficit`` €: the scheme's share, the co-financing rule and the cap."""
+        own = 1 + getattr(self.spec, "co_financing_share", 0.0)
+        return min(self.spec.max_share_of_deficit * deficit, deficit / own, self.spec.max_award)
+
+    def programme_choice(self, area: AreaPlan) -> tuple[float, float]:
+        """(affordable share, € asked) the municipality applies with.
+
+        A grant on a share of the deficit pays part of every extra affordable home's land-revenue loss, so
+        the municipality weighs its programme: among its current share and steps of 5 points up to
+        :meth:`reachable_share` (at least the scheme minimum), the share that maximises its expected result
+        + the grant + ``affordable_home_value`` × affordable homes (the same value it uses in negotiations).
+        """
+        municipality = self.parties.municipalities[area.region_index]
+        value = self.ctx.spec.actors.municipality.affordable_home_value
+        minimum = getattr(self.spec, "min_affordable_share", 0.0)
+        now = max(affordable_share(area), area.affordable_demand)
+        top = self.reachable_share(area)
+        shares = sorted({s for s in [now, *np.arange(now + 0.05, top + 1e-9, 0.05), top] if s >= minimum - 1e-9})
+        phases = area.unstarted
+        original = [p.homes for p in phases]
+        best: tuple[float, float, float] | None = None
+        try:
+            for share in shares:
+                homes = reprogramme(np.array(original), share)
+                for p, h in zip(phases, homes, strict=True):
+                    p.homes = h
+                result = municipality.expected_result(area)[0]
+                size = self.size_for(max(0.0, -result))
+                affordable = float(sum(h[SOCIAL] + h[MID_RENT] for h in homes))
+                score = result + size + value * affordable
+                if best is None or score > best[0] + 1e-6:
+                    best = (score, float(share), size)
+        finally:
+            for p, h in zip(phases, original, strict=True):
+                p.homes = h
+        return (best[1], best[2]) if best is not None else (now, 0.0)
+
+    def score(self, area: AreaPlan) -> float:
+        """Ranking in a round: affordable homes of the unstarted phases at the programme applied with, per € asked."""
+        share, size = self.applied.get(area.name, (affordable_share(area), self.award_size(area)))
+        homes = sum(p.total_homes for p in area.unstarted)
+        return share * homes / size if size > 0 else 0.0
+
+    def decision_change(self, area: AreaPlan, size: float) -> tuple[int, float]:
+        """How much a grant of ``size`` changes the municipality's decision on an area: (1 if it lifts the
+        area's expected result above what the municipality accepts (walk-away loss) — the grant decides —
+        else 0, then the share of the deficit it covers)."""
+        municipality = self.parties.municipalities[area.region_index]
+        result = municipality.expected_result(area)[0]
+        walk_away = -municipality.params.max_deficit_per_home * area.spec.homes
+        return int(result < walk_away <= result + size), size / max(1.0, -result)
+
+    def select_applications(self, applications: list[tuple[AreaPlan, float]]) -> list[tuple[AreaPlan, float]]:
+        """Each municipality applies for its areas in the order of :meth:`decision_change` while its reserves
+        left cover the co-financing; the areas it leaves out are logged (``fund_application_withheld``)."""
+        kept: list[tuple[AreaPlan, float]] = []
+        by_municipality: dict[int, list[tuple[AreaPlan, float]]] = {}
+        for area, _ in applications:
+            share, size = self.programme_choice(area)
+            self.applied[area.name] = (share, size)
+            if size > 0:
+                by_municipality.setdefault(area.region_index, []).append((area, size))
+        for r, asks in sorted(by_municipality.items()):
+            municipality = self.parties.municipalities[r]
+            room = max(0.0, municipality.budget_left)
+            asks.sort(key=lambda a: (*(-x for x in self.decision_change(*a)), a[0].name))
+            for area, size in asks:
+                need = self.co_financing(size)
+                if need > room + 1e-6:
+                    self.ctx.books.log_area(area, "fund_application_withheld", fund=self.fund.account,
+                                            instrument=self.type, asked=size, co_financing=need, reserves_left=room,
+                                            reason="co-financing exceeds the municipality's reserves left")
+                    continue
+                room -= need
+                kept.append((area, size))
+        return kept
 
     def on_award(self, award: Award) -> None:
         award.first_deadline = award.time + 4 * self.spec.first_start_within_years
         award.last_deadline = award.time + 4 * self.spec.last_start_within_years
+        award.programme_share = self.applied.get(award.area.name, (0.0, 0.0))[0]
+        minimum = self.min_affordable()
+        if minimum is not None:
+            self.ctx.books.log_area(award.area, "fund_conditions", fund=self.fund.account, instrument=self.type,
+                                    min_affordable_share=max(minimum, award.programme_share),
+                                    first_start_by=award.first_deadline, last_start_by=award.last_deadline,
+                                    co_financing=self.co_financing(award.committed),
+                                    clawback_share=getattr(self.spec, "clawback_share", 1.0))
 
     def municipal_support(self, area: AreaPlan) -> float:
         return self.outstanding(area)
+
+    def min_affordable(self) -> float | None:
+        return getattr(self.spec, "min_affordable_share", None)
+
+    def required_share(self, award: Award) -> float | None:
+        """Affordable share (fraction) the award's programme must keep: the scheme minimum or the share applied with."""
+        minimum = self.min_affordable()
+        return None if minimum is None else max(minimum, award.programme_share)
+
+    def programme_condition(self, area: AreaPlan) -> tuple[float, float, float] | None:
+        awards = [a for a in self.my_awards(area) if self.required_share(a) is not None]
+        if not awards:
+            return None
+        return (sum(a.outstanding for a in awards), sum(a.paid - a.returned for a in awards),
+                max(self.required_share(a) for a in awards))
+
+    def on_deal(self, area: AreaPlan, terms) -> None:
+        for award in self.my_awards(area):
+            required = self.required_share(award)
+            if required is not None and terms.affordable_share < required - 1e-6:
+                self.break_condition(award, "min_affordable_share", required, terms.affordable_share)
+
+    def break_condition(self, award: Award, condition: str, required: float, agreed: float) -> None:
+        """A condition is broken: reclaim ``clawback_share`` of what was paid, release the rest, close."""
+        area = award.area
+        municipality = self.parties.account_of(area, "municipality")
+        books = self.ctx.books
+        books.log_area(area, "fund_condition_broken", fund=self.fund.account, instrument=self.type,
+                       condition=condition, required=required, agreed=agreed, paid=award.paid,
+                       released=award.outstanding)
+        reclaim = getattr(self.spec, "clawback_share", 1.0) * max(0.0, award.paid - award.returned)
+        if reclaim > 0:
+            self.fund.take_back(award, municipality, reclaim, "fund_clawback")
+            books.log_area(area, "fund_clawback", fund=self.fund.account, instrument=self.type,
+                           payer=municipality, amount=reclaim, reason=f"{condition} broken")
+        self.fund.release(award)
+        award.closed = True
 
     def on_construction_start(self, phase: PhaseState) -> None:
         area = phase.area
         for award in self.my_awards(area):
             if self.ctx.env.now > award.last_deadline:
+                continue
+            required = self.required_share(award)
+            if required is not None and area.deal is not None and area.deal.terms.affordable_share < required - 1e-6:
+                self.break_condition(award, "min_affordable_share", required, area.deal.terms.affordable_share)
                 continue
             left = [p for p in area.phases if p.is_open and (p.construction_start is None or p is phase)]
             homes_left = sum(p.total_homes for p in left) or 1
@@ -346,6 +502,9 @@ class RegionalCrossSubsidyInstrument(DeficitGrantInstrument):
 
     def award_size(self, area: AreaPlan) -> float:
         return self.spec.max_share_of_deficit * self.deficit(area)
+
+    def select_applications(self, applications: list[tuple[AreaPlan, float]]) -> list[tuple[AreaPlan, float]]:
+        return applications  # a regional fund sets no programme and asks no co-financing
 
     def on_award(self, award: Award) -> None:
         award.first_deadline = award.time + 12

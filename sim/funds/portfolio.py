@@ -66,6 +66,19 @@ class FundPortfolio:
         """€ of fund support counted in a phase's go decision (start subsidies)."""
         return sum(i.developer_support_phase(phase) for i in self.instruments)
 
+    def housing_support_phase(self, phase: PhaseState) -> float:
+        """€ of fund support that lowers the housing association's investment in a phase's social homes."""
+        return sum(i.housing_support_phase(phase) for i in self.instruments)
+
+    def conditions(self, area: AreaPlan) -> list[tuple[float, float, float]]:
+        """(€ outstanding, € paid, minimum affordable share) of every grant that binds the area's programme."""
+        found = (i.programme_condition(area) for i in self.instruments)
+        return [c for c in found if c is not None]
+
+    def on_deal(self, area: AreaPlan, terms) -> None:
+        """A deal was agreed: instruments check it against their conditions (see sim.funds.instruments)."""
+        self.hook("on_deal", area, terms)
+
     def unsold_after_funds(self, phase: PhaseState, unsold: float, price: float) -> float:
         """Homes still unsold at transfer after funds took theirs (a sales guarantee buys them first)."""
         for instrument in self.instruments:

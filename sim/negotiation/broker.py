@@ -108,12 +108,17 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
         return developer.beliefs.multipliers(dev_drift), municipality.beliefs.multipliers(mun_drift)
 
     fund_municipal, fund_developer, fund_works = desk.funds.support(area)
+    # A grant that binds the programme counts only for packages that meet its condition (and what was paid
+    # already is at stake too: breaking the condition costs it back).
+    conditions = desk.funds.conditions(area)
+    fund_municipal -= sum(c[0] for c in conditions)
+    binding = tuple((outstanding + paid, minimum) for outstanding, paid, minimum in conditions)
     if fund_works > 0 and outlook.works.sum() > 0:  # co-funded works cost the payer less
         outlook.works = outlook.works * max(0.0, 1 - fund_works / outlook.works.sum())
     # Only the part of the budget this area's losses could use matters (capped as in municipal_surplus).
     budget_for_area = min(max(0.0, municipality.budget_left), mun.max_deficit_per_home * float(outlook.homes.sum()))
     prefs = Preferences(developer.risk_aversion, municipality.risk_aversion, mun.max_deficit_per_home,
-                        mun.affordable_home_value, budget_for_area, fund_municipal, fund_developer)
+                        mun.affordable_home_value, budget_for_area, fund_municipal, fund_developer, binding)
 
     def evaluate_batch(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> np.ndarray:
         dev_mult, mun_mult = multipliers()
@@ -133,7 +138,7 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
     land_now = float(desk.ctx.econ.land_value[r, q, SOCIAL + 1:] @ outlook.homes[:, SOCIAL + 1:].sum(axis=0))
     land_bounds = coop.land_price_bounds(attributable, land_now / max(1.0, market_homes))
     social_share = outlook.homes[:, SOCIAL].sum() / max(1, outlook.total_homes)
-    demand = max(area.affordable_demand, social_share)
+    demand = max(area.affordable_demand, social_share, *(minimum for _, minimum in binding))  # the applied programme
     affordable_bounds = (max(social_share, demand - mun.affordable_flexibility), demand)
     overrun_bounds = (0.0, 1.0) if coop.overrun_negotiable else (coop.default_overrun, coop.default_overrun)
     weight = neg.exclusive_claim_power if coop.name == "building_claim" else coop.developer_weight
@@ -233,6 +238,7 @@ def negotiate(desk: NegotiationDesk, area: AreaPlan, why: str) -> Deal | None:
     deal = Deal(terms, developer, now, now + delay,
                 area.last_attempt_price, outcome.rounds, outcome.protocol, imposed)
     apply_programme(area, terms.affordable_share)
+    desk.funds.on_deal(area, terms)  # a deal that breaks a grant's condition costs the grant
     return deal
 
 

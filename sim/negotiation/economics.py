@@ -180,6 +180,7 @@ class Preferences:
     budget_left: float  # € the municipality can still provide for this area's losses
     municipal_support: float = 0.0  # € fund money committed to the municipality for the area
     developer_support: float = 0.0  # € fund money committed to the developer for the area
+    conditions: tuple[tuple[float, float], ...] = ()  # (€ at stake, minimum affordable share): grant kept only if met
 
 
 def scores(values: np.ndarray, risk_aversion: float, tail: float = 0.05) -> np.ndarray:
@@ -194,8 +195,19 @@ def developer_surplus(v: Valuation, prefs: Preferences) -> np.ndarray:
     return scores(v.developer, prefs.developer_risk_aversion) - v.required_margin + prefs.developer_support
 
 
+def conditional_grants(v: Valuation, prefs: Preferences) -> np.ndarray:
+    """(T,) € of grants the municipality keeps under each package: a grant whose scheme sets a minimum
+    affordable share counts only for packages whose programme (unstarted phases) reaches it."""
+    share = v.affordable_homes / max(v.homes, 1.0)
+    kept = np.zeros_like(share)
+    for amount, minimum in prefs.conditions:
+        kept = kept + amount * (share >= minimum - 1e-9)
+    return kept
+
+
 def municipal_surplus(v: Valuation, prefs: Preferences) -> np.ndarray:
-    """(T,) € the municipality gains: risk-adjusted NPV + the loss it accepts + value of affordable homes."""
+    """(T,) € the municipality gains: risk-adjusted NPV + the loss it accepts + value of affordable homes
+    + fund money for the area (a grant with a programme condition only where the package meets it)."""
     loss_room = min(prefs.max_deficit_per_home * v.homes, prefs.budget_left)
     return scores(v.municipality, prefs.municipal_risk_aversion) + loss_room + \
-        prefs.affordable_home_value * v.affordable_homes + prefs.municipal_support
+        prefs.affordable_home_value * v.affordable_homes + prefs.municipal_support + conditional_grants(v, prefs)

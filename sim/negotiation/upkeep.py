@@ -53,7 +53,9 @@ def hand_over(desk: NegotiationDesk, area: AreaPlan, reason: str) -> None:
 
 def upkeep(desk: NegotiationDesk) -> None:
     """Open, retry or reopen area deals: a first deal, a retry after a failure or a market move,
-    a renegotiation when the market moved or the programme demand changed."""
+    a renegotiation when the market moved or the programme demand changed, or at once when a grant was
+    awarded on an affordable share the deal in force does not meet (if that fails the old deal holds and
+    the grant is lost)."""
     ctx = desk.ctx
     neg = ctx.spec.actors.negotiation
     flex = ctx.spec.actors.municipality.affordable_flexibility
@@ -72,10 +74,18 @@ def upkeep(desk: NegotiationDesk) -> None:
             continue
         moved = abs(price / deal.price_index - 1) > neg.renegotiation_threshold
         gap = abs(area.affordable_demand - deal.terms.affordable_share) > flex + 1e-9
-        if (moved or gap) and now - deal.time >= MIN_DEAL_QUARTERS and not deal.imposed:
+        # a grant awarded on a programme the deal does not yet meet: the parties reopen the deal at once
+        condition = any(deal.terms.affordable_share < minimum - 1e-6 for *_, minimum in desk.funds.conditions(area))
+        if condition and not deal.imposed:
+            why = "grant condition (affordable share)"
+        elif (moved or gap) and now - deal.time >= MIN_DEAL_QUARTERS and not deal.imposed:
             why = "market moved" if moved else "programme demand changed"
-            new = negotiate(desk, area, "renegotiation: " + why)
-            if new is None:
-                hand_over(desk, area, "renegotiation failed")
-            else:
-                area.deal = new
+        else:
+            continue
+        new = negotiate(desk, area, "renegotiation: " + why)
+        if new is not None:
+            area.deal = new
+        elif condition:  # no agreement on the programme the grant needs: the old deal holds, the grant is lost
+            desk.funds.on_deal(area, deal.terms)
+        else:
+            hand_over(desk, area, "renegotiation failed")
