@@ -42,7 +42,7 @@ def deficit_area(**changes) -> dict:
 
 def test_a_grant_flips_a_stalled_area_with_a_public_deficit_into_go():
     grant = {"type": "deficit_grant", "max_share_of_deficit": 1.0, "min_homes": 100, "max_award": 1e9,
-             "min_affordable_share": 0.5}
+             "min_affordable_share": 0.5, "co_financing_share": 0.0}
     base, treated, c = pair(deficit_area(), design(grant))
     assert all(p.construction_start is None for p in base.phases)  # stalls without the fund
     assert any(p.construction_start is not None for p in treated.phases)  # goes with it
@@ -59,7 +59,8 @@ def test_money_to_an_area_that_would_go_anyway_is_deadweight():
                         "programme": {"social": 0.3, "mid_rent": 0.3, "free_rent": 0.0, "owner_occupied": 0.4}}],
                 horizon_years=12, market=STEADY)
     data["archetypes"].append({"name": "light", "site_preparation_per_home": 3000.0})
-    subsidy = {"type": "start_subsidy", "per_home": 10000, "cap_per_home": 12500, "min_affordable_share": 0.5}
+    subsidy = {"type": "start_subsidy", "per_home": 10000, "cap_per_home": 12500, "min_affordable_share": 0.5,
+               "only_waiting_phases": False}  # no screening: phases that already have their go are paid too
     base, treated, c = pair(data, design(subsidy))
     assert base.completed_total.sum() == 600
     assert c["fund_paid"] > 0 and c["additional_homes"] == 0

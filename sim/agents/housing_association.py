@@ -55,7 +55,8 @@ class HousingAssociation(Actor):
         return icr, debt / value
 
     def consider_social_block(self, phase: PhaseState) -> bool:
-        """Commit to a phase's social homes if the yearly room, the ICR and the LTV allow it."""
+        """Commit to a phase's social homes if the yearly room, the ICR and the LTV allow it (after fund support
+        for the social homes, e.g. a start subsidy, which lowers the investment)."""
         n = int(phase.homes[SOCIAL])
         if phase.social_committed or n == 0:
             return True
@@ -63,6 +64,7 @@ class HousingAssociation(Actor):
             return False
         q = self.ctx.quarter
         cost = n * (self.ctx.econ.construction_cost[q, SOCIAL] + self.ctx.econ.land_value[self.region_index, q, SOCIAL])
+        cost = max(0.0, cost - self.ctx.support.housing_support_phase(phase))  # a start subsidy lowers the investment
         icr, ltv = self.ratios_after(n, cost)
         if icr < self.params.min_icr or ltv > self.params.max_ltv:
             if not phase.reason.startswith("housing association"):  # log once per spell of refusals

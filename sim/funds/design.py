@@ -63,6 +63,9 @@ class StartSubsidy(InstrumentParams):
                                     "Affordable share a phase must have.", ge=0, le=1)
     start_within_years: float = P(2.0, "years", "sources.md#startbouwimpuls: start within about two years",
                                   "Deadline for the start after the award.", gt=0, le=50)
+    only_waiting_phases: bool = P(True, "-", "assumption: the scheme is for projects at risk of stalling under higher "
+                                  "costs and rates (sources.md#startbouwimpuls); screened here as 'no go yet'",
+                                  "Fund only phases ready to start that do not yet have the developer's go.")
 
 
 class RevolvingLoan(InstrumentParams):

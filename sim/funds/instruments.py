@@ -254,7 +254,14 @@ class DeficitGrantInstrument(InstrumentBase):
 
 @INSTRUMENTS.register
 class StartSubsidyInstrument(InstrumentBase):
-    """€ per home for phases that start before the deadline, paid to the developer at start."""
+    """€ per home for phases that start before the deadline (Startbouwimpuls-like), paid at construction start to
+    whoever builds the homes: the developer for the market homes, the housing association for the social homes.
+
+    The builders count it in their go decisions: the developer adds its part to the phase's business case and,
+    because the bank counts a secured subsidy as secured revenue, needs that much less presold
+    (:meth:`presale_threshold`); the housing association invests that much less in the social homes
+    (:meth:`housing_support_phase`, which eases its ICR and LTV).
+    """
 
     type = "start_subsidy"
     Params = design.StartSubsidy
@@ -262,15 +269,20 @@ class StartSubsidyInstrument(InstrumentBase):
     def rate(self) -> float:
         return min(self.spec.per_home, self.spec.cap_per_home)
 
-    def eligible_phases(self, area: AreaPlan) -> list[PhaseState]:
+    def meets_conditions(self, phase: PhaseState) -> bool:
+        """At least ``min_homes`` homes and ``min_affordable_share`` social + mid-rent homes."""
         s = self.spec
-        return [p for p in area.phases if p.is_open and p.construction_start is None and p.total_homes >= s.min_homes
-                and (p.homes[SOCIAL] + p.homes[MID_RENT]) / p.total_homes >= s.min_affordable_share]
+        return phase.total_homes >= s.min_homes and \
+            (phase.homes[SOCIAL] + phase.homes[MID_RENT]) / phase.total_homes >= s.min_affordable_share
 
-    @staticmethod
-    def ready(phase: PhaseState) -> bool:
-        """Close to a start: on sale and its site being prepared or ready (applications need a start date)."""
-        return phase.marketing_open and (phase.land_ready or phase.stage >= STAGE_INDEX["site_preparation"])
+    def eligible_phases(self, area: AreaPlan) -> list[PhaseState]:
+        return [p for p in area.phases if p.is_open and p.construction_start is None and self.meets_conditions(p)]
+
+    def ready(self, phase: PhaseState) -> bool:
+        """Close to a start: on sale and its site being prepared or ready (applications need a start date) and,
+        with ``only_waiting_phases``, still without the developer's go (it would not start as things stand)."""
+        close = phase.marketing_open and (phase.land_ready or phase.stage >= STAGE_INDEX["site_preparation"])
+        return close and (phase.go_time is None or not getattr(self.spec, "only_waiting_phases", False))
 
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
         ready = [p for p in self.eligible_phases(area) if self.ready(p)]
@@ -281,24 +293,50 @@ class StartSubsidyInstrument(InstrumentBase):
 
     def on_award(self, award: Award) -> None:
         award.deadline = award.time + 4 * self.spec.start_within_years
+        self.ctx.books.log_area(award.area, "fund_conditions", fund=self.fund.account, instrument=self.type,
+                                min_affordable_share=self.spec.min_affordable_share, start_by=award.deadline,
+                                per_home=self.rate())
 
     def developer_support(self, area: AreaPlan) -> float:
         return self.outstanding(area)
 
+    def covered(self, phase: PhaseState) -> bool:
+        """The phase would receive the subsidy if it started now (award in force, before the deadline, eligible)."""
+        return any(self.ctx.env.now <= a.deadline for a in self.my_awards(phase.area)) and \
+            phase in self.eligible_phases(phase.area)
+
     def developer_support_phase(self, phase: PhaseState) -> float:
-        if not self.my_awards(phase.area):
-            return 0.0
-        return self.rate() * phase.total_homes if phase in self.eligible_phases(phase.area) else 0.0
+        return self.rate() * phase.homes[SOCIAL + 1:].sum() if self.covered(phase) else 0.0
+
+    def housing_support_phase(self, phase: PhaseState) -> float:
+        return self.rate() * phase.homes[SOCIAL] if self.covered(phase) else 0.0
+
+    def presale_threshold(self, phase: PhaseState, base: float) -> float:
+        """The developer's part counts as secured revenue: the presold share needed falls by subsidy / value of
+        the owner-occupied homes (assumption: the bank's presale condition secures revenue, sources.md#presale-70)."""
+        if phase.owner_homes <= 0 or not self.covered(phase):
+            return base
+        price = self.ctx.econ.sale_value[phase.area.region_index, self.ctx.quarter, OWNER]
+        value = phase.owner_homes * price
+        return max(0.0, base - self.developer_support_phase(phase) / value) if value > 0 else base
 
     def on_construction_start(self, phase: PhaseState) -> None:
+        if not self.meets_conditions(phase):  # a phase whose programme breaks the conditions gets nothing
+            return
         for award in self.my_awards(phase.area):
             if self.ctx.env.now <= award.deadline:
-                self.fund.pay_out(award, phase.area.developer.account, self.rate() * phase.total_homes,
-                                  "start_subsidy", phase)
+                market = self.rate() * phase.homes[SOCIAL + 1:].sum()
+                social = self.rate() * phase.homes[SOCIAL]
+                self.fund.pay_out(award, phase.area.developer.account, market, "start_subsidy", phase)
+                self.fund.pay_out(award, phase.housing_association.account, social, "start_subsidy", phase)
 
     def on_quarter(self) -> None:
         for award in self.my_awards():
             if self.ctx.env.now > award.deadline:
+                if award.outstanding > 0:
+                    self.ctx.books.log_area(award.area, "fund_award_lapsed", fund=self.fund.account,
+                                            instrument=self.type, released=award.outstanding,
+                                            reason="start deadline passed")
                 self.fund.release(award)
                 award.closed = True
 
@@ -328,6 +366,20 @@ class RevolvingLoanInstrument(InstrumentBase):
         rate = self.ctx.market.bond_rate[self.ctx.quarter] + dev.borrowing_spread
         saving = max(0.0, rate - self.spec.interest_rate) * min(self.spec.term_years, 2.0)
         return self.outstanding(area) * saving
+
+    def developer_support_phase(self, phase: PhaseState) -> float:
+        """€ the developer saves on the phase's financing with the loan it would get at start: the interest
+        difference with its own debt over half the construction time (drawn gradually)."""
+        if not self.my_awards(phase.area):
+            return 0.0
+        ctx = self.ctx
+        rate = ctx.market.bond_rate[ctx.quarter] + ctx.spec.actors.developers.borrowing_spread
+        r, q = phase.area.region_index, ctx.quarter
+        outlay = float(phase.homes[SOCIAL + 1:] @ ctx.econ.construction_cost[q, SOCIAL + 1:]) + max(
+            0.0, float(phase.homes[SOCIAL + 1:] @ ctx.econ.land_value[r, q, SOCIAL + 1:]))
+        loan = min(self.spec.max_loan, self.spec.max_share_of_financing * outlay)
+        years = ctx.spec.lifecycle.construction_quarters[1] / 4 / 2
+        return loan * max(0.0, rate - self.spec.interest_rate) * years
 
     def on_construction_start(self, phase: PhaseState) -> None:
         developer = phase.area.developer
