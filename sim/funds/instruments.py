@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.area import MID_RENT, OWNER, SOCIAL, STAGE_INDEX, PhaseState
+from sim.area import MID_RENT, OWNER, SOCIAL, PhaseState
 from sim.funds import design
 from sim.funds.instrument_base import INSTRUMENTS, InstrumentBase, affordable_share
 from sim.negotiation.economics import reprogramme
@@ -62,7 +62,7 @@ class DeficitGrantInstrument(InstrumentBase):
 
     def __init__(self, spec, fund: Fund) -> None:
         super().__init__(spec, fund)
-        self.applied: dict[str, tuple[float, float]] = {}  # (affordable share, € asked) each area last applied with
+        self.applied: dict[str, tuple[float, float, float]] = {}  # (share, € asked, € deficit) each area applied with
 
     def deficit(self, area: AreaPlan) -> float:
         municipality = self.parties.municipalities[area.region_index]
@@ -100,8 +100,8 @@ class DeficitGrantInstrument(InstrumentBase):
         own = 1 + getattr(self.spec, "co_financing_share", 0.0)
         return min(self.spec.max_share_of_deficit * deficit, deficit / own, self.spec.max_award)
 
-    def programme_choice(self, area: AreaPlan) -> tuple[float, float]:
-        """(affordable share, € asked) the municipality applies with.
+    def programme_choice(self, area: AreaPlan) -> tuple[float, float, float]:
+        """(affordable share, € asked, € deficit at that share) the municipality applies with.
 
         A grant on a share of the deficit pays part of every extra affordable home's land-revenue loss, so
         the municipality weighs its programme: among its current share and steps of 5 points up to
@@ -127,15 +127,15 @@ class DeficitGrantInstrument(InstrumentBase):
                 affordable = float(sum(h[SOCIAL] + h[MID_RENT] for h in homes))
                 score = result + size + value * affordable
                 if best is None or score > best[0] + 1e-6:
-                    best = (score, float(share), size)
+                    best = (score, float(share), size, max(0.0, -result))
         finally:
             for p, h in zip(phases, original, strict=True):
                 p.homes = h
-        return (best[1], best[2]) if best is not None else (now, 0.0)
+        return best[1:] if best is not None else (now, 0.0, 0.0)
 
     def score(self, area: AreaPlan) -> float:
         """Ranking in a round: affordable homes of the unstarted phases at the programme applied with, per € asked."""
-        share, size = self.applied.get(area.name, (affordable_share(area), self.award_size(area)))
+        share, size, _ = self.applied.get(area.name, (affordable_share(area), self.award_size(area), 0.0))
         homes = sum(p.total_homes for p in area.unstarted)
         return share * homes / size if size > 0 else 0.0
 
@@ -154,8 +154,8 @@ class DeficitGrantInstrument(InstrumentBase):
         kept: list[tuple[AreaPlan, float]] = []
         by_municipality: dict[int, list[tuple[AreaPlan, float]]] = {}
         for area, _ in applications:
-            share, size = self.programme_choice(area)
-            self.applied[area.name] = (share, size)
+            share, size, deficit = self.programme_choice(area)
+            self.applied[area.name] = (share, size, deficit)
             if size > 0:
                 by_municipality.setdefault(area.region_index, []).append((area, size))
         for r, asks in sorted(by_municipality.items()):
@@ -176,11 +176,11 @@ class DeficitGrantInstrument(InstrumentBase):
     def on_award(self, award: Award) -> None:
         award.first_deadline = award.time + 4 * self.spec.first_start_within_years
         award.last_deadline = award.time + 4 * self.spec.last_start_within_years
-        award.programme_share = self.applied.get(award.area.name, (0.0, 0.0))[0]
+        award.programme_share, _, deficit = self.applied.get(award.area.name, (0.0, 0.0, 0.0))
         minimum = self.min_affordable()
         if minimum is not None:
             self.ctx.books.log_area(award.area, "fund_conditions", fund=self.fund.account, instrument=self.type,
-                                    min_affordable_share=max(minimum, award.programme_share),
+                                    deficit=deficit, min_affordable_share=max(minimum, award.programme_share),
                                     first_start_by=award.first_deadline, last_start_by=award.last_deadline,
                                     co_financing=self.co_financing(award.committed),
                                     clawback_share=getattr(self.spec, "clawback_share", 1.0))
@@ -279,10 +279,9 @@ class StartSubsidyInstrument(InstrumentBase):
         return [p for p in area.phases if p.is_open and p.construction_start is None and self.meets_conditions(p)]
 
     def ready(self, phase: PhaseState) -> bool:
-        """Close to a start: on sale and its site being prepared or ready (applications need a start date) and,
-        with ``only_waiting_phases``, still without the developer's go (it would not start as things stand)."""
-        close = phase.marketing_open and (phase.land_ready or phase.stage >= STAGE_INDEX["site_preparation"])
-        return close and (phase.go_time is None or not getattr(self.spec, "only_waiting_phases", False))
+        """Can start with legal certainty: its zoning plan is irrevocable (it is on sale) and, with
+        ``only_waiting_phases``, it still lacks the developer's go (it would not start as things stand)."""
+        return phase.marketing_open and (phase.go_time is None or not self.spec.only_waiting_phases)
 
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
         ready = [p for p in self.eligible_phases(area) if self.ready(p)]
