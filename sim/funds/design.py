@@ -31,7 +31,8 @@ class DeficitGrant(InstrumentParams):
     max_share_of_deficit: float = P(0.5, "fraction", "sources.md#wbi: WBI pays at most 50 % of the deficit",
                                     "Largest share of the municipality's expected deficit granted.", gt=0, le=1)
     min_affordable_share: float = P(0.5, "fraction", "sources.md#wbi: WBI ≥ 50 % affordable",
-                                    "Affordable share (social + mid-rent) an area must have.", ge=0, le=1)
+                                    "Affordable share (social + mid-rent) an area must apply with and keep in every "
+                                    "deal after the award.", ge=0, le=1)
     min_homes: int = P(500, "homes", "sources.md#wbi: WBI at least 500 homes (200 from tranche 6)",
                        "Smallest eligible area.", ge=0, le=1_000_000)
     first_start_within_years: float = P(3.0, "years", "sources.md#wbi: WBI first start within 3 years of award",
@@ -51,7 +52,7 @@ class DeficitGrant(InstrumentParams):
 
 
 class StartSubsidy(InstrumentParams):
-    """€ per home when construction starts before a deadline (Startbouwimpuls-like), paid to the developer."""
+    """€ per home when construction starts before a deadline (Startbouwimpuls-like), paid to the builders."""
 
     type: Literal["start_subsidy"]
     per_home: float = P(10000.0, "€/home", "sources.md#startbouwimpuls: ≈ €10,000 per home on average",
