@@ -61,10 +61,14 @@ def test_active_land_policy_books_losses_in_a_crash_and_a_concession_shifts_them
     """Who bears the land-development risk (cooperation model): in the same crash, the municipality pays the
     public works and provides for losses under active land policy, while under a concession the private party
     pays the works and the municipality's provisions (only a contribution it may have promised) stay below those
-    — in each of three futures."""
+    — in each of three futures. (With alternating offers: under the trade-off protocol a municipality may also
+    promise a larger contribution in exchange for more affordable homes — a programme it buys, not a risk it
+    keeps; tests/test_protocols.py checks that trade.)"""
     for seed in (1, 2, 3):
         trad = AreaModel(from_dict(one_area("traditional", CRASH, region="middle")), seed=seed).run()
-        conc = AreaModel(from_dict(one_area("concession", CRASH, region="middle")), seed=seed).run()
+        data = one_area("concession", CRASH, region="middle")
+        data.setdefault("actors", {})["negotiation"] = {"protocol": "alternating_offers"}
+        conc = AreaModel(from_dict(data), seed=seed).run()
         assert trad.municipalities[0].provisions["x"] > 0
         assert conc.municipalities[0].provisions.get("x", 0.0) < trad.municipalities[0].provisions["x"]
         def paid_by(m, who: str) -> float:
@@ -183,8 +187,8 @@ def test_cost_recovery_contribution_respects_the_legal_cap():
     assert low == 0.0 and high <= attributable + 1e-6
 
 
-@pytest.mark.parametrize("protocol", ["alternating_offers", "nash"])
-def test_both_protocols_reach_deals_both_sides_accept(protocol):
+@pytest.mark.parametrize("protocol", ["alternating_offers", "nash", "tradeoffs"])
+def test_every_protocol_reaches_deals_both_sides_accept(protocol):
     data = one_area("building_claim", STEADY, region="middle")
     data["actors"] = {"negotiation": {"protocol": protocol}, "municipality": {"max_deficit_per_home": 40000.0}}
     m = AreaModel(from_dict(data)).run(12)

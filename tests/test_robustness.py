@@ -55,7 +55,7 @@ def scenario_files(draw):
         "developers": {"count": draw(st.integers(1, 4)), "equity": draw(st.floats(0, 5e8)),
                        "presale_threshold": draw(st.floats(0, 1)), "risk_aversion": draw(st.floats(0, 1))},
         "investors": {"count": draw(st.integers(0, 3))},
-        "negotiation": {"protocol": draw(st.sampled_from(["alternating_offers", "nash"])),
+        "negotiation": {"protocol": draw(st.sampled_from(["alternating_offers", "nash", "tradeoffs"])),
                         "knowledge_sharing": draw(st.booleans())},
     }
     data["funds"] = {"design": draw(st.sampled_from(DESIGNS))}

@@ -1,7 +1,7 @@
 """What each fund design changes in the areas it funds, paired over seeds (same future with and without the fund).
 
 Usage: python tools/fund_channels.py [--seeds 40] [--first 1] [--designs NAME ...] [--scenario PATH]
-                                     [--protocol NAME] [--csv OUT]
+                                     [--protocol NAME] [--cooperation MODEL] [--csv OUT]
 
 For every seed and design: the funded areas (an award under the design), their affordable share
 (social + mid-rent homes of the area's programme at the end, fraction) and first construction start
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from sim.area import MID_RENT, SOCIAL  # noqa: E402
 from sim.funds.design import designs_dir, load_design  # noqa: E402
 from sim.model import AreaModel  # noqa: E402
-from sim.scenario import load_scenario  # noqa: E402
+from sim.scenario import from_dict  # noqa: E402
 
 
 def phase_starts(model: AreaModel) -> dict[str, list[float]]:
@@ -95,11 +96,17 @@ def summarise_channels(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def with_protocol(scenario, protocol: str):
-    """The scenario with another negotiation protocol (scenarios are frozen: copied)."""
-    actors = scenario.actors
-    negotiation = actors.negotiation.model_copy(update={"protocol": protocol})
-    return scenario.model_copy(update={"actors": actors.model_copy(update={"negotiation": negotiation})})
+def load_with(path: Path, protocol: str | None, cooperation: str | None):
+    """The scenario file with another protocol and/or every area under another cooperation model."""
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    if cooperation:
+        data["cooperation"] = {"model": cooperation}
+        for area in data.get("areas", []):
+            area.pop("cooperation", None)
+    if protocol:
+        data.setdefault("actors", {}).setdefault("negotiation", {})["protocol"] = protocol
+    return from_dict(data)
 
 
 def main() -> None:
@@ -109,11 +116,10 @@ def main() -> None:
     parser.add_argument("--first", type=int, default=1)
     parser.add_argument("--designs", nargs="+", default=sorted(p.stem for p in designs_dir().glob("*.toml")))
     parser.add_argument("--protocol", default=None, help="override actors.negotiation.protocol")
+    parser.add_argument("--cooperation", default=None, help="every area under this cooperation model")
     parser.add_argument("--csv")
     args = parser.parse_args()
-    scenario = load_scenario(Path(args.scenario))
-    if args.protocol:
-        scenario = with_protocol(scenario, args.protocol)
+    scenario = load_with(Path(args.scenario), args.protocol, args.cooperation)
     rows = paired_rows(scenario, range(args.first, args.first + args.seeds), args.designs)
     if args.csv:
         rows.to_csv(args.csv, index=False)

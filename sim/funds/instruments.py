@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.area import MID_RENT, OWNER, SOCIAL, PhaseState
+from sim.area import MID_RENT, OWNER, SOCIAL, STAGE_INDEX, PhaseState
 from sim.funds import design
 from sim.funds.instrument_base import INSTRUMENTS, InstrumentBase, affordable_share
 from sim.negotiation.economics import reprogramme
@@ -279,9 +279,10 @@ class StartSubsidyInstrument(InstrumentBase):
         return [p for p in area.phases if p.is_open and p.construction_start is None and self.meets_conditions(p)]
 
     def ready(self, phase: PhaseState) -> bool:
-        """Can start with legal certainty: its zoning plan is irrevocable (it is on sale) and, with
-        ``only_waiting_phases``, it still lacks the developer's go (it would not start as things stand)."""
-        return phase.marketing_open and (phase.go_time is None or not self.spec.only_waiting_phases)
+        """Close to a start: on sale and its site being prepared or ready (applications need a start date) and,
+        with ``only_waiting_phases``, still without the developer's go (it would not start as things stand)."""
+        close = phase.marketing_open and (phase.land_ready or phase.stage >= STAGE_INDEX["site_preparation"])
+        return close and (phase.go_time is None or not self.spec.only_waiting_phases)
 
     def eligible(self, area: AreaPlan) -> tuple[bool, str]:
         ready = [p for p in self.eligible_phases(area) if self.ready(p)]

@@ -206,15 +206,19 @@ class TradeOffs(Protocol):
     share, overrun share; an issue whose bounds coincide has one point). Both surpluses of every
     package are valued once. The municipality opens with its best package. In round t a side's
     aspiration is ``top · (1 − (t/T)^(1/β))`` (``top``: its best surplus on the grid; it reaches its
-    reservation point 0 at the deadline T); it offers the package worth at least its aspiration to
-    itself that is nearest to the other side's last offer (Euclidean distance over issues scaled
-    to 0-1, equal issue weights; ties: more for itself). The other side accepts when the offer is
-    worth at least its own aspiration of the next round and at least 0.
+    reservation point 0 at the deadline T); it offers, among the packages worth at least its
+    aspiration to itself, the one nearest to the other side's last offer (Euclidean distance over
+    issues scaled to 0-1, equal issue weights; ties: more for itself), then moves that package's land
+    price on a fine grid (``fine`` points) to the price nearest the other side's that still meets its
+    aspiration, so the offer lies on its aspiration level rather than above it. The other side
+    accepts when the offer is worth at least its own aspiration of the next round and at least 0.
     """
 
     name = "tradeoffs"
     levels = (17, 9, 5)
     """Grid points per issue (land price, affordable share, overrun share)."""
+    fine = 81
+    """Land prices tried when an offer is moved onto the proposer's aspiration level."""
 
     def candidates(self, problem: Problem) -> np.ndarray:
         """(N, 3) packages on the grid."""
@@ -224,45 +228,62 @@ class TradeOffs(Protocol):
         mesh = np.meshgrid(*axes, indexing="ij")
         return np.stack([m.ravel() for m in mesh], axis=1)
 
+    @staticmethod
+    def values_of(problem: Problem, x: np.ndarray) -> np.ndarray:
+        """(N, 2) surpluses (developer, municipality) of packages (N, 3)."""
+        if problem.evaluate_batch is not None:
+            return np.asarray(problem.evaluate_batch(x[:, 0], x[:, 1], x[:, 2]), dtype=float)
+        return np.array([problem.evaluate(Terms(*row)) for row in x.tolist()])
+
     def negotiate(self, problem: Problem) -> Outcome:
         x = self.candidates(problem)
-        if problem.evaluate_batch is not None:
-            values = np.asarray(problem.evaluate_batch(x[:, 0], x[:, 1], x[:, 2]), dtype=float)
-        else:
-            values = np.array([problem.evaluate(Terms(*row)) for row in x.tolist()])
+        values = self.values_of(problem, x)
         for side, who in ((1, "municipality"), (0, "developer")):
             if not (values[:, side] >= 0).any():
                 return Outcome(False, None, 0, self.name, f"no package is acceptable to the {who}")
         lo, hi = x.min(axis=0), x.max(axis=0)
-        unit = (x - lo) / np.where(hi > lo, hi - lo, 1.0)  # issues scaled to 0-1
+        span = np.where(hi > lo, hi - lo, 1.0)
+        unit = (x - lo) / span  # issues scaled to 0-1
         top = values.max(axis=0)  # (developer, municipality) best surplus on the grid
         betas = (problem.developer_beta, problem.municipal_beta)
         last = max(1, problem.max_rounds - 1)
+        land_lo, land_hi = problem.land_bounds
 
         def aspiration(side: int, t: int) -> float:
             return float(top[side] * (1 - (min(t, last) / last) ** (1 / betas[side])))
 
         offers: list[Offer] = []
-        previous: int | None = None  # index of the other side's last offer
+        previous: np.ndarray | None = None  # the other side's last offer (issues)
         for t in range(problem.max_rounds):
             side = 1 if t % 2 == 0 else 0  # the municipality opens
             other = 1 - side
             own = values[:, side]
-            feasible = np.flatnonzero(own >= min(aspiration(side, t), top[side]) - 1e-9)
+            level = min(aspiration(side, t), top[side])
+            feasible = np.flatnonzero(own >= level - 1e-9)
             if previous is None:
                 pick = int(feasible[np.argmax(own[feasible])])
+                package, worth = x[pick], values[pick]
             else:
-                distance = np.sqrt(((unit[feasible] - unit[previous]) ** 2).sum(axis=1))
+                distance = np.sqrt((((unit[feasible] - (previous - lo) / span)) ** 2).sum(axis=1))
                 order = np.lexsort((-own[feasible], np.round(distance, 12)))
                 pick = int(feasible[order[0]])
-            terms = Terms(*x[pick].tolist())
+                package, worth = x[pick], values[pick]
+                if land_hi > land_lo:  # onto the aspiration level along the land price
+                    line = np.repeat(package[None, :], self.fine, axis=0)
+                    line[:, 0] = np.linspace(land_lo, land_hi, self.fine)
+                    line_values = self.values_of(problem, line)
+                    ok = np.flatnonzero(line_values[:, side] >= level - 1e-9)
+                    if len(ok):
+                        best = int(ok[np.argmin(np.abs(line[ok, 0] - previous[0]))])
+                        package, worth = line[best], line_values[best]
+            terms = Terms(*package.tolist())
             proposer = "municipality" if side == 1 else "developer"
-            offers.append(Offer(t + 1, proposer, terms, float(values[pick, 0]), float(values[pick, 1])))
-            theirs = values[pick, other]
+            offers.append(Offer(t + 1, proposer, terms, float(worth[0]), float(worth[1])))
+            theirs = worth[other]
             if theirs >= 0 and theirs >= aspiration(other, t + 1) - 1e-9:
                 who = "developer" if other == 0 else "municipality"
                 return Outcome(True, terms, t + 1, self.name, f"{who} accepted", offers)
-            previous = pick
+            previous = np.array(package, dtype=float)
         feasible_both = ((values >= 0).all(axis=1)).any()
         reason = ("deadline passed before the offers met" if feasible_both
                   else "deadline passed: no package is acceptable to both")

@@ -538,9 +538,10 @@ class NegotiationParams(Strict):
     """How deals are negotiated, renegotiated and learned."""
 
     protocol: str = P(
-        "alternating_offers", "-", "Rubinstein (1982) alternating offers with time-dependent concession "
-        "(Faratin et al. 1998); Nash (1950) bargaining solution",
-        "Negotiation protocol: 'alternating_offers', 'nash' or 'package.module:Class'.")
+        "tradeoffs", "-", "sources.md#faratin-tradeoffs: similarity-based issue trade-offs (Faratin et al. 2002); "
+        "Rubinstein (1982) alternating offers with time-dependent concession (Faratin et al. 1998); Nash (1950) "
+        "bargaining solution; docs/funds.md: trade-offs compared with alternating offers over 40 futures",
+        "Negotiation protocol: 'tradeoffs', 'alternating_offers', 'nash' or 'package.module:Class'.")
     max_rounds: int = P(12, "rounds", "assumption: development agreements take months to a year",
                         "Deadline: rounds before a negotiation fails.", ge=1, le=200)
     rounds_per_quarter: float = P(4.0, "rounds/quarter", "assumption: an offer a few weeks apart",
