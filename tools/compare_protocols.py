@@ -5,8 +5,8 @@ Usage: python tools/compare_protocols.py [--seeds 40] [--models building_claim j
 
 Runs the default scenario with every area under one cooperation model and one protocol on the same
 futures (seeds 1..N) and prints, per (model, protocol), the median and 5-95 % range of homes completed,
-the median affordable share of homes completed, areas abandoned, failed negotiations and the first
-construction start (year). (Under the traditional model plots are sold under the land-price policy and
+the median affordable share of homes completed and of the deals agreed, areas abandoned, failed
+negotiations, the first construction start (year), public cash at the end and municipal provisions (€ M). (Under the traditional model plots are sold under the land-price policy and
 no protocol runs, so it is left out.) Runs are lean and in-process.
 """
 
@@ -45,7 +45,8 @@ def run(data: dict, model: str, protocol: str, seed: int, fund: str) -> dict:
             "failed_negotiations": sum(not e["success"] for e in deals),
             "agreed_affordable_share": float(np.mean([e["affordable_share"] for e in deals if e["success"]]))
             if any(e["success"] for e in deals) else np.nan,
-            "first_start_year": m.spec.start_year + min(starts) / 4 if starts else np.nan}
+            "first_start_year": m.spec.start_year + min(starts) / 4 if starts else np.nan,
+            "public_cash_end": s["public_cash_end"], "provisions_end": s["municipal_provisions_end"]}
 
 
 def main() -> None:
@@ -69,7 +70,9 @@ def main() -> None:
         homes_p95=("homes_completed", lambda x: np.quantile(x, 0.95)),
         affordable_share=("affordable_share", "median"), agreed_affordable=("agreed_affordable_share", "median"),
         abandoned=("areas_abandoned", "median"), failed_negotiations=("failed_negotiations", "median"),
-        first_start_year=("first_start_year", "median"))
+        first_start_year=("first_start_year", "median"),
+        public_cash_m=("public_cash_end", lambda x: np.median(x) / 1e6),
+        provisions_m=("provisions_end", lambda x: np.median(x) / 1e6))
     with pd.option_context("display.float_format", "{:,.3f}".format, "display.width", 200):
         print(f"{args.seeds} futures, fund: {args.fund}")
         print(out.to_string())

@@ -558,6 +558,8 @@ class RegionalCrossSubsidyInstrument(DeficitGrantInstrument):
     def select_applications(self, applications: list[tuple[AreaPlan, float]]) -> list[tuple[AreaPlan, float]]:
         return applications  # a regional fund sets no programme and asks no co-financing
 
+    score = InstrumentBase.score  # ranked on the area's own programme
+
     def on_award(self, award: Award) -> None:
         award.first_deadline = award.time + 12
         award.last_deadline = award.time + 40
