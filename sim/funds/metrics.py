@@ -134,7 +134,7 @@ def timing_gains(base: pd.DataFrame, treated: pd.DataFrame) -> dict:
     """Months gained (> 0 = sooner with the fund) to the first start and to completion, mean over the areas that
     reach it in both runs; also over funded areas only. NaN when no area reaches it in both."""
     b, t = _area_times(base), _area_times(treated)
-    joined = t.join(b, lsuffix="", rsuffix="_base", how="inner")
+    joined = t.join(b.add_suffix("_base"), how="inner")
     out = {}
     for name, column in (("first_start", "first_start"), ("completion", "completion")):
         for suffix, rows in (("", joined), ("_funded", joined[joined["fund_paid"] > 0])):
