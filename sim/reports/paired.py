@@ -47,8 +47,8 @@ METRICS = {
     "fund_levies": ("…of which levies from municipalities", "money", None),
     "net_public_cost_per_additional_home": ("Net public cost per extra home", "euro", None),
     "deadweight_phase_share": ("Deadweight: funded phases that would have started within a year anyway",
-                               "share", "less"),
-    "deadweight_share": ("Deadweight: share of fund money to those phases", "share", "less"),
+                               "share", None),
+    "deadweight_share": ("Deadweight: share of fund money to those phases", "share", None),
 }
 CHANNELS = [m for m, (_, _, better) in METRICS.items() if better is not None]
 """Metrics with a direction: the share of futures in which a design beats no fund is reported for these."""
@@ -222,8 +222,9 @@ def verdict(head: pd.DataFrame) -> dict:
     Returns ``beat``: designs that dominate no fund (more homes or affordable homes, no net public money
     spent), best first; ``best``: those of them no other design dominates; ``trade_offs``: designs with more
     homes or affordable homes that cost public money and that no design dominates (the efficient frontier);
-    ``worse``: designs that no fund dominates (fewer or no more homes for public money); ``dominated_by``:
-    design → the designs that dominate it.
+    ``worse``: designs that no fund dominates (fewer or no more homes for public money); ``saves``: designs
+    with exactly as many homes as no fund and money back; ``dominated_by``: design → the designs that
+    dominate it.
     """
     table = medians(head).dropna()
     none = pd.Series({"homes": 0.0, "affordable": 0.0, "cost": 0.0})
@@ -237,7 +238,10 @@ def verdict(head: pd.DataFrame) -> dict:
     gains.sort(key=lambda d: table.loc[d, "cost"])
     worse = [d for d in table.index if dominates(none, table.loc[d])
              or (table.loc[d, "homes"] <= 0 and table.loc[d, "affordable"] <= 0 and table.loc[d, "cost"] > 0)]
-    return {"table": table, "beat": beat, "best": best, "trade_offs": gains, "worse": worse,
+    saves = [d for d in table.index if table.loc[d, "homes"] == 0 and table.loc[d, "affordable"] == 0
+             and table.loc[d, "cost"] < 0]
+    saves.sort(key=lambda d: table.loc[d, "cost"])
+    return {"table": table, "beat": beat, "best": best, "trade_offs": gains, "worse": worse, "saves": saves,
             "dominated_by": dominated_by}
 
 

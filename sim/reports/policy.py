@@ -47,7 +47,7 @@ HOW_TO_READ = [
     f"of that median: it comes from {BOOTSTRAP_RESAMPLES:,} bootstrap resamples of the futures. The 5\u201395 % range "
     "says how much the effect differs between futures.",
     "<b>Beats no fund in x % of futures</b>: the share of futures in which the design did strictly better than no "
-    "fund on that line (more homes, sooner, less public money, less deadweight).",
+    "fund on that line (more homes, sooner, less public money).",
     "<b>Net public cost</b> = what the funds paid \u2212 what came back to them \u2212 the change in the "
     "municipalities' own result. Below zero means money back to the public purse. Money still <b>held by the "
     "funds</b> at the end (unspent budget, money returned, levies paid in by municipalities) is public money "
@@ -162,9 +162,21 @@ def headline_text(result: dict, head: pd.DataFrame, futures: int) -> str:
                          f"{row['affordable']:+,.0f} affordable, {_money_phrase(row['cost'])}{per})")
         parts.append("Designs that buy homes with public money, none of them beaten by another design: "
                      + "; ".join(items) + ".")
+    if result["saves"]:
+        parts.append("As many homes as no fund in the median future, and money back: " + "; ".join(
+            f"<b>{html.escape(design_label(d))}</b> ({_money_phrase(table.loc[d, 'cost'])})" for d in result["saves"])
+            + ".")
     if result["worse"]:
-        parts.append("Worse than no fund (no more homes, yet public money spent): "
+        parts.append("Worse than no fund (no more homes by the end of the run, yet public money spent): "
                      + ", ".join(html.escape(design_label(d)) for d in result["worse"]) + ".")
+    years = head[head["metric"] == "home_years_gained"].dropna(subset=["median"])
+    years = years[years["median"] > 0].sort_values("median", ascending=False)
+    if len(years):
+        top = years.iloc[0]
+        parts.append(f"Homes sooner: <b>{html.escape(design_label(top['design']))}</b> gains the most home-years "
+                     f"(median {_fmt(top['median'], 'home-years')}, 95 % interval of the median "
+                     f"{_fmt(top['median_low'], 'home-years')} – {_fmt(top['median_high'], 'home-years')}; more than "
+                     f"no fund in {top['beats_no_fund']:.0%} of futures).")
     if futures < FEW_FUTURES:
         parts.append(f"<b class='warn'>Only {futures} futures per design: treat this as a first look.</b>")
     return "<p class='lead'>" + " ".join(parts) + "</p>"
@@ -324,7 +336,7 @@ def build_report(results: str | Path, out: str | Path | None = None, area: str |
              "<div class='wide'>" + beats_table(head, order[1:]).to_html(escape=True, classes="beats", border=0)
              + "</div>", futures_note(futures),
              "<p class='caption'>Share of futures in which the design did strictly better than no fund on the "
-             "line: more homes, more home-years, sooner, less net public money, less deadweight.</p>",
+             "line: more homes, more home-years, sooner, a higher affordable share, less net public money.</p>",
              "<h2>Homes over time</h2>", _figure(homes_png, homes_colours, captions["homes"]),
              "<h2>Value for public money</h2>", _figure(cost_png, cost_colours, captions["cost"]),
              "<h2>Robustness: booms, normal times and crashes</h2>",
