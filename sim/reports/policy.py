@@ -84,10 +84,11 @@ def _fmt(value: float, unit: str) -> str:
         return f"{value:+.1f} months"
     if unit == "home-years":
         return f"{value:,.0f}"
+    sign = "−" if value < 0 else ""
     if unit == "money":
-        return f"€{value / 1e6:,.1f} M"
+        return f"{sign}€{abs(value) / 1e6:,.1f} M"
     if unit == "euro":
-        return f"€{value:,.0f}"
+        return f"{sign}€{abs(value):,.0f}"
     return f"{value:,.1f}"
 
 
