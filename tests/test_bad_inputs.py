@@ -8,9 +8,8 @@ too. ``docs/bad_inputs.md`` lists the classes with their counts (kept in step by
 
 from __future__ import annotations
 
-import json
-
 import copy
+import json
 import os
 import re
 from collections import Counter

@@ -109,4 +109,4 @@ def test_explain_collapses_repeated_fund_events():
     refusals = [{"time": float(q), "area": "x", "phase": -1, "event": "fund_application_refused",
                  "fund": "fund:state", "asked": 5e6, "available": 0.0} for q in range(10)]
     text = _story([*refusals, {"time": 14.0, "area": "x", "phase": 0, "event": "abandoned", "reason": "no deal"}])
-    assert text.count("fund application refused") == 2 and "… 8 more fund application refused events …" in text
+    assert text.count("· fund application refused") == 2 and "… 8 more fund application refused events …" in text
