@@ -47,7 +47,7 @@ INVESTMENT_CATEGORIES = ("construction", "land_sale", "acquisition", "remediatio
 FUND_PREFIX = "fund:"
 DEADWEIGHT_QUARTERS = 4
 """quarters: a funded phase that starts within this many quarters of its funded start without the fund is
-deadweight (one year: the horizon of a municipal budget cycle, the usual test of 'would it have gone anyway')."""
+deadweight. A reporting convention (one year, as issue #15 asks), not a model parameter: it changes no run."""
 MONTHS_PER_QUARTER = 3
 
 
