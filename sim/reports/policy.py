@@ -102,17 +102,21 @@ def futures_note(n: int) -> str:
 
 
 def headline_table(head: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """Metrics (rows) × designs (columns): 'median' with the 95 % interval of the median and the 5-95 % range of
-    futures, in plain units and readable labels."""
+    """Metrics (rows) × designs (columns), as HTML cells: the median in bold, below it the 95 % interval of the
+    median and the 5-95 % range of futures, in plain units; labels escaped (render with ``escape=False``)."""
     rows: dict[str, dict[str, str]] = {}
     for (design, _metric), row in head.set_index(["design", "metric"]).iterrows():
-        cell = _fmt(row["median"], row["unit"])
+        cell = f"<b>{html.escape(_fmt(row['median'], row['unit']))}</b>"
+        details = []
         if not math.isnan(row["median_low"]) and row["median_low"] != row["median_high"]:
-            cell += f" (median 95 %: {_fmt(row['median_low'], row['unit'])} – {_fmt(row['median_high'], row['unit'])})"
+            details.append(f"median 95 %: {_fmt(row['median_low'], row['unit'])} – {_fmt(row['median_high'], row['unit'])}")
         if not math.isnan(row["p05"]) and row["p05"] != row["p95"]:
-            cell += f"; futures 5–95 %: {_fmt(row['p05'], row['unit'])} – {_fmt(row['p95'], row['unit'])}"
-        rows.setdefault(design_label(design), {})[row["label"]] = cell
-    return pd.DataFrame(rows)[[design_label(d) for d in order if design_label(d) in rows]]
+            details.append(f"futures 5–95 %: {_fmt(row['p05'], row['unit'])} – {_fmt(row['p95'], row['unit'])}")
+        if details:
+            cell += "<br><small>" + "<br>".join(html.escape(d) for d in details) + "</small>"
+        rows.setdefault(html.escape(design_label(design)), {})[html.escape(row["label"])] = cell
+    return pd.DataFrame(rows)[[html.escape(design_label(d)) for d in order
+                               if html.escape(design_label(d)) in rows]]
 
 
 def beats_table(head: pd.DataFrame, order: list[str]) -> pd.DataFrame:
@@ -317,7 +321,7 @@ def build_report(results: str | Path, out: str | Path | None = None, area: str |
            ".lead{font-size:16px}.warn{color:#a40000}.futures{font-size:12px;color:#333}"
            ".legend{font-size:12px;display:flex;flex-wrap:wrap;gap:4px 14px}.key{white-space:nowrap}"
            ".swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}"
-           ".wide{overflow-x:auto}.gloss td{font-size:12px}")
+           ".wide{overflow-x:auto}.gloss td{font-size:12px}small{color:#555}")
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>areasim report: "
              f"{html.escape(meta['experiment'])}</title><style>{css}</style></head><body>",
              f"<h1>Public funds for inner-city housing: {html.escape(meta['experiment'])}</h1>",
@@ -327,9 +331,9 @@ def build_report(results: str | Path, out: str | Path | None = None, area: str |
              headline_text(result, head, futures), futures_note(futures),
              "<h2>How to read this</h2><ul>" + "".join(f"<li>{t}</li>" for t in HOW_TO_READ) + "</ul>",
              "<h2>What each design achieves</h2>",
-             "<div class='wide'>" + headline_table(head, order[1:]).to_html(escape=True, classes="headline", border=0)
+             "<div class='wide'>" + headline_table(head, order[1:]).to_html(escape=False, classes="headline", border=0)
              + "</div>", futures_note(futures),
-             "<p class='caption'>Each cell: the median future; in brackets the 95 % interval of that median; then "
+             "<p class='caption'>Each cell: the median future (bold); below it the 95 % interval of that median and "
              "the range that covers 90 % of futures. 'Extra homes' are homes completed within the simulated period "
              "that were not completed without the fund. Months gained are a mean over the areas that reach their "
              "first start (or completion) in both runs; + = sooner with the fund.</p>",
