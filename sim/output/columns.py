@@ -285,6 +285,8 @@ _FUND_OUTCOMES = (
     C("fund_returned", "€", "Money paid back to the funds (loan repayments, resales).", "≥ 0"),
     C("fund_levies", "€", "Levies paid into the funds (regional cross-subsidy).", "≥ 0"),
     C("fund_net_cost", "€", "fund_paid − fund_returned − fund_levies.", "> 0 = net public cost"),
+    C("fund_held", "€", "Money the funds still hold at the end: budget + returned + levies − paid (public money "
+      "not spent; equals the fund accounts' ledger balance).", "≥ 0"),
     C("fund_awards", "awards", "Number of awards made."),
     C("revolving_ratio", "fraction", "Principal repaid / principal lent by revolving loans; missing when "
       "nothing was lent. ≥ 0.8 counted as 'revolving enough' (sources.md#svn-transformatiefaciliteit)."),
@@ -321,6 +323,17 @@ EXP_AREAS = _RUN_IDS + (
       "> 0 = later than planned; < 0 = earlier than planned"),
 )
 
+EXP_PHASES = _RUN_IDS + (
+    C("area", "-", "Area name."),
+    C("phase", "-", "Phase index (0 = first phase)."),
+    C("homes", "homes", "Homes in the phase (its programme at the end of the run)."),
+    C("affordable_homes", "homes", "Social and mid-rent homes in the phase."),
+    C("start_quarter", "quarter", "Quarter construction started (quarters since the start); missing if it never did."),
+    C("completion_quarter", "quarter", "Quarter the phase was completed; missing if it was not."),
+    C("fund_paid", "€", "Money funds paid for the phase (money paid to the area as a whole shared equally by its "
+      "phases).", "≥ 0"),
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (
     Table("timeseries", "timeseries.parquet / .csv", "run", "one per quarter", TIMESERIES),
     Table("areas", "areas.parquet / .csv", "run", "one per area and quarter (lean runs: last quarter only)", AREAS),
@@ -335,9 +348,11 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("outcomes", "outcomes.parquet", "experiment", "one per run: the run's scalar outcomes", OUTCOMES),
     Table("exp_timeseries", "timeseries.parquet", "experiment", "one per run and year", EXP_TIMESERIES),
     Table("exp_areas", "areas.parquet", "experiment", "one per run and area (end of the run)", EXP_AREAS),
+    Table("exp_phases", "phases.parquet", "experiment", "one per run and phase (end of the run)", EXP_PHASES),
 )}
 
-EXPERIMENT_KIND = {"outcomes": "outcomes", "timeseries": "exp_timeseries", "areas": "exp_areas", "runs": "runs"}
+EXPERIMENT_KIND = {"outcomes": "outcomes", "timeseries": "exp_timeseries", "areas": "exp_areas",
+                   "phases": "exp_phases", "runs": "runs"}
 """Experiment store kind → table name in :data:`TABLES`."""
 
 _ARROW_TYPES = {"double": pa.float64(), "bool": pa.bool_(), "string": pa.string(), "int64": pa.int64()}
