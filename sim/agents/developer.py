@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sim.agents.base import Actor
-from sim.area import AreaPlan, PhaseState
+from sim.area import OWNER, AreaPlan, PhaseState
 from sim.beliefs import Beliefs
 from sim.valuation import phase_market_value
 
@@ -37,17 +37,67 @@ class Developer(Actor):
         self.risk_aversion = self.params.risk_aversion
         self.areas: list[AreaPlan] = []
         self.failed = False
+        self._land_start: dict[str, tuple] = {}  # per area: (€ residual land value at the start, homes weights)
 
     @property
     def credit_limit(self) -> float:
-        """€ it can be net invested before it fails: equity + its credit line.
+        """€ it can be net invested before it fails: equity + its credit line + its positions marked to market.
 
         The credit line is leverage × equity in normal times and shrinks when credit conditions tighten
         (banks withdraw development finance in a crash): × credit index ** bank_credit_sensitivity.
+        Positions (``marks``): land it holds is carried at market value, so a fall in land values
+        is a write-down that eats equity (a rise adds to it), and completed unsold homes count at
+        today's price less the unsold discount (their building cost is already in its cash).
         """
         p = self.params
         bank = float(self.ctx.market.credit_index[self.ctx.quarter]) ** p.bank_credit_sensitivity
-        return p.equity * (1 + p.leverage * min(1.0, bank))
+        return p.equity * (1 + p.leverage * min(1.0, bank)) + self.marks()
+
+    def land_index(self, area: AreaPlan) -> float:
+        """Market value of building land in ``area`` now relative to the start (≥ 0).
+
+        The residual land value of the area's market homes (sale value − construction cost −
+        margin, per segment, weighted by the programme) now over its value at the start: it moves
+        with house prices with leverage, as Dutch developers' land banks did after 2008. Where the
+        start value is not positive, the buy-out index (existing use + hope value) is used.
+        """
+        econ, r, q = self.ctx.econ, area.region_index, self.ctx.quarter
+        known = self._land_start.get(area.name)
+        if known is None:
+            weights = area.homes_by_segment[1:].astype(float)
+            known = self._land_start[area.name] = (float(econ.land_value[r, 0, 1:] @ weights), weights)
+        start, weights = known
+        if start <= 0:
+            return self.ctx.item_index(area, "acquisition")
+        return max(0.0, float(econ.land_value[r, q, 1:] @ weights) / start)
+
+    def marks(self) -> float:
+        """Its positions at market beyond what its cash shows (€).
+
+        Land it holds: revaluation, book (start-year prices) × (land index − 1). Phases it builds,
+        under construction or completed: what buyers and investors still owe (presold homes'
+        remaining price, the forward funder's second half), plus unsold homes at today's price
+        less the unsold discount, less the contractor's second instalment still to pay.
+        """
+        econ, q = self.ctx.econ, self.ctx.quarter
+        keep = 1 - self.params.unsold_discount
+        total = 0.0
+        for area in self.areas:
+            book = area.developer_land_position()  # € at start-year prices
+            if book > 0:
+                total += book * (self.land_index(area) - 1)
+            for phase in area.phases:
+                if phase.construction_start is None or phase.developer is not self:
+                    continue
+                if not (phase.is_open or phase.transferred):  # abandoned
+                    continue
+                unsold = phase.owner_homes - phase.owner_sold
+                total += phase.owner_revenue - phase.owner_received
+                if unsold > 1e-9:
+                    total += unsold * float(econ.sale_value[area.region_index, q, OWNER]) * keep
+                if phase.completion is None:
+                    total += (phase.rental_price / 2 if phase.investor is not None else 0.0) - phase.contract_market / 2
+        return total
 
     def check_solvency(self) -> bool:
         """Fail (once) when net cash is below −credit_limit; returns True if it just failed."""
@@ -93,7 +143,7 @@ class Developer(Actor):
                                     f"€{price:,.0f} (net to the developer €{net_price:,.0f})")
                     continue
                 if not phase.housing_association.consider_social_block(phase):
-                    phase.reason = "housing association cannot invest (room, ICR or LTV)"
+                    phase.reason = f"housing association cannot invest ({phase.housing_association.refusal} limit)"
                     continue
                 if phase.rental_homes and not pick_investor(phase):
                     phase.reason = "no investor with capital for the rental homes"
