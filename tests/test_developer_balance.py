@@ -42,5 +42,5 @@ def test_presold_projects_under_construction_count_as_assets():
     for _ in range(40):
         m.step()
         if any(p.construction_start is not None and p.completion is None for p in m.phases):
-            lows.append(developer.marks())
+            lows.append(developer.project_marks())
     assert lows and min(lows) > -1e6

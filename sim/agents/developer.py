@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sim.agents.base import Actor
 from sim.area import OWNER, AreaPlan, PhaseState
 from sim.beliefs import Beliefs
@@ -14,6 +16,11 @@ if TYPE_CHECKING:
     import mesa
 
     from sim.context import RunContext
+
+
+LAND_BANK_YEARS = 5
+"""Years over which a developer's land bank was bought (its cost is the mean land value of those years);
+assumption, checked against the 25-30 % write-down of Dutch land banks 2008-2012 (docs/ODD.md §7.8)."""
 
 
 class Developer(Actor):
@@ -37,21 +44,23 @@ class Developer(Actor):
         self.risk_aversion = self.params.risk_aversion
         self.areas: list[AreaPlan] = []
         self.failed = False
+        self._bank: np.ndarray | None = None  # land bank write-down per € of cost, per quarter
         self._land_start: dict[str, tuple] = {}  # per area: (€ residual land value at the start, homes weights)
 
     @property
     def credit_limit(self) -> float:
-        """€ it can be net invested before it fails: equity + its credit line + its positions marked to market.
+        """€ it can be net invested before it fails: its equity after write-downs, a credit line on it, its projects.
 
-        The credit line is leverage × equity in normal times and shrinks when credit conditions tighten
-        (banks withdraw development finance in a crash): × credit index ** bank_credit_sensitivity.
-        Positions (``marks``): land it holds is carried at market value, so a fall in land values
-        is a write-down that eats equity (a rise adds to it), and completed unsold homes count at
-        today's price less the unsold discount (their building cost is already in its cash).
+        Land is carried at the lower of cost and market value (Dutch annual accounts): a fall in land
+        values below cost is a write-down (``write_downs``) that eats equity; banks lend leverage ×
+        the written-down equity, shrinking further when credit conditions tighten (× credit index **
+        bank_credit_sensitivity: banks withdrew development finance after 2008). Projects it builds
+        (``project_marks``) count at what buyers still owe and unsold homes at today's price.
         """
         p = self.params
         bank = float(self.ctx.market.credit_index[self.ctx.quarter]) ** p.bank_credit_sensitivity
-        return p.equity * (1 + p.leverage * min(1.0, bank)) + self.marks()
+        equity = p.equity + self.write_downs()  # negative when write-downs exceed it: no credit line then
+        return equity + p.leverage * max(0.0, equity) * min(1.0, bank) + self.project_marks()
 
     def land_index(self, area: AreaPlan) -> float:
         """Market value of building land in ``area`` now relative to the start (≥ 0).
@@ -71,21 +80,45 @@ class Developer(Actor):
             return self.ctx.item_index(area, "acquisition")
         return max(0.0, float(econ.land_value[r, q, 1:] @ weights) / start)
 
-    def marks(self) -> float:
-        """Its positions at market beyond what its cash shows (€).
+    def write_downs(self) -> float:
+        """€ (≤ 0) by which its land stands below cost: positions in its areas and its land bank elsewhere.
 
-        Land it holds: revaluation, book (start-year prices) × (land index − 1). Phases it builds,
-        under construction or completed: what buyers and investors still owe (presold homes'
-        remaining price, the forward funder's second half), plus unsold homes at today's price
-        less the unsold discount, less the contractor's second instalment still to pay.
+        Positions in its areas were bought before the run (cost = start value): book × min(0, index − 1).
+        The land bank (``land_bank`` × equity) turns over: its cost follows the mean land value of the
+        last ``LAND_BANK_YEARS`` years (positions bought at the prices of their years), so it is written
+        down when land values fall below that mean — after 2008 by 25-30 % (sources.md#developer-writedowns).
+        """
+        total = 0.0
+        for area in self.areas:
+            book = area.developer_land_position()  # € at start-year prices
+            if book > 0:
+                total += book * min(0.0, self.land_index(area) - 1)
+        if self.params.land_bank > 0:
+            total += self.params.land_bank * self.params.equity * float(self._bank_marks()[self.ctx.quarter])
+        return total
+
+    def _bank_marks(self) -> np.ndarray:
+        """(T,) the land bank's write-down per € of cost each quarter (≤ 0), computed once per run."""
+        if self._bank is None:
+            lv = self.ctx.econ.land_value[:, :, OWNER]  # (R, T) residual land value of an owner-occupied home
+            base = np.where(lv[:, :1] > 0, lv[:, :1], 1.0)
+            index = np.maximum(0.0, np.where(lv[:, :1] > 0, lv / base, self.ctx.market.price_index)).mean(axis=0)
+            window = 4 * LAND_BANK_YEARS
+            cost = np.array([index[max(0, q - window + 1):q + 1].mean() for q in range(len(index))])
+            self._bank = np.minimum(0.0, index / cost - 1)
+        return self._bank
+
+    def project_marks(self) -> float:
+        """€ its projects are worth beyond what its cash shows.
+
+        Phases it builds, under construction or completed: what buyers and investors still owe
+        (presold homes' remaining price, the forward funder's second half), plus unsold homes at
+        today's price less the unsold discount, less the contractor's second instalment still to pay.
         """
         econ, q = self.ctx.econ, self.ctx.quarter
         keep = 1 - self.params.unsold_discount
         total = 0.0
         for area in self.areas:
-            book = area.developer_land_position()  # € at start-year prices
-            if book > 0:
-                total += book * (self.land_index(area) - 1)
             for phase in area.phases:
                 if phase.construction_start is None or phase.developer is not self:
                     continue

@@ -472,6 +472,12 @@ class DeveloperParams(Strict):
                                       "in a downturn (sources.md#presale-70)", "Share of the presales of phases "
                                       "not yet under construction that dissolve each crash quarter.",
                                       ge=0, le=1)
+    land_bank: float = P(1.0, "× equity (€ at start-year prices per € of equity)", "assumption, informed by "
+                         "sources.md#developer-writedowns: Dutch developers and builders held land and development "
+                         "positions of hundreds of millions each (BAM: land positions about €650M)",
+                         "Land positions each developer holds outside the modelled areas (its land bank), "
+                         "carried at the lower of cost and market value: a fall in land values is a write-down "
+                         "that eats its equity and, through it, its credit line.", ge=0, le=50)
     leverage: float = P(2.0, "× equity", "assumption: developers borrow up to about twice their equity "
                         "for land and construction", "Borrowing limit as a multiple of equity; beyond "
                         "equity + limit a developer fails.", ge=0, le=50)
