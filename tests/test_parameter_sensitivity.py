@@ -63,13 +63,6 @@ CONDITIONAL: dict[str, tuple[str, dict]] = {
     "market.regimes.slowdown.investor_premium_extra": (
         "rental homes seek forward funding during a slowdown",
         {"market.initial_regime": "slowdown", "areas[0].pipeline_stage": "land_ready", "areas[0].pipeline_phases": 2}),
-    "actors.developers.equity": (
-        "a developer comes near its limit (thin equity in a crash)", {"actors.developers.equity": 10e6}),
-    "actors.developers.leverage": (
-        "a developer comes near its limit (thin equity in a crash)", {"actors.developers.equity": 10e6}),
-    "actors.developers.bank_credit_sensitivity": (
-        "a developer comes near its limit while banks tighten (thin equity in a crash)",
-        {"actors.developers.equity": 10e6}),
     "actors.developers.unsold_discount": (
         "completed homes stay unsold (slow sales, starts on few presales)",
         {"actors.developers.presale_threshold": 0.1, "regions[0].absorption_homes_per_quarter": 8.0,

@@ -105,7 +105,7 @@ class Developer(Actor):
             index = np.maximum(0.0, np.where(lv[:, :1] > 0, lv / base, self.ctx.market.price_index)).mean(axis=0)
             window = 4 * LAND_BANK_YEARS
             cost = np.array([index[max(0, q - window + 1):q + 1].mean() for q in range(len(index))])
-            self._bank = np.minimum(0.0, index / cost - 1)
+            self._bank = np.minimum(0.0, index / np.maximum(cost, 1e-12) - 1) * (cost > 1e-12)  # no cost, no write-down
         return self._bank
 
     def project_marks(self) -> float:
