@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sim.model import AreaModel
 from sim.scenario import from_dict
 from tests.test_behaviour import CRASH, STEADY, one_area
@@ -44,3 +46,25 @@ def test_presold_projects_under_construction_count_as_assets():
         if any(p.construction_start is not None and p.completion is None for p in m.phases):
             lows.append(developer.project_marks())
     assert lows and min(lows) > -1e6
+
+
+def test_a_stake_in_a_joint_land_company_carries_its_share_of_the_companys_expected_loss():
+    """Net asset value of a JV stake: when the municipality provides for its share s of a joint land company's
+    expected loss, the developer partner writes down (1 − s)/s of that provision — in each of 4 crash futures
+    its write-downs include the stake's share of the loss (no land of its own, no land bank)."""
+    for seed in range(1, 5):
+        data = one_area("joint_venture", CRASH, region="middle",
+                        ownership={"municipality": 0.6, "developers": 0.0, "businesses": 0.4})
+        data["actors"] = {"developers": {"count": 1, "equity": 400e6, "land_bank": 0.0},
+                          "municipality": {"max_deficit_per_home": 40000.0}}  # a JV deal the council accepts
+        m = AreaModel(from_dict(data), seed=seed)
+        developer, municipality, area = m.parties.developers[0], m.parties.municipalities[0], m.areas[0]
+        seen = False
+        for _ in range(40):
+            m.step()
+            held = municipality.provisions.get(area.name, 0.0)
+            s = area.coop.jv_municipal_share
+            if held > 0 and s < 1 and area.developer is developer:
+                assert developer.write_downs() == pytest.approx(-held * (1 - s) / s)
+                seen = True
+        assert seen

@@ -84,6 +84,8 @@ class Developer(Actor):
         """€ (≤ 0) by which its land stands below cost: positions in its areas and its land bank elsewhere.
 
         Positions in its areas were bought before the run (cost = start value): book × min(0, index − 1).
+        A stake in a joint land company is valued at its share of the company's expected result: the
+        municipality's provision for the area (its share s of the expected loss) × (1 − s) / s.
         The land bank (``land_bank`` × equity) turns over: its cost follows the mean land value of the
         last ``LAND_BANK_YEARS`` years (positions bought at the prices of their years), so it is written
         down when land values fall below that mean — after 2008 by 25-30 % (sources.md#developer-writedowns).
@@ -93,6 +95,13 @@ class Developer(Actor):
             book = area.developer_land_position()  # € at start-year prices
             if book > 0:
                 total += book * min(0.0, self.land_index(area) - 1)
+            coop = area.coop
+            if (coop.works_payer == "jv" or coop.land_receiver == "jv") and 0 < coop.jv_municipal_share < 1:
+                # its stake in a joint land company at net asset value: its share of the company's expected
+                # loss, which the municipality provides for on its own share (BBV) at the year-end
+                s = coop.jv_municipal_share
+                held = self.model.parties.municipality_of(area).provisions.get(area.name, 0.0)
+                total -= held * (1 - s) / s
         if self.params.land_bank > 0:
             total += self.params.land_bank * self.params.equity * float(self._bank_marks()[self.ctx.quarter])
         return total
