@@ -44,7 +44,9 @@ class Developer(Actor):
         self.risk_aversion = self.params.risk_aversion
         self.areas: list[AreaPlan] = []
         self.failed = False
+        self.entered = ctx.quarter  # quarter it entered the market (0, or later for an entrant)
         self._bank: np.ndarray | None = None  # land bank write-down per € of cost, per quarter
+        self._area_cost: dict[str, float] = {}  # land index at which it holds each area's positions (cost)
         self._land_start: dict[str, tuple] = {}  # per area: (€ residual land value at the start, homes weights)
 
     @property
@@ -83,7 +85,8 @@ class Developer(Actor):
     def write_downs(self) -> float:
         """€ (≤ 0) by which its land stands below cost: positions in its areas and its land bank elsewhere.
 
-        Positions in its areas were bought before the run (cost = start value): book × min(0, index − 1).
+        Positions in its areas were bought before the run (cost = start value): book × min(0, index − 1);
+        positions taken over later (from a failed developer) are booked at their value on take-over.
         A stake in a joint land company is valued at its share of the company's expected result: the
         municipality's provision for the area (its share s of the expected loss) × (1 − s) / s.
         The land bank (``land_bank`` × equity) turns over: its cost follows the mean land value of the
@@ -94,7 +97,9 @@ class Developer(Actor):
         for area in self.areas:
             book = area.developer_land_position()  # € at start-year prices
             if book > 0:
-                total += book * min(0.0, self.land_index(area) - 1)
+                index = self.land_index(area)
+                cost = self._area_cost.setdefault(area.name, index if self.ctx.quarter > 0 else 1.0)
+                total += book * min(0.0, index / cost - 1) if cost > 0 else 0.0
             coop = area.coop
             if (coop.works_payer == "jv" or coop.land_receiver == "jv") and 0 < coop.jv_municipal_share < 1:
                 # its stake in a joint land company at net asset value: its share of the company's expected
@@ -113,7 +118,9 @@ class Developer(Actor):
             base = np.where(lv[:, :1] > 0, lv[:, :1], 1.0)
             index = np.maximum(0.0, np.where(lv[:, :1] > 0, lv / base, self.ctx.market.price_index)).mean(axis=0)
             window = 4 * LAND_BANK_YEARS
-            cost = np.array([index[max(0, q - window + 1):q + 1].mean() for q in range(len(index))])
+            first = self.entered  # an entrant buys its land bank at the prices from its entry on
+            cost = np.array([index[max(first, q - window + 1):q + 1].mean() if q >= first else index[first]
+                             for q in range(len(index))])
             self._bank = np.minimum(0.0, index / np.maximum(cost, 1e-12) - 1) * (cost > 1e-12)  # no cost, no write-down
         return self._bank
 
@@ -142,9 +149,20 @@ class Developer(Actor):
         return total
 
     def check_solvency(self) -> bool:
-        """Fail (once) when net cash is below −credit_limit; returns True if it just failed."""
+        """Fail (once) when net cash is below −credit_limit; returns True if it just failed.
+
+        A failed developer leaves the joint land companies it is a partner in: the municipality takes
+        over its share (as when a partner cannot meet a capital call).
+        """
         if not self.failed and self.cash < -self.credit_limit:
             self.failed = True
+            for area in self.areas:
+                coop = area.coop
+                if (coop.works_payer == "jv" or coop.land_receiver == "jv") and coop.jv_municipal_share < 1:
+                    coop.jv_municipal_share = 1.0
+                    self.ctx.books.log_area(area, "jv_partner_exit", partner=self.account, call=0.0,
+                                            developer_cash=self.cash, credit_limit=self.credit_limit,
+                                            reason="developer failed; the municipality takes over its share")
             return True
         return False
 

@@ -13,13 +13,20 @@ if TYPE_CHECKING:
     from sim.context import RunContext
 
 
+REFINANCED_PER_YEAR = 0.1
+"""Share of the stock's debt refinanced each year at the current rate (fraction/yr): the sector borrows long
+at fixed rates (WSW-guaranteed loans of about ten years on average; assumption)."""
+
+
 class HousingAssociation(Actor):
     """The woningcorporaties of a region, with one balance sheet whose ratios limit new investment.
 
     The balance sheet (a memo of the associations' whole stock, outside the areas' ledger):
     ``homes`` social homes with rent income ``homes × 12 × rent_per_month × rent index`` (€/yr),
     operating costs ``homes × operating_cost_per_home × cost index`` (€/yr; maintenance is building
-    work), interest ``debt × (bond rate + borrowing_spread)`` (€/yr) and the policy value
+    work), interest ``debt × coupon`` (€/yr; the average rate on its fixed-rate loans: new loans
+    at bond rate + ``borrowing_spread``, and ``REFINANCED_PER_YEAR`` of the debt reprices each
+    year) and the policy value
     (beleidswaarde, €), a capitalisation of the rents that moves with the rent index. Each Q1 the
     year's investment in the existing stock (``stock_investment_per_home`` × cost index: renovation,
     sustainability) is paid from the operating cash flow after interest; the shortfall is borrowed
@@ -48,6 +55,7 @@ class HousingAssociation(Actor):
         self.debt = p.stock_homes * p.debt_per_home
         self.policy_value_real = p.stock_homes * p.policy_value_per_home / self._rent_index(0)
         self.refusal = ""
+        self.coupon = self.rate()  # average rate on its debt (fraction/yr)
 
     def _rent_index(self, q: int) -> float:
         return float(self.ctx.market.rent_index[self.region_index, q])
@@ -62,7 +70,7 @@ class HousingAssociation(Actor):
         p, q = self.params, self.ctx.quarter
         rents = self.homes * 12 * p.rent_per_month * self._rent_index(q)
         costs = self.homes * p.operating_cost_per_home * float(self.ctx.market.cost_index[q])
-        interest = self.debt * self.rate()
+        interest = self.debt * self.coupon
         return {"rents": rents, "operating_costs": costs, "interest": interest,
                 "icr": (rents - costs) / interest if interest > 0 else float("inf"),
                 "ltv": self.debt / self.policy_value}
@@ -75,7 +83,10 @@ class HousingAssociation(Actor):
         """Close the year: invest in the stock from the operating cash flow (borrow the rest); log the ratios."""
         acc = self.accounts()
         invest = self.homes * self.params.stock_investment_per_home * float(self.ctx.market.cost_index[self.ctx.quarter])
-        self.debt = max(0.0, self.debt + invest - (acc["rents"] - acc["operating_costs"] - acc["interest"]))
+        old, self.debt = self.debt, max(0.0, self.debt + invest - (acc["rents"] - acc["operating_costs"] - acc["interest"]))
+        if self.debt > 0:  # part of the debt reprices; new borrowing is at today's rate
+            kept = old * (1 - REFINANCED_PER_YEAR)
+            self.coupon = (min(kept, self.debt) * self.coupon + max(0.0, self.debt - kept) * self.rate()) / self.debt
         icr_room, ltv_room = self.room(self.ctx.econ.construction_cost[self.ctx.quarter, SOCIAL])
         acc = self.accounts()
         self.ctx.books.log_party(self.account, "housing_association_year", homes=self.homes, debt=self.debt,
@@ -85,8 +96,8 @@ class HousingAssociation(Actor):
     def room(self, cost_per_home: float) -> tuple[float, float]:
         """New debt (€) it can take for homes costing ``cost_per_home`` (€) before breaching (ICR, LTV).
 
-        ICR: (N + ΔD·k/c) ≥ icr·r·(D + ΔD), with N today's net rents, k a new home's net rent and c its
-        cost; LTV: D + ΔD ≤ ltv·(V + s·ΔD), s the policy value a new home adds per € of cost.
+        ICR: (N + ΔD·k/c) ≥ icr·(coupon·D + r·ΔD), with N today's net rents, k a new home's net rent,
+        c its cost and r today's rate; LTV: D + ΔD ≤ ltv·(V + s·ΔD), s the policy value a new home adds per € of cost.
         A limit that new homes cannot breach gives infinite room.
         """
         p = self.params
@@ -95,8 +106,8 @@ class HousingAssociation(Actor):
         r = self.rate()
         q = self.ctx.quarter
         k = 12 * p.rent_per_month * self._rent_index(q) - p.operating_cost_per_home * float(self.ctx.market.cost_index[q])
-        slope = p.min_icr * r - k / max(cost_per_home, 1.0)
-        head = net - p.min_icr * r * self.debt
+        slope = p.min_icr * r - k / max(cost_per_home, 1.0)  # new debt is at today's rate
+        head = net - p.min_icr * self.coupon * self.debt
         icr_room = head / slope if slope > 0 else (float("inf") if head >= 0 else -float("inf"))
         ltv_slope = 1 - p.max_ltv * p.new_home_policy_value_share
         ltv_head = p.max_ltv * self.policy_value - self.debt
@@ -120,6 +131,7 @@ class HousingAssociation(Actor):
                                    icr_room=icr_room, ltv_room=ltv_room, icr=acc["icr"], ltv=acc["ltv"])
             return False
         self.homes += n
+        self.coupon = (self.debt * self.coupon + cost * self.rate()) / (self.debt + cost)
         self.debt += cost
         self.policy_value_real += cost * self.params.new_home_policy_value_share / self._rent_index(q)
         phase.social_committed = True
