@@ -49,9 +49,9 @@ def test_presold_projects_under_construction_count_as_assets():
 
 
 def test_a_stake_in_a_joint_land_company_carries_its_share_of_the_companys_expected_loss():
-    """Net asset value of a JV stake: when the municipality provides for its share s of a joint land company's
-    expected loss, the developer partner writes down (1 − s)/s of that provision — in each of 4 crash futures
-    its write-downs include the stake's share of the loss (no land of its own, no land bank)."""
+    """JV stake: when the municipality's provision for its share s of a joint land company's expected loss grows
+    beyond the plan deficit (a write-down), the developer partner writes down (1 − s)/s of that growth — in each
+    of 4 crash futures (no land of its own, no land bank)."""
     for seed in range(1, 5):
         data = one_area("joint_venture", CRASH, region="middle",
                         ownership={"municipality": 0.6, "developers": 0.0, "businesses": 0.4})
@@ -62,7 +62,7 @@ def test_a_stake_in_a_joint_land_company_carries_its_share_of_the_companys_expec
         seen = False
         for _ in range(40):
             m.step()
-            held = municipality.provisions.get(area.name, 0.0)
+            held = municipality.provisions.get(area.name, 0.0) - municipality.plan_provisions.get(area.name, 0.0)
             s = area.coop.jv_municipal_share
             if held > 0 and s < 1 and area.developer is developer:
                 assert developer.write_downs() == pytest.approx(-held * (1 - s) / s)

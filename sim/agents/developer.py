@@ -87,8 +87,9 @@ class Developer(Actor):
 
         Positions in its areas were bought before the run (cost = start value): book × min(0, index − 1);
         positions taken over later (from a failed developer) are booked at their value on take-over.
-        A stake in a joint land company is valued at its share of the company's expected result: the
-        municipality's provision for the area (its share s of the expected loss) × (1 − s) / s.
+        A stake in a joint land company carries its share of the company's write-downs since the plan (the
+        plan deficit was priced into the deal): the growth of the municipality's provision for the area
+        (its share s of the expected loss) since the account's first valuation × (1 − s) / s.
         The land bank (``land_bank`` × equity) turns over: its cost follows the mean land value of the
         last ``LAND_BANK_YEARS`` years (positions bought at the prices of their years), so it is written
         down when land values fall below that mean — after 2008 by 25-30 % (sources.md#developer-writedowns).
@@ -102,11 +103,12 @@ class Developer(Actor):
                 total += book * min(0.0, index / cost - 1) if cost > 0 else 0.0
             coop = area.coop
             if (coop.works_payer == "jv" or coop.land_receiver == "jv") and 0 < coop.jv_municipal_share < 1:
-                # its stake in a joint land company at net asset value: its share of the company's expected
-                # loss, which the municipality provides for on its own share (BBV) at the year-end
+                # its stake in a joint land company: its share of the company's write-downs since the plan (the
+                # plan deficit was priced into the deal it signed), from the municipality's provisions (BBV)
                 s = coop.jv_municipal_share
-                held = self.model.parties.municipality_of(area).provisions.get(area.name, 0.0)
-                total -= held * (1 - s) / s
+                municipality = self.model.parties.municipality_of(area)
+                held = municipality.provisions.get(area.name, 0.0) - municipality.plan_provisions.get(area.name, 0.0)
+                total -= max(0.0, held) * (1 - s) / s
         if self.params.land_bank > 0:
             total += self.params.land_bank * self.params.equity * float(self._bank_marks()[self.ctx.quarter])
         return total

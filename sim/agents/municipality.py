@@ -51,6 +51,7 @@ class Municipality(Actor):
                                          ctx.streams.beliefs("municipality", region_index))
         self.risk_aversion = self.params.risk_aversion
         self.provisions: dict[str, float] = {}
+        self.plan_provisions: dict[str, float] = {}  # € provided at each account's first valuation (plan deficit)
         self.profit_taken: dict[str, float] = {}
         self.areas: list[AreaPlan] = []
         self.demand_shift = 0.0
@@ -272,6 +273,8 @@ class Municipality(Actor):
                 self.ctx.books.book(f"{self.account}/provisions", f"{self.account}/reserve", held - needed,
                                 "provision_release", area_name=area.name)
             self.provisions[area.name] = needed
+            if first:
+                self.plan_provisions[area.name] = needed
             completion = accounting.percentage_of_completion(c_done, c_all, r_done, r_all)
             take = accounting.profit_to_take(expected, completion, self.profit_taken.get(area.name, 0.0))
             if take > 1e-6:
