@@ -274,7 +274,8 @@ through this procedure).
   as Dutch developers' were (sources.md#developer-writedowns) — their JV stakes carry the joint
   companies' write-downs, and banks cut the credit line on the written-down equity. With €150M
   equity each and little land in these 20 areas, the replay's four developers come near their
-  limits (write-downs of about 90 % of equity for the two most exposed) but seldom cross them. A
+  limits (write-downs of 60-70 % of equity for the two most exposed in 2012-2014) but seldom cross
+  them. A
   partner leaves a JV only when it fails or a capital call would take it beyond its limit; Dutch PPS
   partners also left by choice when the company's case failed, which the model does not do, and
   the developers are alike (no small, thinly capitalised ones, of which 99 failed in 2013). The
