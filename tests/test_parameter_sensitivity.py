@@ -63,6 +63,12 @@ CONDITIONAL: dict[str, tuple[str, dict]] = {
     "market.regimes.slowdown.investor_premium_extra": (
         "rental homes seek forward funding during a slowdown",
         {"market.initial_regime": "slowdown", "areas[0].pipeline_stage": "land_ready", "areas[0].pipeline_phases": 2}),
+    "actors.housing_associations.min_icr": (
+        "the association's interest cover, not its LTV, is the binding limit (thin operating margins)",
+        {"actors.housing_associations.max_ltv": 0.95, "actors.housing_associations.operating_cost_per_home": 4500.0}),
+    "actors.investors.capital_per_year": (
+        "investors' yearly capital is scarce relative to the rental blocks on offer",
+        {"actors.investors.capital_per_year": 20e6}),
     "actors.developers.unsold_discount": (
         "completed homes stay unsold (slow sales, starts on few presales)",
         {"actors.developers.presale_threshold": 0.1, "regions[0].absorption_homes_per_quarter": 8.0,
