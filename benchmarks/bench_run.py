@@ -35,7 +35,6 @@ def scaled(data: dict, areas_factor: int = 1, years: int | None = None) -> dict:
         dev = actors.setdefault("developers", {})
         dev["count"] = dev.get("count", 3) * areas_factor
         ha = actors.setdefault("housing_associations", {})
-        ha["social_homes_per_year"] = ha.get("social_homes_per_year", 600) * areas_factor
         ha["stock_homes"] = ha.get("stock_homes", 100000) * areas_factor
         inv = actors.setdefault("investors", {})
         inv["count"] = inv.get("count", 2) * areas_factor

@@ -1,6 +1,6 @@
 """The ``areasim`` command line.
 
-    areasim run [SCENARIO] [--seed N] [--years N] [--out DIR] [--quiet]
+    areasim run [SCENARIO] [--seed N] [--years N] [--out DIR] [--quiet] [--fund DESIGN ...] [--paired]
     areasim check SCENARIO
     areasim explain RESULTS AREA
     areasim experiment FILE [--workers N] [--executor local|processes|dask] [--scheduler ADDRESS] [--resume]
@@ -91,7 +91,8 @@ def build_parser() -> ArgumentParser:
     run.add_argument("--fund", action="append", default=[], metavar="DESIGN",
                      help="fund design (name in scenarios/funds/ or a path); repeat to compare designs")
     run.add_argument("--paired", action="store_true",
-                     help="also run the no-fund baseline on the same future and report the fund's effect")
+                     help="also run the no-fund baseline on the same future and report the fund's effect; "
+                          "writes OUT/baseline, OUT/<design> and OUT/paired")
     run.add_argument("--from-experiment", type=_path_arg("from-experiment"), metavar="RESULTS",
                      help="reproduce one run of an experiment (with --run ID)")
     run.add_argument("--run", metavar="ID", help="run id in the experiment (see runs.parquet)")
@@ -153,9 +154,30 @@ def cmd_check(args) -> int:
     return 0
 
 
-def paired_targets(out: Path, designs) -> list[Path]:
-    """Every folder a paired run writes: the baseline, one per design, and the comparison."""
-    return [out, *(out.with_name(f"{out.name}__{d.name}") for d in designs), out.with_name(f"{out.name}__paired")]
+PAIRED_WRITTEN_BY = "areasim run --paired"
+RESERVED = ("baseline", "paired")
+
+
+def paired_layout(out: Path, designs) -> dict[str, Path]:
+    """Every folder a paired run writes, all inside ``out``: the no-fund baseline, one per design, the comparison."""
+    names = [d.name for d in designs]
+    for name in names:
+        if name in RESERVED or names.count(name) > 1:
+            raise InputError("", "--fund", name, "fund designs with distinct names other than "
+                             + " and ".join(repr(r) for r in RESERVED),
+                             problem="its results folder would clash inside --out")
+    return {"baseline": out / "baseline", **{n: out / n for n in names}, "paired": out / "paired"}
+
+
+def check_paired_out(out: Path, force: bool) -> None:
+    """--out of a paired run: new, empty, a folder an earlier ``run --paired`` wrote, or any other with --force."""
+    from sim.output.target import check_out, read_manifest
+
+    state = check_out(out, "--out", force=force, accept=("output",))
+    written_by = (read_manifest(out) or {}).get("written_by")
+    if state == "own" and written_by != PAIRED_WRITTEN_BY and not force:
+        raise InputError("", "--out", str(out), "a new or empty folder, or one an earlier 'areasim run --paired' "
+                         "wrote (or --force to replace it)", problem=f"folder was written by {written_by}")
 
 
 def cmd_run(args) -> int:
@@ -173,11 +195,11 @@ def cmd_run(args) -> int:
                          "whose [funds] design is not 'none')", problem="nothing to compare")
     out = args.out if args.out is not None else RESULTS_DIR / scenario.name
     single = not args.paired and len(designs) == 1
-    targets = [out] if single else paired_targets(out, designs)
-    for target in targets:
-        arg = "--out" if target == out else f"--out (writes {target})"
-        paired = not single and target == targets[-1]
-        check_out(target, arg, force=args.force, accept=("output",) if paired else ("run",))
+    if single:
+        check_out(out, "--out", force=args.force, accept=("run",))
+    else:
+        paired_layout(out, designs)
+        check_paired_out(out, args.force)
     digest = file_hash(source)
     if single:
         _, summary = run_one(scenario, designs[0], args.seed, out, source, digest, args.quiet)
@@ -203,7 +225,8 @@ def run_one(scenario, design, seed, out, source, digest, quiet):
 
 
 def run_paired(scenario, designs, args, out, source, digest) -> int:
-    """Baseline plus each design on the same seed; write and print the paired comparison."""
+    """Baseline plus each design on the same seed, all written inside ``out`` at once (nothing if anything fails);
+    print the paired comparison and every path."""
     import json
 
     import pandas as pd
@@ -211,26 +234,29 @@ def run_paired(scenario, designs, args, out, source, digest) -> int:
     from sim.funds.design import NO_FUND
     from sim.funds.metrics import homes_by_year, paired_comparison
     from sim.output.console import print_paired
-
-    base, _ = run_one(scenario, NO_FUND, args.seed, out, source, digest, args.quiet)
-    rows = []
-    by_year = [homes_by_year(base).assign(design="none")]
-    for design in designs:
-        treated, _ = run_one(scenario, design, args.seed, out.with_name(f"{out.name}__{design.name}"), source,
-                             digest, args.quiet)
-        rows.append(paired_comparison(base, treated))
-        by_year.append(homes_by_year(treated).assign(design=design.name))
     from sim.output.writer import staged, write_output_manifest
 
-    table = pd.DataFrame(rows)
-    target = out.with_name(f"{out.name}__paired")
-    with staged(target) as tmp:
-        table.to_csv(tmp / "paired.csv", index=False)
-        pd.concat(by_year, ignore_index=True).to_csv(tmp / "homes_by_year.csv", index=False)
-        (tmp / "paired.json").write_text(json.dumps(rows, indent=2, default=float) + "\n")
-        write_output_manifest(tmp, "areasim run --paired", {"scenario": scenario.name, "seed": args.seed})
+    layout = paired_layout(out, designs)
+    with staged(out) as tmp:
+        inside = {key: tmp / path.name for key, path in layout.items()}
+        base, _ = run_one(scenario, NO_FUND, args.seed, inside["baseline"], source, digest, args.quiet)
+        rows = []
+        by_year = [homes_by_year(base).assign(design="none")]
+        for design in designs:
+            treated, _ = run_one(scenario, design, args.seed, inside[design.name], source, digest, args.quiet)
+            rows.append(paired_comparison(base, treated))
+            by_year.append(homes_by_year(treated).assign(design=design.name))
+        table = pd.DataFrame(rows)
+        paired = inside["paired"]
+        paired.mkdir()
+        table.to_csv(paired / "paired.csv", index=False)
+        pd.concat(by_year, ignore_index=True).to_csv(paired / "homes_by_year.csv", index=False)
+        (paired / "paired.json").write_text(json.dumps(rows, indent=2, default=float) + "\n")
+        write_output_manifest(paired, PAIRED_WRITTEN_BY, {"scenario": scenario.name, "seed": int(base.seed)})
+        write_output_manifest(tmp, PAIRED_WRITTEN_BY, {"scenario": scenario.name, "seed": int(base.seed),
+                                                        "designs": [d.name for d in designs]})
     if not args.quiet:
-        print_paired(table, target)
+        print_paired(table, layout)
     return 0
 
 

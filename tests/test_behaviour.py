@@ -81,7 +81,7 @@ def test_active_land_policy_books_losses_in_a_crash_and_a_concession_shifts_them
 
 def test_a_joint_venture_breaks_up_when_a_partners_equity_runs_out():
     data = one_area("joint_venture", CRASH)
-    data["actors"] = {"developers": {"count": 1, "equity": 2e6, "leverage": 0.5}}
+    data["actors"] = {"developers": {"count": 1, "equity": 2e6, "leverage": 0.5, "land_bank": 0.0}}
     m = AreaModel(from_dict(data)).run()
     exits = [e for e in m.events if e["event"] == "jv_partner_exit"]
     assert exits, "the developer partner should exit when it cannot meet a capital call"

@@ -133,21 +133,54 @@ def test_explain_unknown_area_is_a_one_line_error(tmp_path, scenario_file, capsy
     assert main(["explain", str(tmp_path / "nothing"), "north"]) == 2
 
 
-def test_paired_fund_comparison_of_two_designs(tmp_path, scenario_file, capsys):
+def test_paired_fund_comparison_of_two_designs_writes_everything_inside_out(tmp_path, scenario_file, capsys):
     out = tmp_path / "res"
     code = main(["run", str(scenario_file), "--out", str(out), "--fund", "woningbouwimpuls", "--fund",
                  "startbouwimpuls", "--paired", "--seed", "2"])
     assert code == 0
     text = capsys.readouterr().out
     assert "additional homes" in text and "net public cost per additional home" in text
-    assert "woningbouwimpuls" in text and "startbouwimpuls" in text
-    table = pd.read_csv(tmp_path / "res__paired" / "paired.csv")
+    assert "public money held by funds" in text and "home-years gained" in text
+    for name in ("baseline", "woningbouwimpuls", "startbouwimpuls", "paired"):
+        assert f"{out / name}/" in text, name  # every path printed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mini.toml", "res"]  # nothing beside --out
+    assert sorted(p.name for p in out.iterdir()) == ["baseline", "manifest.json", "paired", "startbouwimpuls",
+                                                     "woningbouwimpuls"]
+    table = pd.read_csv(out / "paired" / "paired.csv")
     assert list(table["design"]) == ["woningbouwimpuls", "startbouwimpuls"]
     assert (table["seed"] == 2).all()
-    years = pd.read_csv(tmp_path / "res__paired" / "homes_by_year.csv")
+    assert {"held_by_funds", "home_years_gained", "months_gained_first_start", "deadweight_phase_share"} <= set(table)
+    years = pd.read_csv(out / "paired" / "homes_by_year.csv")
     assert set(years["design"]) == {"none", "woningbouwimpuls", "startbouwimpuls"} and "social" in years
-    for name in ("res", "res__woningbouwimpuls", "res__startbouwimpuls"):
-        assert (tmp_path / name / "manifest.json").is_file()
+    for name in ("baseline", "woningbouwimpuls", "startbouwimpuls"):
+        manifest = json.loads((out / name / "manifest.json").read_text())
+        assert manifest["seed"] == 2 and manifest["fund_design"] == ("none" if name == "baseline" else name)
+    assert main(["explain", str(out / "woningbouwimpuls"), "north"]) == 0
+    assert "Funds (design woningbouwimpuls):" in capsys.readouterr().out
+
+
+def test_a_failing_paired_run_leaves_nothing_behind(tmp_path, scenario_file, monkeypatch):
+    """Atomic: the baseline is written, then the comparison fails; --out is left as it was (here: absent)."""
+    import sim.funds.metrics
+
+    def broken(base, treated):
+        raise RuntimeError("comparison failed")
+
+    monkeypatch.setattr(sim.funds.metrics, "paired_comparison", broken)
+    with pytest.raises(RuntimeError):
+        main(["run", str(scenario_file), "--out", str(tmp_path / "res"), "--fund", "startbouwimpuls", "--paired",
+              "--quiet", "--years", "2"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mini.toml"]
+
+
+def test_paired_out_of_a_single_run_is_refused_and_left_untouched(tmp_path, scenario_file, capsys):
+    out = tmp_path / "res"
+    assert main(["run", str(scenario_file), "--out", str(out), "--quiet", "--years", "2"]) == 0
+    before = sorted(p.name for p in out.iterdir())
+    assert main(["run", str(scenario_file), "--out", str(out), "--fund", "startbouwimpuls", "--paired",
+                 "--quiet", "--years", "2"]) == 2
+    assert "--out" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == before
 
 
 def test_unknown_fund_design_is_a_one_line_error(tmp_path, scenario_file, capsys):
@@ -172,10 +205,14 @@ def test_a_temporary_folder_left_by_kill_9_is_removed_by_the_next_write(tmp_path
     assert not leftover.exists() and (out / "manifest.json").is_file()
 
 
-def test_paired_run_replaces_its_own_folders_on_a_second_run(tmp_path, scenario_file):
+def test_paired_run_replaces_its_own_folder_on_a_second_run(tmp_path, scenario_file):
     args = ["run", str(scenario_file), "--out", str(tmp_path / "res"), "--fund", "startbouwimpuls", "--paired",
             "--quiet", "--years", "2"]
     assert main(args) == 0
     assert main(args) == 0
-    assert json.loads((tmp_path / "res__paired" / "manifest.json").read_text())["written_by"] == "areasim run --paired"
+    for folder in (tmp_path / "res", tmp_path / "res" / "paired"):
+        assert json.loads((folder / "manifest.json").read_text())["written_by"] == "areasim run --paired"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    (tmp_path / "res" / "my_notes.txt").write_text("mine")  # a user's file inside: no longer areasim's folder
+    assert main(args) == 2
+    assert (tmp_path / "res" / "my_notes.txt").read_text() == "mine"

@@ -191,3 +191,62 @@ def test_profit_taken_is_corrected_when_the_expected_result_falls(runs):
     for c in closes:
         assert c["taken"] <= max(0.0, c["expected"]) * c["completion"] * (1 + 1e-9) + 1e-3, c
         assert not (c["provision"] > 0 and c["taken"] > 0), c
+
+
+def test_fund_ledger_per_area_and_category_equals_its_awards(runs):
+    """Per fund and area (issue #15): € out of the fund account for the area = Σ paid of the fund's awards to
+    that area, € back = Σ returned; each award pays out no more than it committed; the phase table gives every
+    euro paid to exactly one phase; the fund's categories are money paid (out) and money back (in), never both."""
+    from sim.funds.metrics import FUND_PREFIX, phase_table
+
+    models, _ = runs
+    checked = defaultdict(int)
+    for (design, seed), model in models.items():
+        frame = model.ledger.to_frame()
+        for fund in model.funds:
+            out = frame[frame["source"] == fund.account]
+            back = frame[(frame["target"] == fund.account) & ~frame["category"].isin(["fund_budget", "regional_levy"])]
+            assert not set(out["category"]) & set(back["category"]), f"{fund.account} in {design}"
+            paid = defaultdict(float)
+            returned = defaultdict(float)
+            for award in fund.awards:
+                assert award.paid <= award.committed * (1 + 1e-9) + 1e-3
+                paid[award.area.name] += award.paid
+                returned[award.area.name] += award.returned
+            for area in {*paid, *out["area"], *back["area"]}:
+                tag = f"{fund.account} {area} in {design} seed {seed}"
+                assert out.loc[out["area"] == area, "amount"].sum() == pytest.approx(paid[area], rel=1e-9, abs=1e-3), tag
+                assert back.loc[back["area"] == area, "amount"].sum() == pytest.approx(returned[area], rel=1e-9,
+                                                                                      abs=1e-3), tag
+                checked["areas"] += paid[area] > 0
+        phases = phase_table(model, frame)
+        total = frame.loc[frame["source"].str.startswith(FUND_PREFIX) & (frame["area"] != ""), "amount"].sum()
+        assert phases["fund_paid"].sum() == pytest.approx(total, rel=1e-9, abs=1e-3)
+    assert checked["areas"] > 20, "reconciled too few funded areas"
+
+
+def test_money_held_by_funds_and_levies_are_public_money_not_cost(runs):
+    """The fund's balance at the end (budget + returned + levies − paid) is public money held, its own line:
+    it equals the fund accounts' ledger balance. Levies move money from municipalities into a public fund:
+    net public cost = paid − returned − (change in municipal cash + levies), so a levy changes neither side."""
+    from sim.funds.metrics import paired_comparison
+
+    models, _ = runs
+    seen_levies = 0.0
+    for (design, seed), model in models.items():
+        if design == "none":
+            continue
+        c = paired_comparison(models[("none", seed)], model)
+        balance = sum(model.ledger.balance(f.account) for f in model.funds)
+        assert c["held_by_funds"] == pytest.approx(balance, rel=1e-9, abs=1e-3), design
+        assert c["held_by_funds"] >= -1e-3
+        assert c["net_public_cost"] == pytest.approx(
+            c["fund_paid"] - c["fund_returned"] - (c["municipal_cash_change"] + c["fund_levies"]), rel=1e-9, abs=1.0)
+        budget = c["fund_budget"]  # the public sector as a whole: treasury out, funds and municipalities
+        assert -budget + c["held_by_funds"] + c["municipal_cash_change"] == pytest.approx(-c["net_public_cost"],
+                                                                                       rel=1e-9, abs=1.0)
+        if design == "regional_fund":
+            assert c["fund_levies"] > c["fund_paid"] > 0  # levies far exceed payments: held, not spent
+            assert c["held_by_funds"] == pytest.approx(c["fund_levies"] - c["fund_paid"] + c["fund_returned"])
+            seen_levies += c["fund_levies"]
+    assert seen_levies > 0, "no regional levy in the runs: the rule was not exercised"

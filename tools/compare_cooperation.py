@@ -34,11 +34,13 @@ EXPLANATION = [
     "in the claim agreement; the municipality runs the account and keeps overruns. The signed agreement lets the "
     "land works start without the council's own go, and the exclusive claim strengthens the developer's hand.",
     "- **joint_venture**: a joint land company (GEM) pays the works with capital calls on both partners and pays "
-    "out its cash pro rata; a developer that cannot meet a call exits and the municipality takes over its share "
-    "(sources.md#pps-dissolutions).",
+    "out its cash pro rata; a developer that cannot meet a call, or fails, exits and the municipality takes over "
+    "its share (sources.md#pps-dissolutions). The partner's stake carries its share of the company's write-downs, "
+    "so in a downturn the developers' limits bind and partners exit (one failure ends all its JV stakes).",
     "- **concession**: the private party buys the land, pays all public works and bears their overruns; the open "
     "term is a concession fee, negative (a municipal contribution) on deficit sites. Municipal provisions are "
-    "small; developers carry the losses.",
+    "small; developers carry the losses and fail; after a crash a new developer takes over the stranded areas "
+    "and renegotiates, so the programme is still built, later.",
     "- **private_realisation** with cost recovery: owners build on their own land when their own case works; the "
     "municipality pays the works and recovers a contribution capped by the legal tests, imposed only on a plan "
     "the owner can build (sources.md#omgevingswet-kostenverhaal). Largest municipal deficits.",

@@ -212,12 +212,13 @@ for seed in (1, 2, 3):
     rows.append(paired_comparison(base, with_fund))
 table = pd.DataFrame(rows)
 # Check: on these three futures the grant buys no additional home; where it pays out (seeds 1 and 3),
-# all of it goes to areas that started as many homes without it.
+# most of it (76 % and 100 %) goes to phases that started within a year of their funded start without it.
 assert table["additional_homes"].eq(0).all()
-assert table.loc[table["seed"] == 1, "deadweight_share"].item() == 1.0
+assert round(table.loc[table["seed"] == 1, "deadweight_share"].item(), 3) == 0.756
 table[["seed", "additional_homes", "fund_paid", "fund_returned", "net_public_cost_per_additional_home",
        "deadweight_share"]]"""),
-        ("md", """**Deadweight** is money that went to areas that started just as many homes without the fund.
+        ("md", """**Deadweight** is money that went to phases that would have started within a year without the fund
+(they did in the paired no-fund run).
 A grant on the public deficit only helps where the *deal* was the bottleneck; where presales or
 the housing association's ratios hold an area back, it buys nothing."""),
         ("md", """## Exercises

@@ -6,8 +6,9 @@ Each parameter is set to 1.5 × its value (0.5 × when 1.5 × is not allowed, 1 
 flipped); the run's summary outcomes and event count on the same seeds are compared with the unchanged
 scenario's. A parameter that changes nothing here is "dead in this world": either dead (remove it), or
 conditional on a mode or a situation this world does not reach (a cooperation model, a fund, a regime,
-a binding limit) — the page says which. This is the measurement behind the Decisions issue's
-parameter-sensitivity test (not yet a test: see the page).
+a binding limit) — the page says which. The test ``tests/test_parameter_sensitivity.py`` reuses these
+functions on a small world with all five cooperation models and binding limits, and scans the
+conditional parameters in the settings that activate them.
 """
 
 from __future__ import annotations

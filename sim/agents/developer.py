@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sim.agents.base import Actor
-from sim.area import AreaPlan, PhaseState
+from sim.area import OWNER, AreaPlan, PhaseState
 from sim.beliefs import Beliefs
 from sim.valuation import phase_market_value
 
@@ -14,6 +16,11 @@ if TYPE_CHECKING:
     import mesa
 
     from sim.context import RunContext
+
+
+LAND_BANK_YEARS = 5
+"""Years over which a developer's land bank was bought (its cost is the mean land value of those years);
+assumption, checked against the 25-30 % write-down of Dutch land banks 2008-2012 (docs/ODD.md §7.8)."""
 
 
 class Developer(Actor):
@@ -37,22 +44,127 @@ class Developer(Actor):
         self.risk_aversion = self.params.risk_aversion
         self.areas: list[AreaPlan] = []
         self.failed = False
+        self.entered = ctx.quarter  # quarter it entered the market (0, or later for an entrant)
+        self._bank: np.ndarray | None = None  # land bank write-down per € of cost, per quarter
+        self._area_cost: dict[str, float] = {}  # land index at which it holds each area's positions (cost)
+        self._land_start: dict[str, tuple] = {}  # per area: (€ residual land value at the start, homes weights)
 
     @property
     def credit_limit(self) -> float:
-        """€ it can be net invested before it fails: equity + its credit line.
+        """€ it can be net invested before it fails: its equity after write-downs, a credit line on it, its projects.
 
-        The credit line is leverage × equity in normal times and shrinks when credit conditions tighten
-        (banks withdraw development finance in a crash): × credit index ** bank_credit_sensitivity.
+        Land is carried at the lower of cost and market value (Dutch annual accounts): a fall in land
+        values below cost is a write-down (``write_downs``) that eats equity; banks lend leverage ×
+        the written-down equity, shrinking further when credit conditions tighten (× credit index **
+        bank_credit_sensitivity: banks withdrew development finance after 2008). Projects it builds
+        (``project_marks``) count at what buyers still owe and unsold homes at today's price.
         """
         p = self.params
         bank = float(self.ctx.market.credit_index[self.ctx.quarter]) ** p.bank_credit_sensitivity
-        return p.equity * (1 + p.leverage * min(1.0, bank))
+        equity = p.equity + self.write_downs()  # negative when write-downs exceed it: no credit line then
+        return equity + p.leverage * max(0.0, equity) * min(1.0, bank) + self.project_marks()
+
+    def land_index(self, area: AreaPlan) -> float:
+        """Market value of building land in ``area`` now relative to the start (≥ 0).
+
+        The residual land value of the area's market homes (sale value − construction cost −
+        margin, per segment, weighted by the programme) now over its value at the start: it moves
+        with house prices with leverage, as Dutch developers' land banks did after 2008. Where the
+        start value is not positive, the buy-out index (existing use + hope value) is used.
+        """
+        econ, r, q = self.ctx.econ, area.region_index, self.ctx.quarter
+        known = self._land_start.get(area.name)
+        if known is None:
+            weights = area.homes_by_segment[1:].astype(float)
+            known = self._land_start[area.name] = (float(econ.land_value[r, 0, 1:] @ weights), weights)
+        start, weights = known
+        if start <= 0:
+            return self.ctx.item_index(area, "acquisition")
+        return max(0.0, float(econ.land_value[r, q, 1:] @ weights) / start)
+
+    def write_downs(self) -> float:
+        """€ (≤ 0) by which its land stands below cost: positions in its areas and its land bank elsewhere.
+
+        Positions in its areas were bought before the run (cost = start value): book × min(0, index − 1);
+        positions taken over later (from a failed developer) are booked at their value on take-over.
+        A stake in a joint land company carries its share of the company's write-downs since the plan (the
+        plan deficit was priced into the deal): the growth of the municipality's provision for the area
+        (its share s of the expected loss) since the account's first valuation × (1 − s) / s.
+        The land bank (``land_bank`` × equity) turns over: its cost follows the mean land value of the
+        last ``LAND_BANK_YEARS`` years (positions bought at the prices of their years), so it is written
+        down when land values fall below that mean — after 2008 by 25-30 % (sources.md#developer-writedowns).
+        """
+        total = 0.0
+        for area in self.areas:
+            book = area.developer_land_position()  # € at start-year prices
+            if book > 0:
+                index = self.land_index(area)
+                cost = self._area_cost.setdefault(area.name, index if self.ctx.quarter > 0 else 1.0)
+                total += book * min(0.0, index / cost - 1) if cost > 0 else 0.0
+            coop = area.coop
+            if (coop.works_payer == "jv" or coop.land_receiver == "jv") and 0 < coop.jv_municipal_share < 1:
+                # its stake in a joint land company: its share of the company's write-downs since the plan (the
+                # plan deficit was priced into the deal it signed), from the municipality's provisions (BBV)
+                s = coop.jv_municipal_share
+                municipality = self.model.parties.municipality_of(area)
+                held = municipality.provisions.get(area.name, 0.0) - municipality.plan_provisions.get(area.name, 0.0)
+                total -= max(0.0, held) * (1 - s) / s
+        if self.params.land_bank > 0:
+            total += self.params.land_bank * self.params.equity * float(self._bank_marks()[self.ctx.quarter])
+        return total
+
+    def _bank_marks(self) -> np.ndarray:
+        """(T,) the land bank's write-down per € of cost each quarter (≤ 0), computed once per run."""
+        if self._bank is None:
+            lv = self.ctx.econ.land_value[:, :, OWNER]  # (R, T) residual land value of an owner-occupied home
+            base = np.where(lv[:, :1] > 0, lv[:, :1], 1.0)
+            index = np.maximum(0.0, np.where(lv[:, :1] > 0, lv / base, self.ctx.market.price_index)).mean(axis=0)
+            window = 4 * LAND_BANK_YEARS
+            first = self.entered  # an entrant buys its land bank at the prices from its entry on
+            cost = np.array([index[max(first, q - window + 1):q + 1].mean() if q >= first else index[first]
+                             for q in range(len(index))])
+            self._bank = np.minimum(0.0, index / np.maximum(cost, 1e-12) - 1) * (cost > 1e-12)  # no cost, no write-down
+        return self._bank
+
+    def project_marks(self) -> float:
+        """€ its projects are worth beyond what its cash shows.
+
+        Phases it builds, under construction or completed: what buyers and investors still owe
+        (presold homes' remaining price, the forward funder's second half), plus unsold homes at
+        today's price less the unsold discount, less the contractor's second instalment still to pay.
+        """
+        econ, q = self.ctx.econ, self.ctx.quarter
+        keep = 1 - self.params.unsold_discount
+        total = 0.0
+        for area in self.areas:
+            for phase in area.phases:
+                if phase.construction_start is None or phase.developer is not self:
+                    continue
+                if not (phase.is_open or phase.transferred):  # abandoned
+                    continue
+                unsold = phase.owner_homes - phase.owner_sold
+                total += phase.owner_revenue - phase.owner_received
+                if unsold > 1e-9:
+                    total += unsold * float(econ.sale_value[area.region_index, q, OWNER]) * keep
+                if phase.completion is None:
+                    total += (phase.rental_price / 2 if phase.investor is not None else 0.0) - phase.contract_market / 2
+        return total
 
     def check_solvency(self) -> bool:
-        """Fail (once) when net cash is below −credit_limit; returns True if it just failed."""
+        """Fail (once) when net cash is below −credit_limit; returns True if it just failed.
+
+        A failed developer leaves the joint land companies it is a partner in: the municipality takes
+        over its share (as when a partner cannot meet a capital call).
+        """
         if not self.failed and self.cash < -self.credit_limit:
             self.failed = True
+            for area in self.areas:
+                coop = area.coop
+                if (coop.works_payer == "jv" or coop.land_receiver == "jv") and coop.jv_municipal_share < 1:
+                    coop.jv_municipal_share = 1.0
+                    self.ctx.books.log_area(area, "jv_partner_exit", partner=self.account, call=0.0,
+                                            developer_cash=self.cash, credit_limit=self.credit_limit,
+                                            reason="developer failed; the municipality takes over its share")
             return True
         return False
 
@@ -93,7 +205,7 @@ class Developer(Actor):
                                     f"€{price:,.0f} (net to the developer €{net_price:,.0f})")
                     continue
                 if not phase.housing_association.consider_social_block(phase):
-                    phase.reason = "housing association cannot invest (room, ICR or LTV)"
+                    phase.reason = f"housing association cannot invest ({phase.housing_association.refusal} limit)"
                     continue
                 if phase.rental_homes and not pick_investor(phase):
                     phase.reason = "no investor with capital for the rental homes"

@@ -51,6 +51,7 @@ class Municipality(Actor):
                                          ctx.streams.beliefs("municipality", region_index))
         self.risk_aversion = self.params.risk_aversion
         self.provisions: dict[str, float] = {}
+        self.plan_provisions: dict[str, float] = {}  # € provided at each account's first valuation (plan deficit)
         self.profit_taken: dict[str, float] = {}
         self.areas: list[AreaPlan] = []
         self.demand_shift = 0.0
@@ -251,23 +252,29 @@ class Municipality(Actor):
         """Year-end (BBV): provide for expected losses at once; take profit by percentage of completion.
 
         Only areas whose land-development account it has opened (:meth:`committed`) are valued: before the
-        council decides, there is no account to provide for.
+        council decides, there is no account to provide for. The first valuation of an account provides
+        for its plan deficit (the loss the council accepts when it adopts the account, event basis
+        "plan"); later increases are write-downs when the updated account shows a larger loss (basis
+        "write_down"), the losses Dutch municipalities reported after 2008.
         """
         for area in self.areas:
             if not self.committed(area):
                 continue
             expected, c_done, c_all, r_done, r_all = self.expected_result(area)
             needed = accounting.required_provision(expected)
+            first = area.name not in self.provisions  # the account's first valuation: its plan deficit
             held = self.provisions.get(area.name, 0.0)
             if needed > held:
                 self.ctx.books.book(f"{self.account}/reserve", f"{self.account}/provisions", needed - held,
                                 "provision", area_name=area.name)
                 self.ctx.books.log_area(area, "provision", amount=needed - held, expected_result=expected,
-                                    cooperation=area.coop.name)
+                                        cooperation=area.coop.name, basis="plan" if first else "write_down")
             elif needed < held:
                 self.ctx.books.book(f"{self.account}/provisions", f"{self.account}/reserve", held - needed,
                                 "provision_release", area_name=area.name)
             self.provisions[area.name] = needed
+            if first:
+                self.plan_provisions[area.name] = needed
             completion = accounting.percentage_of_completion(c_done, c_all, r_done, r_all)
             take = accounting.profit_to_take(expected, completion, self.profit_taken.get(area.name, 0.0))
             if take > 1e-6:

@@ -56,7 +56,7 @@ class Outputs(Strict):
     """Which tables are stored per run besides the scalar outcomes."""
 
     timeseries: bool = P(True, "-", "-", "Yearly series per run (homes by segment, cash, regime).")
-    areas: bool = P(True, "-", "-", "Final state of every area per run.")
+    areas: bool = P(True, "-", "-", "Final state of every area and of every phase per run (areas and phases tables).")
 
 
 class Experiment(Strict):

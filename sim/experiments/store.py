@@ -7,9 +7,9 @@ Layout of ``results/<experiment>/``::
     scenario.json          the base scenario data (after the horizon override)
     fund_designs.json      the fund designs used
     runs.parquet           the design: run id, replication, seed, levers, uncertainties
-    parts/outcomes/<id>.parquet, parts/timeseries/<id>.parquet, parts/areas/<id>.parquet
+    parts/outcomes/<id>.parquet, parts/timeseries/<id>.parquet, parts/areas/<id>.parquet, parts/phases/<id>.parquet
     failures/<id>.json     error and traceback of a run that raised
-    outcomes.parquet, timeseries.parquet, areas.parquet   consolidated, sorted by run id
+    outcomes.parquet, timeseries.parquet, areas.parquet, phases.parquet   consolidated, sorted by run id
 
 A part file appears only by an atomic rename after it is completely written, so a run
 counts as done exactly when its outcome part exists; ``--resume`` skips those and nothing
@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 from sim.experiments.design import RunPoint
 from sim.output.columns import EXPERIMENT_KIND, annotate
 
-KINDS = ("outcomes", "timeseries", "areas")
+KINDS = ("outcomes", "timeseries", "areas", "phases")
 
 RUN_ID = re.compile(r"^p\d{5,}-l\d{3,}-r\d{5,}$")
 """What a run id looks like (see :func:`sim.experiments.design.build_runs`); other file names are strays."""
@@ -113,7 +113,7 @@ class ExperimentStore:
     def write_run(self, point: RunPoint, result: dict) -> None:
         """Store one finished run: its table parts first, the outcome part last (the 'done' marker)."""
         ids = run_columns(point)
-        for kind in ("timeseries", "areas"):
+        for kind in ("timeseries", "areas", "phases"):
             if kind in result:
                 table = result[kind]
                 n = len(next(iter(table.values())))

@@ -49,7 +49,8 @@ def outcomes_of(model) -> dict:
 
 
 def execute(task: dict, cache: NegotiationCache | None = None) -> dict:
-    """Run one task and return its outcomes, yearly series and area table (plain lists)."""
+    """Run one task and return its outcomes, yearly series, area and phase tables (plain lists)."""
+    from sim.funds.metrics import phase_table
     from sim.output.summary import area_delay_years
 
     model = run_model(task, cache)
@@ -81,6 +82,8 @@ def execute(task: dict, cache: NegotiationCache | None = None) -> dict:
                           for a in model.areas],
             "delay_years": [plain(delays[a.name]) for a in model.areas],
         }
+        phases = phase_table(model)  # per phase: starts, completions, fund money (sim.funds.metrics)
+        out["phases"] = {c: [plain(v) for v in phases[c]] for c in phases.columns}
     return out
 
 

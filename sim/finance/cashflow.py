@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.optimize import brentq
 
 
 def npv(rate: float, values: np.ndarray | list[float]) -> float:
@@ -35,6 +34,8 @@ def irr(values: np.ndarray | list[float]) -> float:
         if f[i] == 0:
             roots.append(grid[i])
         else:
+            from scipy.optimize import brentq  # lazy: scipy.optimize costs ~0.4 s to import
+
             roots.append(brentq(lambda r: npv(r, v), grid[i], grid[i + 1], xtol=1e-12))
     if not roots:
         return math.nan

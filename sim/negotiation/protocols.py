@@ -27,7 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import minimize
 
 from sim.cooperation.base import Terms
 from sim.registry import Registry
@@ -190,6 +189,8 @@ class NashBargaining(Protocol):
         x0 = np.array(problem.on_line(float(thetas[int(np.argmax(logs))])).as_tuple())
         if objective(x0) >= 1e6:
             return Outcome(False, None, 1, self.name, "no package gives both sides a positive surplus")
+        from scipy.optimize import minimize  # lazy: scipy.optimize costs ~0.4 s to import
+
         best = minimize(objective, x0, method="Powell", bounds=bounds,
                         options={"xtol": 1e-4, "ftol": 1e-9, "maxfev": 400})
         x = best.x if best.fun <= objective(x0) else x0

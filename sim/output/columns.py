@@ -163,7 +163,8 @@ EVENTS = (
     C("phase", "-", "Phase index (-1 = the whole area or none)."),
     C("event", "-", "What happened: 'stage:<name>' (a phase entered a lifecycle stage), 'negotiation', 'go', "
       "'abandoned', 'provision', 'election', 'forward_funded', 'social_block_committed', "
-      "'social_block_refused', 'sold_at_completion', 'developer_exit', 'developer_failed', fund events …"),
+      "'social_block_refused', 'sold_at_completion', 'developer_exit', 'developer_failed', 'developer_entered', "
+      "'jv_partner_exit', 'housing_association_year', fund events …"),
     C("why", "-", "Why a negotiation was held (e.g. start, reopened after a price move)."),
     C("protocol", "-", "Negotiation protocol used."),
     C("success", "true/false", "Whether the negotiation reached a deal.", null_type="bool"),
@@ -173,7 +174,9 @@ EVENTS = (
     C("duration_quarters", "quarters", "How long the negotiation took."),
     C("reason", "-", "Reason in words (abandonment, exit, loan default …)."),
     C("basis", "-", "land_go: what the decision to buy and prepare a phase's land rests on ('agreement': a signed "
-      "deal in force; 'municipal decision': the municipality's own expectations under active land policy)."),
+      "deal in force; 'municipal decision': the municipality's own expectations under active land policy). "
+      "provision: 'plan' (the plan deficit at the account's first valuation) or 'write_down' (a later "
+      "increase when the updated account shows a larger loss)."),
     C("developer", "-", "Developer account in the negotiation."),
     C("cooperation", "-", "Cooperation model in force for the negotiation."),
     C("land_price", "€", "Land price of the deal for the whole area.", "< 0 = the municipality pays the developer"),
@@ -191,8 +194,21 @@ EVENTS = (
     C("changed", "true/false", "Whether an election changed the municipality's policy.", null_type="bool"),
     C("shift", "fraction", "Change in policy weight after an election."),
     C("homes", "homes", "Homes the event concerns (sold, forward-funded, committed, bought …)."),
-    C("icr", "ratio", "Housing association's interest cover ratio at the decision."),
-    C("ltv", "fraction", "Housing association's loan-to-value at the decision."),
+    C("icr", "ratio", "Housing association's interest cover ratio at the decision (after a commitment) or the "
+      "year end.", "norm ≥ min_icr"),
+    C("ltv", "fraction", "Housing association's loan-to-value at the decision (after a commitment) or the year "
+      "end.", "norm ≤ max_ltv"),
+    C("binding", "-", "social_block_refused: the limit that leaves too little room ('ICR' or 'LTV')."),
+    C("icr_room", "€", "New debt the housing association could take before breaching its ICR norm.",
+      "< 0 = already in breach"),
+    C("ltv_room", "€", "New debt the housing association could take before breaching its LTV norm.",
+      "< 0 = already in breach"),
+    C("room", "€", "Housing association's building room at the year end: the smaller of icr_room and ltv_room.",
+      "< 0 = in breach"),
+    C("cost", "€", "Cost of a social block (construction + social land price) to the housing association."),
+    C("debt", "€", "Housing association's debt at the year end."),
+    C("policy_value", "€", "Housing association's policy value (beleidswaarde) at the year end."),
+    C("areas", "areas", "developer_entered: areas the new developer takes over."),
     C("price", "€/home", "Price per home of the event (sale or forward funding)."),
     C("land_value", "€", "Residual land value at the go decision."),
     C("net_land_price", "€", "Land price net of contributions at the go decision.", "< 0 = subsidised land"),
@@ -201,7 +217,8 @@ EVENTS = (
     C("leaving", "-", "Developer leaving the area."),
     C("joining", "-", "Developer taking over ('' if none)."),
     C("cash", "€", "Developer's cash at failure.", CASH_SIGN),
-    C("credit_limit", "€", "Developer's credit limit at failure.", "> 0; cash below −limit means failure"),
+    C("credit_limit", "€", "Developer's credit limit at failure: equity after write-downs + credit line + "
+      "projects at market.", "cash below −limit means failure; < 0 when write-downs exceed equity and projects"),
     C("principal", "€", "Loan principal (fund loan)."),
     C("repaid", "€", "Amount repaid on a fund loan."),
     C("paid", "€", "Amount a fund paid in the event.", "> 0"),
@@ -285,6 +302,8 @@ _FUND_OUTCOMES = (
     C("fund_returned", "€", "Money paid back to the funds (loan repayments, resales).", "≥ 0"),
     C("fund_levies", "€", "Levies paid into the funds (regional cross-subsidy).", "≥ 0"),
     C("fund_net_cost", "€", "fund_paid − fund_returned − fund_levies.", "> 0 = net public cost"),
+    C("fund_held", "€", "Money the funds still hold at the end: budget + returned + levies − paid (public money "
+      "not spent; equals the fund accounts' ledger balance).", "≥ 0"),
     C("fund_awards", "awards", "Number of awards made."),
     C("revolving_ratio", "fraction", "Principal repaid / principal lent by revolving loans; missing when "
       "nothing was lent. ≥ 0.8 counted as 'revolving enough' (sources.md#svn-transformatiefaciliteit)."),
@@ -321,6 +340,17 @@ EXP_AREAS = _RUN_IDS + (
       "> 0 = later than planned; < 0 = earlier than planned"),
 )
 
+EXP_PHASES = _RUN_IDS + (
+    C("area", "-", "Area name."),
+    C("phase", "-", "Phase index (0 = first phase)."),
+    C("homes", "homes", "Homes in the phase (its programme at the end of the run)."),
+    C("affordable_homes", "homes", "Social and mid-rent homes in the phase."),
+    C("start_quarter", "quarter", "Quarter construction started (quarters since the start); missing if it never did."),
+    C("completion_quarter", "quarter", "Quarter the phase was completed; missing if it was not."),
+    C("fund_paid", "€", "Money funds paid for the phase (money paid to the area as a whole shared equally by its "
+      "phases).", "≥ 0"),
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (
     Table("timeseries", "timeseries.parquet / .csv", "run", "one per quarter", TIMESERIES),
     Table("areas", "areas.parquet / .csv", "run", "one per area and quarter (lean runs: last quarter only)", AREAS),
@@ -335,9 +365,11 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("outcomes", "outcomes.parquet", "experiment", "one per run: the run's scalar outcomes", OUTCOMES),
     Table("exp_timeseries", "timeseries.parquet", "experiment", "one per run and year", EXP_TIMESERIES),
     Table("exp_areas", "areas.parquet", "experiment", "one per run and area (end of the run)", EXP_AREAS),
+    Table("exp_phases", "phases.parquet", "experiment", "one per run and phase (end of the run)", EXP_PHASES),
 )}
 
-EXPERIMENT_KIND = {"outcomes": "outcomes", "timeseries": "exp_timeseries", "areas": "exp_areas", "runs": "runs"}
+EXPERIMENT_KIND = {"outcomes": "outcomes", "timeseries": "exp_timeseries", "areas": "exp_areas",
+                   "phases": "exp_phases", "runs": "runs"}
 """Experiment store kind → table name in :data:`TABLES`."""
 
 _ARROW_TYPES = {"double": pa.float64(), "bool": pa.bool_(), "string": pa.string(), "int64": pa.int64()}

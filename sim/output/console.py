@@ -62,14 +62,20 @@ PAIRED_ROWS = [
     ("  of which affordable (social + mid-rent)", "additional_affordable_homes", "{:,.0f}"),
     ("homes completed: no fund → with fund", None, None),
     ("affordable share of completed homes", "affordable_share_with_fund", "{:.0%}"),
+    ("home-years gained (homes × years earlier)", "home_years_gained", "{:,.0f}"),
+    ("months gained to an area's first start", "months_gained_first_start", "{:+.1f}"),
+    ("  in funded areas", "months_gained_first_start_funded", "{:+.1f}"),
+    ("months gained to an area's completion", "months_gained_completion", "{:+.1f}"),
     ("fund money committed", "fund_committed", "money"),
     ("fund money paid", "fund_paid", "money"),
     ("fund money returned", "fund_returned", "money"),
-    ("net public cost (fund + municipalities)", "net_public_cost", "money"),
+    ("net public cost (− = money back)", "net_public_cost", "money"),
     ("net public cost per additional home", "net_public_cost_per_additional_home", "euro"),
+    ("public money held by funds (not a cost)", "held_by_funds", "money"),
+    ("  of which levies from municipalities", "fund_levies", "money"),
     ("private euros per public euro", "private_per_public_euro", "{:.1f}"),
-    ("deadweight (money to areas that went anyway)", "deadweight_share", "{:.0%}"),
-    ("change in completion time (years, + = later)", "completion_change_years", "{:+.1f}"),
+    ("funded phases / of which deadweight", None, "phases"),
+    ("deadweight: share of fund money", "deadweight_share", "{:.0%}"),
     ("fund exhausted in", "fund_exhausted_year", "{:.0f}"),
 ]
 
@@ -86,21 +92,28 @@ def _fmt(value, how) -> str:
     return how.format(value)
 
 
-def print_paired(table, out: Path) -> None:
-    """Print fund designs side by side against their paired no-fund baseline."""
+def print_paired(table, paths: dict[str, Path]) -> None:
+    """Print fund designs side by side against their paired no-fund baseline, and every folder written."""
     t = Table(title=f"Fund designs vs no fund, same future (seed {int(table['seed'].iloc[0])})")
     t.add_column("")
     for name in table["design"]:
         t.add_column(str(name), justify="right")
     for label, column, how in PAIRED_ROWS:
-        if column is None:
+        if how == "phases":
+            t.add_row(label, *[f"{int(n)} / {int(d)}" for n, d in zip(table["funded_phases"],
+                                                                     table["deadweight_phases"], strict=True)])
+        elif column is None:
             t.add_row(label, *[f"{int(b):,} → {int(w):,}" for b, w in zip(table["homes_baseline"],
                                                                       table["homes_with_fund"], strict=True)])
-        else:
+        elif column in table:
             t.add_row(label, *[_fmt(v, how) for v in table[column]])
     console = Console()
     console.print(t)
-    console.print(f"paired comparison: {out}/paired.csv (one future; run an experiment for many)")
+    console.print("one future; run an experiment and 'areasim report' for many. Written:")
+    for key, path in paths.items():
+        what = ("no-fund baseline" if key == "baseline" else "paired comparison (paired.csv, homes_by_year.csv)"
+                if key == "paired" else f"with fund {key}")
+        console.print(f"  {path}/  {what}", highlight=False, soft_wrap=True)
 
 
 PLAIN_EVERY_SECONDS = 30.0

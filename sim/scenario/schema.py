@@ -472,6 +472,12 @@ class DeveloperParams(Strict):
                                       "in a downturn (sources.md#presale-70)", "Share of the presales of phases "
                                       "not yet under construction that dissolve each crash quarter.",
                                       ge=0, le=1)
+    land_bank: float = P(1.0, "× equity (€ at start-year prices per € of equity)", "assumption, informed by "
+                         "sources.md#developer-writedowns: Dutch developers and builders held land and development "
+                         "positions of hundreds of millions each (BAM: land positions about €650M)",
+                         "Land positions each developer holds outside the modelled areas (its land bank), "
+                         "carried at the lower of cost and market value: a fall in land values is a write-down "
+                         "that eats its equity and, through it, its credit line.", ge=0, le=50)
     leverage: float = P(2.0, "× equity", "assumption: developers borrow up to about twice their equity "
                         "for land and construction", "Borrowing limit as a multiple of equity; beyond "
                         "equity + limit a developer fails.", ge=0, le=50)
@@ -489,10 +495,8 @@ class DeveloperParams(Strict):
 
 
 class HousingAssociationParams(Strict):
-    """Housing associations (one per region): yearly room for new social homes."""
+    """Housing associations (one balance sheet per region): building room from ICR and LTV."""
 
-    social_homes_per_year: int = P(600, "homes/yr", "sources.md#npa-2022: national goal ≈ 30,000 social homes/yr",
-                                   "Yearly investment room in new social homes.", ge=0, le=1_000_000)
     borrowing_spread: float = P(0.002, "fraction (rate points)", "assumption: WSW-guaranteed loans",
                                 "Borrowing rate minus the bond rate.", ge=0, le=0.1)
     stock_homes: int = P(100000, "homes", "assumption: the associations of a region together (e.g. the "
@@ -506,9 +510,17 @@ class HousingAssociationParams(Strict):
                               "Average social rent.", ge=0, le=5000)
     operating_cost_per_home: float = P(2400.0, "€/home/yr", "assumption: maintenance, management, taxes",
                                        "Operating costs per home.", ge=0, le=100000)
+    stock_investment_per_home: float = P(5000.0, "€/home/yr at start prices (× construction-cost index)",
+                                         "assumption: renovation and sustainability of the existing stock, the "
+                                         "sector's task besides new build (sources.md#npa-2022: €108bn to 2030 "
+                                         "for new build and sustainability); set so the ratios stay roughly level "
+                                         "in a steady future",
+                                         "Yearly investment in the existing stock, paid from the operating cash "
+                                         "flow after interest, the rest borrowed.", ge=0, le=100000)
     min_icr: float = P(1.4, "ratio", "sources.md#wsw-aw: ICR >= 1.4", "Interest cover the association must keep.",
                        ge=0, le=10)
-    max_ltv: float = P(0.85, "fraction of policy value", "sources.md#wsw-aw: LTV <= 85 %",
+    max_ltv: float = P(0.70, "fraction of policy value", "sources.md#wsw-aw: LTV <= 70 % of policy value "
+                       "from the 2024 revision (85 % in 2019-23; 75 % of business value in 2014-17)",
                        "Loan-to-value the association must keep.", ge=0, le=5)
     new_home_policy_value_share: float = P(0.6, "fraction of construction cost", "assumption: the policy "
                                            "value of a new social home is about half its cost",

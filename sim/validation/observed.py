@@ -24,6 +24,13 @@ OBSERVED = {
         "source": "gebiedsontwikkeling.nu (2013-01-02/03: Fakton €5.7 bn, Deloitte €3.9-4.4 bn); De Groene "
                   "Amsterdammer (2014-03-12: Deloitte, €11 bn positions, €4-6 bn losses 2010-2012)",
     },
+    "write_down_timing": {
+        "value": "most in 2009-2013",
+        "what": "municipal write-downs on land-development accounts reported for 2008-2011 (Deloitte) and "
+                "2010-2012 (Deloitte via De Groene), after the accounts of 2005-2007",
+        "source": "gebiedsontwikkeling.nu (2013-01-02/03: Fakton €5.7 bn, Deloitte €3.9-4.4 bn); De Groene "
+                  "Amsterdammer (2014-03-12: Deloitte, €4-6 bn losses 2010-2012)",
+    },
     "sales_trough": {
         "value": 13500,
         "what": "new-build homes sold in 2013 (the trough); ≈ 16,800 in 2009 and ≈ 35,000 expected for 2018",

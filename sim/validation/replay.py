@@ -17,11 +17,12 @@ REPLAY = DEFAULT_SCENARIO.with_name("replay_2005.toml")
 
 
 def yearly(model: AreaModel) -> pd.DataFrame:
-    """Per calendar year: starts, completions, sales, deals signed and broken, exits, provisions, failures."""
+    """Per calendar year: starts, completions, sales, deals signed and broken, exits, provisions (of which
+    write-downs after adoption), failures."""
     n = model.spec.horizon_years
     start = model.spec.start_year
     table = {k: np.zeros(n) for k in ("starts", "completions", "sales", "deals_signed", "deals_failed",
-                                      "developer_exits", "jv_partner_exits", "provisions_added",
+                                      "developer_exits", "jv_partner_exits", "provisions_added", "write_downs",
                                       "developer_failures", "phases_abandoned")}
     for p in model.phases:
         if p.construction_start is not None:
@@ -42,6 +43,8 @@ def yearly(model: AreaModel) -> pd.DataFrame:
             table["jv_partner_exits"][y] += 1
         elif kind == "provision":
             table["provisions_added"][y] += e["amount"]
+            if e["basis"] == "write_down":  # a revaluation, not the plan deficit at the account's adoption
+                table["write_downs"][y] += e["amount"]
         elif kind == "developer_failed":
             table["developer_failures"][y] += 1
         elif kind == "abandoned":
@@ -78,6 +81,10 @@ def patterns(frame: pd.DataFrame, models: list[AreaModel]) -> dict:
     costs = np.mean([sum(m.parties.municipality_of(a).realised(a)[0] for a in m.areas if a.coop.runs_grex)
                      for m in models])
     provisions = mean["provisions_added"].loc[:2014].sum()
+    crisis_era = mean["write_downs"].loc[:2014].sum()
+    write_downs_2009_13 = mean["write_downs"].loc[2009:2013].sum() / crisis_era if crisis_era > 0 else np.nan
+    crisis_trouble = [any(e["event"] in ("developer_failed", "jv_partner_exit") and 12 <= e["time"] < 40
+                          for e in m.events) for m in models]  # 2008-2014
     delays = [area_delay_years(m) for m in models]
     delayed = np.mean([np.mean([not (v == v) or v > 0 for v in d.values()]) for d in delays])
     jv_areas = [(m, a) for m in models for a in m.areas if a.coop.name == "joint_venture"]
@@ -96,6 +103,8 @@ def patterns(frame: pd.DataFrame, models: list[AreaModel]) -> dict:
         "recovery_year": int(recovered.index[0]) if len(recovered) else None,
         "municipal_loss_share": float(provisions / (costs + provisions)) if costs > 0 else np.nan,
         "sales_trough_year": int(mean["sales"].loc[2009:2016].idxmin()),
+        "write_downs_2009_13": float(write_downs_2009_13),
+        "seeds_with_crisis_failure_or_exit": int(sum(crisis_trouble)),
         "share_areas_delayed": float(delayed),
         "jv_areas_in_trouble": float(jv_trouble),
         "build_out_years": float(np.median(build_out)) if build_out else np.nan,
