@@ -39,7 +39,8 @@ EXPLANATION = [
     "so in a downturn the developers' limits bind and partners exit (one failure ends all its JV stakes). A "
     "partner under pressure also leaves a written-down company by choice (ontvlechting): it pays the municipality "
     "its share of the account's deficit plus a discount and keeps building (docs/ODD.md §7.7b, "
-    "sources.md#jv-ontvlechting), so the municipality carries more of the JV's later losses.",
+    "sources.md#jv-ontvlechting); the municipality takes over the rest of the account. Partners that leave in time "
+    "fail less often than under forced exits alone.",
     "- **concession**: the private party buys the land, pays all public works and bears their overruns; the open "
     "term is a concession fee, negative (a municipal contribution) on deficit sites. Municipal provisions are "
     "small; developers carry the losses and fail; after a crash a new developer takes over the stranded areas "
