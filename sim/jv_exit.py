@@ -19,23 +19,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.jv_share import is_joint, take_over_share
+
 if TYPE_CHECKING:
     from sim.agents.developer import Developer
     from sim.agents.parties import Parties
     from sim.area import AreaPlan
     from sim.books import Books
-
-
-def is_joint(area: AreaPlan) -> bool:
-    """The area is run by a joint land company in which the developer still holds a share."""
-    coop = area.coop
-    return (coop.works_payer == "jv" or coop.land_receiver == "jv") and coop.jv_municipal_share < 1
-
-
-def take_over_share(books: Books, area: AreaPlan, event: str, **figures) -> None:
-    """The municipality takes over the developer's share of the area's joint company (share → 1), logged."""
-    area.coop.jv_municipal_share = 1.0
-    books.log_area(area, event, **figures)
 
 
 def pressure(developer: Developer) -> float:

@@ -18,8 +18,8 @@ overview and scheduling"):
 6. **interest** on money invested in land development and construction, and developers'
    land carrying costs (:class:`sim.books.Books`, :class:`sim.payments.LifecycleMoney`);
 7. **SimPy** runs every lifecycle process to the end of the quarter (``env.run``); in Q4
-   municipalities close their books (BBV), joint companies pay out, developer partners in joint
-   companies under water may leave by choice (sim.jv_exit), instruments settle the year;
+   municipalities close their books (BBV), joint companies pay out, partners may leave them by choice
+   (sim.jv_exit), instruments settle the year;
 8. **data collected**.
 
 Randomness (sim.streams): ``model.rng`` (seeded by the scenario seed) spawns one child stream
@@ -166,9 +166,8 @@ class AreaModel(mesa.Model):
         if q % 4 == 3:
             for m in parties.municipalities:
                 m.close_books()
-            for area in ctx.areas:
-                if area.coop.land_receiver == "jv":
-                    self.money.distribute_jv(area)
+            for area in [a for a in ctx.areas if a.coop.land_receiver == "jv"]:
+                self.money.distribute_jv(area)
             consider_exits(parties, ctx.books, ctx.areas)
             self.portfolio.hook("on_year_end")
         if self.collect_mode == "quarterly" or q % 4 == 3 or self.steps >= self.n_quarters:

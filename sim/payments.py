@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.area import OWNER, SOCIAL, AreaPlan, PhaseState
-from sim.jv_exit import take_over_share
+from sim.jv_share import take_over_share
 from sim.sales import BUYER_INSTALMENT_AT_START
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ import numpy as np
 from sim.agents.base import Actor
 from sim.area import OWNER, AreaPlan, PhaseState
 from sim.beliefs import Beliefs
-from sim.jv_exit import is_joint, take_over_share
+from sim.jv_share import is_joint, take_over_share
 from sim.valuation import phase_market_value
 
 if TYPE_CHECKING:
