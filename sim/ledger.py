@@ -34,8 +34,9 @@ LAND_DEVELOPMENT_COSTS = frozenset({
 grants reclaimed)."""
 LAND_DEVELOPMENT_REVENUES = frozenset({
     "land_sale", "overrun_share", "jv_distribution", "fund_grant", "land_risk_compensation",
-    "earmarked_cofunding"})
-"""Categories a party receives from an area's land development (land sales, overrun shares, payouts, fund money)."""
+    "earmarked_cofunding", "jv_exit_settlement"})
+"""Categories a party receives from an area's land development (land sales, overrun shares, payouts, fund money,
+a leaving joint-venture partner's settlement)."""
 
 OUTSIDE = ("outside:contractors", "outside:home_buyers", "outside:lenders",
            "outside:original_owners", "outside:shareholders", "outside:consultants")

@@ -18,7 +18,8 @@ overview and scheduling"):
 6. **interest** on money invested in land development and construction, and developers'
    land carrying costs (:class:`sim.books.Books`, :class:`sim.payments.LifecycleMoney`);
 7. **SimPy** runs every lifecycle process to the end of the quarter (``env.run``); in Q4
-   municipalities close their books (BBV), joint companies pay out, instruments settle the year;
+   municipalities close their books (BBV), joint companies pay out, partners may leave them by choice
+   (sim.jv_exit), instruments settle the year;
 8. **data collected**.
 
 Randomness (sim.streams): ``model.rng`` (seeded by the scenario seed) spawns one child stream
@@ -43,6 +44,7 @@ from sim.cooperation import resolve
 from sim.durations import APPEAL_DRAW, draw_uniforms, stage_durations
 from sim.funds.design import FundDesign, load_design
 from sim.funds.portfolio import FundPortfolio
+from sim.jv_exit import consider_exits
 from sim.lifecycle import Capacities, phase_lifecycle
 from sim.market import generate_path
 from sim.negotiation import upkeep
@@ -164,9 +166,9 @@ class AreaModel(mesa.Model):
         if q % 4 == 3:
             for m in parties.municipalities:
                 m.close_books()
-            for area in ctx.areas:
-                if area.coop.land_receiver == "jv":
-                    self.money.distribute_jv(area)
+            for area in [a for a in ctx.areas if a.coop.land_receiver == "jv"]:
+                self.money.distribute_jv(area)
+            consider_exits(parties, ctx.books, ctx.areas)
             self.portfolio.hook("on_year_end")
         if self.collect_mode == "quarterly" or q % 4 == 3 or self.steps >= self.n_quarters:
             self.datacollector.collect(self)                              # 8. data

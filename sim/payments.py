@@ -7,7 +7,7 @@ payouts. Roles (``municipality``, ``developer``, ``jv``) map to ledger accounts 
 region's municipality, the developer holding the area, and the area's joint land company
 ``jv:<area>``. A joint company pays nothing from its own pocket: each payment is preceded by
 a capital call on the partners pro rata; a partner that cannot pay exits (its share passes to
-the municipality). Funds see each step through the portfolio's hooks. The municipality's
+the municipality; a partner may also leave by choice at a year end, sim.jv_exit). Funds see each step through the portfolio's hooks. The municipality's
 land-development account is a query on these transfers (sim.ledger.land_development_account).
 """
 
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.area import OWNER, SOCIAL, AreaPlan, PhaseState
+from sim.jv_share import take_over_share
 from sim.sales import BUYER_INSTALMENT_AT_START
 
 if TYPE_CHECKING:
@@ -60,10 +61,9 @@ class LifecycleMoney:
         developer = area.developer
         dev_part = amount * (1 - coop.jv_municipal_share)
         if dev_part > 0 and (developer.failed or developer.cash - dev_part < -developer.credit_limit):
-            coop.jv_municipal_share = 1.0
-            books.log_area(area, "jv_partner_exit", partner=developer.account, call=dev_part,
-                           developer_cash=developer.cash, credit_limit=developer.credit_limit,
-                           reason="developer cannot meet a capital call; the municipality takes over its share")
+            take_over_share(books, area, "jv_partner_exit", partner=developer.account, call=dev_part,
+                            developer_cash=developer.cash, credit_limit=developer.credit_limit,
+                            reason="developer cannot meet a capital call; the municipality takes over its share")
             dev_part = 0.0
         mun_part = amount - dev_part
         municipality = self.parties.municipality_of(area)

@@ -92,6 +92,33 @@ def test_a_joint_venture_breaks_up_when_a_partners_equity_runs_out():
     assert set(calls["source"]) <= {"municipality:relaxed"}
 
 
+def joint_companies(market: dict) -> dict:
+    """Three joint-venture areas; developers with more equity and half the land bank, so a crash presses them
+    without failing them at once."""
+    areas = [{"name": f"x{i}", "region": "relaxed" if i % 2 else "middle", "archetype": "complex", "homes": 1500,
+              "phases": 3, "phase_interval_quarters": 4, "cooperation": "joint_venture"} for i in range(3)]
+    data = mini(areas=areas, horizon_years=15, market=market)
+    data["actors"] = {**data["actors"], "developers": {"equity": 150e6, "land_bank": 0.5}}
+    return data
+
+
+def test_joint_venture_partners_leave_by_choice_in_a_crash_and_not_in_a_steady_market():
+    """JV exit by choice (ontvlechting, sim.jv_exit): when a crash writes the joint companies' accounts down and
+    presses the developers' balance sheets, partners hand their shares to the municipality and pay a settlement
+    — in at least 7 of 8 futures; in the same futures without the crash no partner leaves by choice."""
+    crash, steady = 0, 0
+    for seed in range(1, 9):
+        m = AreaModel(from_dict(joint_companies(CRASH)), seed=seed).run()
+        exits = [e for e in m.events if e["event"] == "jv_exit"]
+        crash += bool(exits)
+        paid = m.ledger.to_frame().query("category == 'jv_exit_settlement'")
+        assert len(paid) == len(exits) and set(paid["target"]) <= {"municipality:middle", "municipality:relaxed"}
+        calm = AreaModel(from_dict(joint_companies(STEADY)), seed=seed).run()
+        steady += any(e["event"] == "jv_exit" for e in calm.events)
+    assert crash >= 7, f"partners left by choice in {crash} of 8 crash futures"
+    assert steady == 0, f"partners left by choice in {steady} of 8 steady futures"
+
+
 def problem_for(data: dict, risk_aversion: float | None = None, quarter: int = 6):
     model = AreaModel(from_dict(data))
     model.run(quarter)

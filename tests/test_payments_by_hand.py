@@ -139,6 +139,69 @@ def test_joint_venture_developer_that_cannot_meet_a_call_exits_and_the_municipal
     assert [e["event"] for e in model.ctx.books.events] == ["jv_partner_exit"]
 
 
+def under_water(model, area, calls: float, revenues: float):
+    """The joint company's account as the municipality's grex values it, put in by hand: the remaining calls and
+    revenues (€, NPV) and a write-down since adoption (provision 2m over a plan provision of 0)."""
+    municipality = model.parties.municipality_of(area)
+    municipality.plan_provisions[area.name] = 0.0
+    municipality.provisions[area.name] = 2_000_000.0
+    municipality.forward_npv = lambda costs, revenue: (calls, revenues)
+    return municipality
+
+
+def test_joint_venture_partner_under_pressure_leaves_by_choice_and_pays_the_settlement():
+    """Ontvlechting by hand. The account is under water: remaining calls 40m, revenues 30m, so the developer's
+    half of the deficit is 5m. The municipality's 2m write-down since adoption is 2m × (1 − 0.5)/0.5 = 2m on the
+    developer's stake: written-down equity 58m, credit limit 58m × (1 + 2) = 174m, its own equity lost 2/60.
+    It has 100m invested: 42m drawn of its 116m credit line, pressure 42/116 = 0.362. Staying costs it
+    0.5 × (40m / (1 − 0.362) − 30m) = 16.35m; leaving costs the settlement 5m × (1 + risk aversion 0.5) = 7.5m,
+    within its room 174m − 100m = 74m: it leaves, pays 7.5m to the municipality, which takes over its share
+    and pays the next call alone."""
+    from sim.jv_exit import consider_exits
+
+    model, area, phase = world("joint_venture")
+    model.ctx.books.book(DEV, "outside:shareholders", 100_000_000.0, "setup")
+    under_water(model, area, 40e6, 30e6)
+    assert area.developer.credit_limit == pytest.approx(174e6)
+    consider_exits(model.parties, model.ctx.books, model.ctx.areas)
+    assert ledger(model)[1:] == [(DEV, MUN, 7_500_000.0, "jv_exit_settlement")]
+    assert area.coop.jv_municipal_share == 1.0
+    (event,) = [e for e in model.ctx.books.events if e["event"] == "jv_exit"]
+    assert event["reason"] == "by_choice" and event["partner"] == DEV
+    assert event["pressure"] == pytest.approx(42 / 116)
+    assert event["stay_cost"] == pytest.approx(0.5 * (40e6 / (1 - 42 / 116) - 30e6))
+    assert event["deficit"] == pytest.approx(5e6) and event["room"] == pytest.approx(74e6)
+    assert model.ctx.books.land_account(MUN, "north") == (0.0, 7_500_000.0)  # a revenue of its area account
+    model.money.pay_public_works(phase, ("plan_costs",))
+    assert ledger(model)[2:] == [(MUN, JV, 55_000.0, "capital_call"), (JV, CONSULTANTS, 55_000.0, "plan_costs")]
+
+
+def test_joint_venture_partner_without_pressure_stays_in_the_same_account():
+    """The same account, but the developer has drawn none of its credit line: its pressure is only the 2/60 of
+    equity written down, so staying costs 0.5 × (40m / (1 − 1/30) − 30m) = 5.69m < the 7.5m settlement: it
+    stays, nothing is paid and the share is unchanged."""
+    from sim.jv_exit import consider_exits
+
+    model, area, _ = world("joint_venture")
+    under_water(model, area, 40e6, 30e6)
+    consider_exits(model.parties, model.ctx.books, model.ctx.areas)
+    assert ledger(model) == []
+    assert area.coop.jv_municipal_share == 0.5
+    assert not [e for e in model.ctx.books.events if e["event"] == "jv_exit"]
+
+
+def test_joint_venture_partner_does_not_leave_an_account_that_is_not_under_water():
+    """Under the same pressure as above, a partner whose remaining account is in surplus (revenues 50m > calls
+    40m) stays: there is no loss to walk away from."""
+    from sim.jv_exit import consider_exits
+
+    model, area, _ = world("joint_venture")
+    model.ctx.books.book(DEV, "outside:shareholders", 100_000_000.0, "setup")
+    under_water(model, area, 40e6, 50e6)
+    consider_exits(model.parties, model.ctx.books, model.ctx.areas)
+    assert ledger(model)[1:] == [] and area.coop.jv_municipal_share == 0.5
+
+
 def test_joint_venture_pays_out_its_cash_at_year_end_pro_rata():
     """Year end: the company pays out its cash 50/50 (here 950k of land sales: 750k + 200k social)."""
     model, area, phase = world("joint_venture")

@@ -36,7 +36,11 @@ EXPLANATION = [
     "- **joint_venture**: a joint land company (GEM) pays the works with capital calls on both partners and pays "
     "out its cash pro rata; a developer that cannot meet a call, or fails, exits and the municipality takes over "
     "its share (sources.md#pps-dissolutions). The partner's stake carries its share of the company's write-downs, "
-    "so in a downturn the developers' limits bind and partners exit (one failure ends all its JV stakes).",
+    "so in a downturn the developers' limits bind and partners exit (one failure ends all its JV stakes). A "
+    "partner under pressure also leaves a written-down company by choice (ontvlechting): it pays the municipality "
+    "its share of the account's deficit plus a discount and keeps building (docs/ODD.md §7.7b, "
+    "sources.md#jv-ontvlechting); the municipality takes over the rest of the account. Partners that leave in time "
+    "fail less often than under forced exits alone.",
     "- **concession**: the private party buys the land, pays all public works and bears their overruns; the open "
     "term is a concession fee, negative (a municipal contribution) on deficit sites. Municipal provisions are "
     "small; developers carry the losses and fail; after a crash a new developer takes over the stranded areas "
@@ -56,7 +60,8 @@ def run(model_name: str, seed: int, data: dict) -> dict:
     s = summarise(m)
     s["developer_cash"] = sum(x.cash for x in m.developers)
     s["deals_failed"] = sum(1 for e in m.events if e["event"] == "negotiation" and not e["success"])
-    s["jv_exits"] = sum(1 for e in m.events if e["event"] == "jv_partner_exit")
+    s["jv_exits"] = sum(1 for e in m.events if e["event"] in ("jv_partner_exit", "jv_exit"))
+    s["jv_exits_by_choice"] = sum(1 for e in m.events if e["event"] == "jv_exit")
     s["first_start_year"] = min((p.construction_start for p in m.phases if p.construction_start is not None),
                                 default=np.nan) / 4 + m.spec.start_year
     return s
@@ -75,7 +80,7 @@ def main() -> None:
         med = {k: float(np.nanmedian([r[k] for r in runs])) for k in (
             "homes_completed", "homes_completed_10y", "affordable_share", "areas_abandoned",
             "mean_delay_years_censored", "public_cash_end", "municipal_provisions_end", "developer_cash",
-            "deals_failed", "jv_exits")}
+            "deals_failed", "jv_exits", "jv_exits_by_choice")}
         for k in ("homes_completed", "public_cash_end"):
             med[k + "_range"] = tuple(np.quantile([r[k] for r in runs], [0.05, 0.95]))
         med["any_failure"] = float(np.mean([r["developers_failed"] > 0 for r in runs]))
@@ -85,7 +90,7 @@ def main() -> None:
              "futures (seeds 1..N). Medians, with the 5-95 % range over the futures in brackets.", "",
              "| model | homes completed | homes within 10 yr | affordable share | areas abandoned | mean delay, "
              "unfinished censored (yr) | municipal net cash (€ M) | provisions at end (€ M) | developers' net cash "
-             "(€ M) | futures with a developer failure | failed negotiations | JV partner exits |",
+             "(€ M) | futures with a developer failure | failed negotiations | JV partner exits (by choice) |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, m in rows:
         lo, hi = m["homes_completed_range"]
@@ -94,7 +99,7 @@ def main() -> None:
                      f"{m['affordable_share']:.0%} | {m['areas_abandoned']:.0f} | {m['mean_delay_years_censored']:.1f} | "
                      f"{m['public_cash_end'] / 1e6:,.0f} ({clo / 1e6:,.0f} to {chi / 1e6:,.0f}) | "
                      f"{m['municipal_provisions_end'] / 1e6:,.0f} | {m['developer_cash'] / 1e6:,.0f} | "
-                     f"{m['any_failure']:.0%} | {m['deals_failed']:.0f} | {m['jv_exits']:.0f} |")
+                     f"{m['any_failure']:.0%} | {m['deals_failed']:.0f} | {m['jv_exits']:.0f} ({m['jv_exits_by_choice']:.0f}) |")
     lines += [""] + EXPLANATION
     text = "\n".join(lines) + "\n"
     out = Path(__file__).resolve().parents[1] / "docs" / "cooperation_comparison.md"

@@ -10,6 +10,7 @@ import numpy as np
 from sim.agents.base import Actor
 from sim.area import OWNER, AreaPlan, PhaseState
 from sim.beliefs import Beliefs
+from sim.jv_share import is_joint, take_over_share
 from sim.valuation import phase_market_value
 
 if TYPE_CHECKING:
@@ -159,12 +160,10 @@ class Developer(Actor):
         if not self.failed and self.cash < -self.credit_limit:
             self.failed = True
             for area in self.areas:
-                coop = area.coop
-                if (coop.works_payer == "jv" or coop.land_receiver == "jv") and coop.jv_municipal_share < 1:
-                    coop.jv_municipal_share = 1.0
-                    self.ctx.books.log_area(area, "jv_partner_exit", partner=self.account, call=0.0,
-                                            developer_cash=self.cash, credit_limit=self.credit_limit,
-                                            reason="developer failed; the municipality takes over its share")
+                if is_joint(area):
+                    take_over_share(self.ctx.books, area, "jv_partner_exit", partner=self.account, call=0.0,
+                                    developer_cash=self.cash, credit_limit=self.credit_limit,
+                                    reason="developer failed; the municipality takes over its share")
             return True
         return False
 

@@ -201,15 +201,33 @@ class Municipality(Actor):
         revenues or contributions it receives; remaining items are valued at today's market.
         Returns (expected result, costs realised, costs total, revenues realised, revenues total).
         """
+        costs, revenues = self.account_flows(area)
+        p = self.params
+        q = self.ctx.quarter
+        rate = self.ctx.market.bond_rate[q] + p.borrowing_spread
+        projection = grex.project(costs, revenues, p.cost_escalation, self.revenue_expectation(area.region_index),
+                                  rate, p.discount_rate)
+        done_c, done_r = self.realised(area)
+        expected = done_r - done_c + projection.npv
+        return expected, done_c, done_c + costs.sum(), done_r, done_r + revenues.sum()
+
+    def account_flows(self, area: AreaPlan, whole_company: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(costs, revenues): the remaining land-development flows (€ at today's values) per quarter ahead.
+
+        By default its own part under the area's cooperation model (its share of each payer's and
+        receiver's money); with ``whole_company`` the joint land company's whole account (what the
+        company pays and receives, before the partners' shares).
+        """
         ctx = self.ctx
         q = ctx.quarter
         r = area.region_index
         coop = area.coop
+        share_of = (lambda party: 1.0 if party == "jv" else 0.0) if whole_company else coop.municipal_share
         land_value = ctx.econ.land_value[r, q]
         costs = np.zeros(HORIZON_QUARTERS)
         revenues = np.zeros(HORIZON_QUARTERS)
         deal = area.deal
-        shares: dict[str, float] = {}  # municipal share of each work item under the area's model
+        shares: dict[str, float] = {}  # share of each work item under the area's model
         for phase in area.phases:
             if not phase.is_open:
                 continue
@@ -218,7 +236,7 @@ class Municipality(Actor):
                 base = phase.estimates.get(item, 0.0)
                 share = shares.get(item)
                 if share is None:
-                    share = shares[item] = coop.municipal_share(coop.payer_of(item)) * ctx.item_index(area, item)
+                    share = shares[item] = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
                 costs[when] += base * share
             if phase.construction_start is None:
                 market_homes = phase.homes[SOCIAL + 1:]
@@ -226,15 +244,19 @@ class Municipality(Actor):
                          else max(0.0, float(np.dot(market_homes, land_value[SOCIAL + 1:]))))
                 social = phase.homes[SOCIAL] * land_value[SOCIAL]
                 later = min(when + 8, HORIZON_QUARTERS - 1)
-                revenues[later] += price * coop.municipal_share(coop.land_receiver) \
-                    + social * coop.municipal_share(coop.social_land_receiver)
+                revenues[later] += price * share_of(coop.land_receiver) \
+                    + social * share_of(coop.social_land_receiver)
+        return costs, revenues
+
+    def forward_npv(self, costs: np.ndarray, revenues: np.ndarray) -> tuple[float, float]:
+        """(€ costs, € revenues): net present values of remaining flows as its land-development account values
+        them (BBV discount rate, its cost and revenue escalation)."""
         p = self.params
-        rate = ctx.market.bond_rate[q] + p.borrowing_spread
-        projection = grex.project(costs, revenues, p.cost_escalation, self.revenue_expectation(r), rate,
-                                  p.discount_rate)
-        done_c, done_r = self.realised(area)
-        expected = done_r - done_c + projection.npv
-        return expected, done_c, done_c + costs.sum(), done_r, done_r + revenues.sum()
+        rate = self.ctx.market.bond_rate[self.ctx.quarter] + p.borrowing_spread
+        escalation = self.revenue_expectation(self.region_index)
+        zero = np.zeros_like(costs)
+        return (-grex.project(costs, zero, p.cost_escalation, escalation, rate, p.discount_rate).npv,
+                grex.project(zero, revenues, p.cost_escalation, escalation, rate, p.discount_rate).npv)
 
     def realised(self, area: AreaPlan) -> tuple[float, float]:
         """(€ paid, € received) so far in its part of an area's land development: a ledger query.

@@ -164,7 +164,7 @@ EVENTS = (
     C("event", "-", "What happened: 'stage:<name>' (a phase entered a lifecycle stage), 'negotiation', 'go', "
       "'abandoned', 'provision', 'election', 'forward_funded', 'social_block_committed', "
       "'social_block_refused', 'sold_at_completion', 'developer_exit', 'developer_failed', 'developer_entered', "
-      "'jv_partner_exit', 'housing_association_year', fund events …"),
+      "'jv_partner_exit' (forced), 'jv_exit' (by choice), 'housing_association_year', fund events …"),
     C("why", "-", "Why a negotiation was held (e.g. start, reopened after a price move)."),
     C("protocol", "-", "Negotiation protocol used."),
     C("success", "true/false", "Whether the negotiation reached a deal.", null_type="bool"),

@@ -199,7 +199,7 @@ def story(events: pd.DataFrame, areas: pd.DataFrame, cases: pd.DataFrame, manife
         out.append("  none (no phase reached preparation)")
     for _, row in negotiations.iterrows():
         out.extend(_negotiation_lines(row, start_year))
-    for _, row in ev[ev["event"].isin(["developer_exit", "jv_partner_exit"])].iterrows():
+    for _, row in ev[ev["event"].isin(["developer_exit", "jv_partner_exit", "jv_exit"])].iterrows():
         out.append(f"  {when(row['time'], start_year)} · {row['event'].replace('_', ' ')}: {row.get('reason', '')}")
 
     out.append("\nPhases:")

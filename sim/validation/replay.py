@@ -17,12 +17,12 @@ REPLAY = DEFAULT_SCENARIO.with_name("replay_2005.toml")
 
 
 def yearly(model: AreaModel) -> pd.DataFrame:
-    """Per calendar year: starts, completions, sales, deals signed and broken, exits, provisions (of which
-    write-downs after adoption), failures."""
+    """Per calendar year: starts, completions, sales, deals signed and broken, exits (JV partners: all, and those
+    by choice), provisions (of which write-downs after adoption), failures."""
     n = model.spec.horizon_years
     start = model.spec.start_year
     table = {k: np.zeros(n) for k in ("starts", "completions", "sales", "deals_signed", "deals_failed",
-                                      "developer_exits", "jv_partner_exits", "provisions_added", "write_downs",
+                                      "developer_exits", "jv_partner_exits", "jv_exits_by_choice", "provisions_added", "write_downs",
                                       "developer_failures", "phases_abandoned")}
     for p in model.phases:
         if p.construction_start is not None:
@@ -39,8 +39,9 @@ def yearly(model: AreaModel) -> pd.DataFrame:
             table["deals_signed" if e["success"] else "deals_failed"][y] += 1
         elif kind == "developer_exit":
             table["developer_exits"][y] += 1
-        elif kind == "jv_partner_exit":
+        elif kind in ("jv_partner_exit", "jv_exit"):  # forced (a call it cannot meet, its failure) or by choice
             table["jv_partner_exits"][y] += 1
+            table["jv_exits_by_choice"][y] += kind == "jv_exit"
         elif kind == "provision":
             table["provisions_added"][y] += e["amount"]
             if e["basis"] == "write_down":  # a revaluation, not the plan deficit at the account's adoption
@@ -83,13 +84,13 @@ def patterns(frame: pd.DataFrame, models: list[AreaModel]) -> dict:
     provisions = mean["provisions_added"].loc[:2014].sum()
     crisis_era = mean["write_downs"].loc[:2014].sum()
     write_downs_2009_13 = mean["write_downs"].loc[2009:2013].sum() / crisis_era if crisis_era > 0 else np.nan
-    crisis_trouble = [any(e["event"] in ("developer_failed", "jv_partner_exit") and 12 <= e["time"] < 40
+    crisis_trouble = [any(e["event"] in ("developer_failed", "jv_partner_exit", "jv_exit") and 12 <= e["time"] < 40
                           for e in m.events) for m in models]  # 2008-2014
     delays = [area_delay_years(m) for m in models]
     delayed = np.mean([np.mean([not (v == v) or v > 0 for v in d.values()]) for d in delays])
     jv_areas = [(m, a) for m in models for a in m.areas if a.coop.name == "joint_venture"]
     jv_trouble = np.mean([a.state() != "done" or any(e["area"] == a.name and e["event"] in
-                                                      ("jv_partner_exit", "developer_exit") for e in m.events)
+                                                      ("jv_partner_exit", "jv_exit", "developer_exit") for e in m.events)
                           or any(e["area"] == a.name and e["event"] == "negotiation" and not e["success"]
                                  for e in m.events) for m, a in jv_areas]) if jv_areas else np.nan
     durations = [((max(p.completion for p in a.phases) - min(p.stage_since for p in a.phases[:1])) / 4)
