@@ -6,11 +6,15 @@ tests/test_payments_by_hand.py (round numbers put in at quarter 0, expected valu
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from sim.finance import accounting, cashflow, grex, land_value
 from tests.test_payments_by_hand import (
+    BUYERS,
     CONTRACTORS,
     DEV,
+    HA,
     JV,
     MUN,
     ledger,
@@ -83,3 +87,153 @@ def test_joint_venture_calls_are_booked_on_the_area_and_phase_they_pay_for():
         (MUN, JV, 5_000.0, "capital_call", "north", -1), (DEV, JV, 5_000.0, "capital_call", "north", -1),
         (JV, CONTRACTORS, 10_000.0, "infrastructure", "north", -1),
     ]
+
+
+def test_a_payout_is_booked_on_the_area_and_a_euro_or_less_is_not_paid_out():
+    """The year-end payout belongs to the area's business case; a joint company holding €1 or less keeps it,
+    one holding €1.50 pays it out 50/50."""
+    model, area, _ = world("joint_venture")
+    model.ctx.books.book("outside:home_buyers", JV, 1.0, "land_sale", area_name="north")
+    model.money.distribute_jv(area)
+    assert len(model.ledger) == 1
+    model.ctx.books.book("outside:home_buyers", JV, 0.5, "land_sale", area_name="north")
+    model.money.distribute_jv(area)
+    assert rows(model)[1:] == [
+        (BUYERS, JV, 0.5, "land_sale", "north", -1),
+        (JV, MUN, 0.75, "jv_distribution", "north", -1), (JV, DEV, 0.75, "jv_distribution", "north", -1),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- pipeline
+
+def test_a_phase_under_construction_at_the_start_pays_only_its_second_halves_in_the_run():
+    """A pipeline phase already building: contracts stand at today's cost (market 10 × 180k + 20 × 200k = 5.8m,
+    social 10 × 150k = 1.5m), 70 % of its 20 owner homes were presold (14 × 300k = 4.2m) and half of that was
+    paid before the run. Nothing is booked at the start; at completion the second halves (2.9m, 750k) go to the
+    contractors and at transfer the buyers pay the other 2.1m; 6 homes are left unsold."""
+    model, area, phase = world("traditional")
+    assert area.spec.pipeline_presold == 0.7
+    model.money.start_in_pipeline(phase)
+    assert len(model.ledger) == 0
+    assert phase.developer is area.developer
+    assert (phase.contract_market, phase.contract_social) == (5_800_000.0, 1_500_000.0)
+    assert phase.owner_sold == pytest.approx(14.0)
+    assert phase.owner_revenue == pytest.approx(4_200_000.0)
+    assert phase.owner_received == pytest.approx(2_100_000.0)
+    assert phase.social_committed and phase.forward_funded
+    assert phase.construction_start == 0.0
+    assert phase.on_sale and phase in model.ctx.sales.selling
+    model.money.complete_construction(phase)
+    model.money.transfer(phase)
+    assert ledger(model) == [
+        (DEV, CONTRACTORS, 2_900_000.0, "construction"),
+        (HA, CONTRACTORS, 750_000.0, "construction"),
+        (BUYERS, DEV, 2_100_000.0, "home_sales"),
+    ]
+    (unsold,) = [e for e in model.ctx.books.events if e["event"] == "unsold_at_completion"]
+    assert unsold["homes"] == pytest.approx(6.0)
+
+
+# ---------------------------------------------------------------------------------------------- books
+
+def test_a_party_event_has_the_time_the_party_and_no_area():
+    """Party events (elections, failures) are logged at the clock's time with the party, area '' and phase −1."""
+    model, _, _ = world("traditional")
+    model.ctx.books.log_party(DEV, "developer_failed", cash=-1.0)
+    assert model.ctx.books.events == [{"time": 0.0, "area": "", "phase": -1, "event": "developer_failed",
+                                       "party": DEV, "cash": -1.0}]
+
+
+def test_a_party_with_no_land_flows_has_paid_and_received_nothing():
+    model, _, _ = world("traditional")
+    assert model.ctx.books.land_account(MUN, "north") == (0.0, 0.0)
+
+
+# ---------------------------------------------------------------------------------------------- cooperation
+
+def test_the_negotiated_land_price_range_is_symmetric_and_wide_enough():
+    """The default range is ±max(50k, 2 × |land value|, attributable public cost) per market home."""
+    from sim.cooperation.base import CooperationModel
+
+    coop = CooperationModel()
+    assert coop.land_price_bounds(10_000.0, 5_000.0) == (-50_000.0, 50_000.0)
+    assert coop.land_price_bounds(10_000.0, -40_000.0) == (-80_000.0, 80_000.0)
+    assert coop.land_price_bounds(120_000.0, 40_000.0) == (-120_000.0, 120_000.0)
+
+
+def test_traditional_plots_go_at_todays_land_value_and_never_below_zero():
+    from sim.cooperation.models import Traditional
+
+    assert Traditional().land_price_bounds(99_000.0, 0.5) == (0.5, 0.5)
+    assert Traditional().land_price_bounds(99_000.0, -20_000.0) == (0.0, 0.0)
+
+
+def test_the_cost_recovery_contribution_is_capped_by_cost_and_land_value():
+    """Omgevingswet cost recovery: between 0 and min(attributable cost, land value), never negative."""
+    from sim.cooperation.models import PrivateRealisation
+
+    coop = PrivateRealisation()
+    assert coop.land_price_bounds(30_000.0, 0.5) == (0.0, 0.5)
+    assert coop.land_price_bounds(30_000.0, 45_000.0) == (0.0, 30_000.0)
+    assert coop.land_price_bounds(30_000.0, -5_000.0) == (0.0, 0.0)
+
+
+def test_an_area_event_has_the_time_the_area_and_phase_minus_one():
+    model, area, _ = world("traditional")
+    model.ctx.books.log_area(area, "land_go", loss=-1.0)
+    assert model.ctx.books.events == [{"time": 0.0, "area": "north", "phase": -1, "event": "land_go", "loss": -1.0}]
+
+
+# ---------------------------------------------------------------------------------------------- finance
+
+def test_a_yearly_rate_is_compounded_not_divided_into_quarters():
+    """(1 + 21.550625 %)^(1/4) − 1 = 5 % a quarter (1.05^4 = 1.21550625); a negative yearly rate stays negative."""
+    assert cashflow.annual_to_quarterly(0.21550625) == pytest.approx(0.05)
+    assert cashflow.annual_to_quarterly(-0.18549375) == pytest.approx(-0.05)  # 0.95^4 = 0.81450625
+    assert cashflow.annual_to_quarterly(0.0) == 0.0
+
+
+def test_the_grex_escalates_costs_and_charges_interest_on_the_book_value():
+    """Costs 100 and 100 in quarters 0 and 1 at 5 % a quarter cost escalation (100, 105); 300 of revenue in
+    quarter 2 unescalated: nominal result 95, undiscounted NPV 95. Book value at the end with 5 % a quarter
+    interest: 100 × 1.05² + 105 × 1.05 − 300 = −79.5 (money returned, nothing invested)."""
+    yearly = 1.05 ** 4 - 1
+    p = grex.project(np.array([100.0, 100.0, 0.0]), np.array([0.0, 0.0, 300.0]), yearly, 0.0, yearly, 0.0)
+    assert p.nominal_result == pytest.approx(95.0)
+    assert p.npv == pytest.approx(95.0)
+    assert p.book_value_end == pytest.approx(-79.5)
+
+
+def test_the_static_grex_result_is_revenue_minus_every_cost_item():
+    assert grex.static_result({"acquisition": 30.0, "demolition": 5.0}, 100.0) == 65.0
+    assert grex.static_result({}, 100.0) == 100.0
+    with pytest.raises(ValueError, match="unknown cost items: \\['parking'\\]"):
+        grex.static_result({"parking": 1.0, "acquisition": 1.0}, 100.0)
+
+
+def test_rental_land_value_is_investor_value_less_margin_construction_and_finance():
+    """€1,000 a month at a 6 % gross yield is worth 200k; the developer keeps 10 % (180k) and pays 150k to build
+    and 10k of finance: 20k is left for the land."""
+    assert land_value.rental_land_value(1_000.0, 0.06, 150_000.0, 0.10, 10_000.0) == pytest.approx(20_000.0)
+
+
+def test_completion_is_zero_without_a_positive_budget_and_capped_at_one():
+    """BBV percentage of completion: nothing is complete on an account without planned costs or revenues; a share
+    realised beyond the plan counts as 1, and small positive budgets count normally."""
+    assert accounting.percentage_of_completion(5.0, 0.0, 5.0, 10.0) == 0.0
+    assert accounting.percentage_of_completion(5.0, 10.0, 5.0, 0.0) == 0.0
+    assert accounting.percentage_of_completion(5.0, -1.0, 5.0, -1.0) == 0.0
+    assert accounting.percentage_of_completion(0.25, 0.5, 0.5, 1.0) == pytest.approx(0.25)
+    assert accounting.percentage_of_completion(0.5, 1.0, 0.25, 0.5) == pytest.approx(0.25)
+    assert accounting.percentage_of_completion(300.0, 100.0, 50.0, 100.0) == pytest.approx(0.5)
+    assert accounting.percentage_of_completion(50.0, 100.0, 300.0, 100.0) == pytest.approx(0.5)
+
+
+def test_irr_finds_negative_high_and_the_root_nearest_zero():
+    """IRR of −100 then 50 is −50 %; of −100 then 400 is +300 %; flows 1, −2.6, 1.65 have roots 10 % and 50 %
+    (x = 1/(1 + r): 1.65 (x − 1/1.1)(x − 1/1.5)), the one nearest zero is reported."""
+    assert cashflow.irr([-100.0, 50.0]) == pytest.approx(-0.5)
+    assert cashflow.irr([-100.0, 400.0]) == pytest.approx(3.0)
+    assert cashflow.irr([-100.0, 1_050.0]) == pytest.approx(9.5)
+    assert cashflow.irr([1.0, -2.6, 1.65]) == pytest.approx(0.1)
+    assert cashflow.irr([-100.0, 100.0]) == pytest.approx(0.0, abs=1e-9)
