@@ -13,15 +13,18 @@ dependencies, then run one group (or ``all``) with that environment's python::
     /tmp/mutvenv/bin/pip uninstall -y areasim        # the copy under test must be the one imported
     nice -n 19 /tmp/mutvenv/bin/python tools/mutation.py money          # ledger, books, payments, finance, coop
     nice -n 19 /tmp/mutvenv/bin/python tools/mutation.py funds [NAME ...]  # NAME: mutmut mutant globs
+    nice -n 19 /tmp/mutvenv/bin/python tools/mutation.py money --rerun-survivors   # after adding tests
 
-It prints the per-module score (killed / all, where 'killed' includes timeouts and crashes) and writes the
-surviving mutants' diffs to ``/tmp/areasim-mutation/<group>/survivors.txt``. Results are in docs/testing.md.
+It prints the per-module score (killed / all, where 'killed' includes timeouts and crashes; 'no tests' means
+no test of the pool reaches the mutated function) and writes the surviving mutants' diffs to
+``/tmp/areasim-mutation/<group>/survivors-<before|after>.txt``. Results are in docs/testing.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import json
 import shutil
 import subprocess
 import sys
@@ -60,7 +63,6 @@ COPY = ["sim", "tests", "scenarios", "docs", "README.md", "pyproject.toml"]
 
 def prepare(group: str) -> Path:
     """A fresh scratch copy of the repository with this group's mutmut configuration (returns its path)."""
-    spec = GROUPS[group]
     where = SCRATCH / group
     if where.exists():
         shutil.rmtree(where)
@@ -71,6 +73,14 @@ def prepare(group: str) -> Path:
             shutil.copytree(src, where / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         elif src.exists():
             shutil.copy2(src, where / name)
+    write_config(group, where)
+    return where
+
+
+def write_config(group: str, where: Path) -> None:
+    """Append the group's [tool.mutmut] section to the scratch copy's pyproject.toml (a fresh copy of ours)."""
+    spec = GROUPS[group]
+    shutil.copy2(ROOT / "pyproject.toml", where / "pyproject.toml")
     tests = [t for t in spec["tests"] if (ROOT / t).exists()]
     quoted = ", ".join(f'"{x}"' for x in FAST)
     config = (
@@ -84,47 +94,45 @@ def prepare(group: str) -> Path:
     )
     with (where / "pyproject.toml").open("a") as fh:
         fh.write(config.replace("'", '"'))
-    return where
 
 
-def scores(where: Path) -> dict[str, collections.Counter]:
-    """Per module: counts of each mutmut status, from ``mutmut results --all true``."""
+def statuses(where: Path) -> dict[str, str]:
+    """mutmut's status of every mutant of the scratch copy (``mutmut results --all true``)."""
     out = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all", "true"], cwd=where,
                          capture_output=True, text=True, check=True).stdout
-    per: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    found = {}
     for line in out.splitlines():
-        if ":" not in line:
-            continue
-        name, status = line.strip().rsplit(":", 1)
-        module = name.split(".x", 1)[0].split(".x_", 1)[0]
-        per[module][status.strip()] += 1
-    return per
+        if ":" in line:
+            name, status = line.strip().rsplit(":", 1)
+            found[name.strip()] = status.strip()
+    return found
 
 
-def report(where: Path) -> None:
-    """Print the per-module score and write the survivors' diffs."""
-    per = scores(where)
-    survivors: list[str] = []
-    print(f"{'module':40s} {'mutants':>7s} {'killed':>7s} {'survived':>8s} {'no tests':>8s} {'score':>6s}")
+DEAD = ("killed", "timeout", "segfault", "suspicious")
+ALIVE = ("survived", "no tests")
+
+
+def report(where: Path, found: dict[str, str], label: str) -> None:
+    """Print the per-module score of ``found`` (mutant → status) and write the survivors' diffs."""
+    per: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for name, status in found.items():
+        per[name.split(".x", 1)[0]][status] += 1
+    print(f"\n{label}: {where}")
+    print(f"{'module':32s} {'mutants':>7s} {'killed':>7s} {'survived':>8s} {'no tests':>8s} {'other':>6s} "
+          f"{'score':>6s}")
     for module, counts in sorted(per.items()):
         total = sum(counts.values())
-        dead = counts["killed"] + counts["timeout"] + counts["segfault"] + counts["suspicious"]
-        alive = counts["survived"] + counts["no tests"]
-        score = dead / total if total else 1.0
-        print(f"{module:40s} {total:7d} {dead:7d} {counts['survived']:8d} {counts['no tests']:8d} {score:6.1%}")
-        if alive:
-            survivors.append(module)
-    out = subprocess.run([sys.executable, "-m", "mutmut", "results"], cwd=where, capture_output=True,
-                         text=True, check=True).stdout
-    with (where / "survivors.txt").open("w") as fh:
-        for line in out.splitlines():
-            name = line.strip().rsplit(":", 1)[0]
-            if not name:
-                continue
-            diff = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=where,
-                                  capture_output=True, text=True).stdout
-            fh.write(f"## {line.strip()}\n{diff}\n")
-    print(f"survivors' diffs: {where / 'survivors.txt'}")
+        dead = sum(counts[s] for s in DEAD)
+        other = total - dead - sum(counts[s] for s in ALIVE)
+        print(f"{module:32s} {total:7d} {dead:7d} {counts['survived']:8d} {counts['no tests']:8d} {other:6d} "
+              f"{dead / total if total else 1.0:6.1%}")
+    with (where / f"survivors-{label}.txt").open("w") as fh:
+        for name, status in sorted(found.items()):
+            if status in ALIVE:
+                diff = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=where,
+                                      capture_output=True, text=True).stdout
+                fh.write(f"## {name}: {status}\n{diff}\n")
+    print(f"survivors' diffs: {where / f'survivors-{label}.txt'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,14 +140,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("group", choices=[*GROUPS, "all"])
     parser.add_argument("names", nargs="*", help="mutant name globs to run (default: every mutant of the group)")
     parser.add_argument("--report-only", action="store_true", help="print the scores of the last run")
+    parser.add_argument("--rerun-survivors", action="store_true",
+                        help="after adding tests: copy tests/ into the last run's scratch copy and run only the "
+                             "mutants that survived it (the source is unchanged, so killed mutants stay killed)")
     args = parser.parse_args(argv)
     for group in GROUPS if args.group == "all" else [args.group]:
         where = SCRATCH / group
+        before_file = where / "results-before.json"
+        if args.rerun_survivors:
+            before = json.loads(before_file.read_text())
+            for dest in (where / "tests", where / "mutants" / "tests"):
+                shutil.rmtree(dest, ignore_errors=True)
+                shutil.copytree(ROOT / "tests", dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            write_config(group, where)
+            names = sorted(n for n, status in before.items() if status in ALIVE)
+            subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", "1", *names], cwd=where,
+                           check=False)
+            now = statuses(where)
+            after = {**before, **{n: now.get(n, before[n]) for n in names}}
+            (where / "results-after.json").write_text(json.dumps(after, indent=0, sort_keys=True))
+            report(where, before, "before")
+            report(where, after, "after")
+            continue
         if not args.report_only:
             where = prepare(group)
             subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", "1", *args.names],
                            cwd=where, check=False)
-        report(where)
+            found = statuses(where)
+            if args.names:  # a sample: only the mutants that ran
+                found = {n: st for n, st in found.items() if st != "not checked"}
+            before_file.write_text(json.dumps(found, indent=0, sort_keys=True))
+        elif not before_file.exists():  # a run interrupted before its report: read mutmut's own records
+            before_file.write_text(json.dumps(statuses(where), indent=0, sort_keys=True))
+        report(where, json.loads(before_file.read_text()), "before")
+        after_file = where / "results-after.json"
+        if after_file.exists():
+            report(where, json.loads(after_file.read_text()), "after")
     return 0
 
 
