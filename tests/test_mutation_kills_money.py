@@ -237,3 +237,27 @@ def test_irr_finds_negative_high_and_the_root_nearest_zero():
     assert cashflow.irr([-100.0, 1_050.0]) == pytest.approx(9.5)
     assert cashflow.irr([1.0, -2.6, 1.65]) == pytest.approx(0.1)
     assert cashflow.irr([-100.0, 100.0]) == pytest.approx(0.0, abs=1e-9)
+
+
+# ---------------------------------------------------------------------------------------------- construction
+
+def test_construction_money_is_booked_on_its_phase_and_counted_in_its_region(monkeypatch):
+    """Every construction payment belongs to the phase (area 'north', phase 0: its business case and interest);
+    started and completed homes add to what the region had (10 social, 10 mid-rent, 20 owner homes), the other
+    region is untouched, completion is timed, and the funds hear of the land sale and the start."""
+    model, area, phase = world("building_claim")
+    phase.owner_sold, phase.owner_revenue = 20.0, 6_000_000.0
+    phase.investor = next(i for i in model.investors if i.account == "investor:1")
+    phase.rental_price = 2_500_000.0
+    heard = []
+    monkeypatch.setattr(model.money.funds, "hook", lambda name, *args: heard.append((name, args)))
+    ctx = model.ctx
+    ctx.started[0] = ctx.completed[0] = ctx.completed_total[0] = [1.0, 1.0, 1.0, 1.0]
+    model.money.start_construction(phase)
+    assert ctx.started.tolist() == [[11.0, 11.0, 1.0, 21.0], [0.0, 0.0, 0.0, 0.0]]
+    assert phase.owner_received == 3_000_000.0
+    model.money.complete_construction(phase)
+    assert ctx.completed.tolist() == ctx.completed_total.tolist() == [[11.0, 11.0, 1.0, 21.0], [0.0] * 4]
+    assert phase.completion == 0.0
+    assert {(t.area, t.phase) for t in model.ledger.transactions()} == {("north", 0)}
+    assert [(name, args[0]) for name, args in heard] == [("on_land_sale", phase), ("on_construction_start", phase)]
