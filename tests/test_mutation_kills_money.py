@@ -261,3 +261,47 @@ def test_construction_money_is_booked_on_its_phase_and_counted_in_its_region(mon
     assert phase.completion == 0.0
     assert {(t.area, t.phase) for t in model.ledger.transactions()} == {("north", 0)}
     assert [(name, args[0]) for name, args in heard] == [("on_land_sale", phase), ("on_construction_start", phase)]
+
+
+def test_at_transfer_a_fund_buys_unsold_homes_first_and_the_rest_stay_with_the_developer(monkeypatch):
+    """19.5 of 20 homes presold at 300k (5.85m): at transfer the buyers pay their second half (2.925m, on the
+    phase); the half home left is offered to the funds at today's price, which here buy 0.3 of it (counted as
+    sold and fund-sold on top of what they bought before); 0.2 homes stay with the developer and are logged."""
+    model, area, phase = world("concession")
+    phase.developer = area.developer
+    phase.owner_sold, phase.owner_revenue, phase.owner_received = 19.5, 5_850_000.0, 2_925_000.0
+    phase.fund_sold = 1.0
+    offered = []
+
+    def funds_buy(p, unsold, price):
+        offered.append((p, unsold, price))
+        return unsold - 0.3
+
+    monkeypatch.setattr(model.money.funds, "unsold_after_funds", funds_buy)
+    model.money.transfer(phase)
+    assert offered == [(phase, pytest.approx(0.5), 300_000.0)]
+    assert phase.owner_sold == pytest.approx(19.8) and phase.fund_sold == pytest.approx(1.3)
+    (event,) = [e for e in model.ctx.books.events if e["event"] == "unsold_at_completion"]
+    assert event["homes"] == pytest.approx(0.2) and event["price"] == 300_000.0
+    assert rows(model) == [(BUYERS, DEV, 2_925_000.0, "home_sales", "north", 0)]
+    assert phase.transferred is True
+
+
+def test_a_fully_sold_phase_offers_nothing_to_the_funds(monkeypatch):
+    model, area, phase = world("concession")
+    phase.developer = area.developer
+    phase.owner_sold, phase.owner_revenue, phase.owner_received = 20.0, 6_000_000.0, 3_000_000.0
+    monkeypatch.setattr(model.money.funds, "unsold_after_funds", lambda *a: pytest.fail("offered to funds"))
+    model.money.transfer(phase)
+    assert ledger(model) == [(BUYERS, DEV, 3_000_000.0, "home_sales")]
+    assert not model.ctx.books.events
+
+
+def test_whose_money_a_party_is():
+    """The municipality's money is all public, a joint company's by its share, a developer's none of it."""
+    from sim.cooperation.models import JointVenture
+
+    coop = JointVenture()
+    coop.jv_municipal_share = 0.7
+    assert [coop.municipal_share(p) for p in ("municipality", "jv", "developer")] == [1.0, 0.7, 0.0]
+    assert [coop.developer_share(p) for p in ("municipality", "jv", "developer")] == [0.0, pytest.approx(0.3), 1.0]

@@ -15,6 +15,14 @@ dependencies, then run one group (or ``all``) with that environment's python::
     nice -n 19 /tmp/mutvenv/bin/python tools/mutation.py funds [NAME ...]  # NAME: mutmut mutant globs
     nice -n 19 /tmp/mutvenv/bin/python tools/mutation.py money --rerun-survivors   # after adding tests
 
+The samples measured for issue #17 (docs/testing.md; the full groups take hours on a shared 2-core machine)::
+
+    tools/mutation.py funds 'sim.funds.fund.*'
+    tools/mutation.py agents 'sim.agents.municipality.*close_books*' 'sim.agents.municipality.*total_provisions*' \
+        'sim.agents.municipality.*budget_left*' 'sim.agents.developer.*'
+    tools/mutation.py negotiation 'sim.negotiation.economics.x_scores*' 'sim.negotiation.economics.x_*surplus*' \
+        'sim.negotiation.economics.x_party_npvs*'
+
 It prints the per-module score (killed / all, where 'killed' includes timeouts and crashes; 'no tests' means
 no test of the pool reaches the mutated function) and writes the surviving mutants' diffs to
 ``/tmp/areasim-mutation/<group>/survivors-<before|after>.txt``. Results are in docs/testing.md.
@@ -68,17 +76,16 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     },
     "funds": {
         "modules": ["sim/funds/*"],
-        "tests": ["tests/test_instruments.py", "tests/test_funds.py",
-                  "tests/test_mutation_kills_funds.py"],
+        "tests": ["tests/test_instruments.py", "tests/test_funds.py", "tests/test_mutation_kills_funds.py"],
     },
     "agents": {
         "modules": ["sim/agents/*"],
-        "tests": ["tests/test_model.py", "tests/test_behaviour.py", "tests/test_payments_by_hand.py",
+        "tests": ["tests/test_model.py", "tests/test_payments_by_hand.py", "tests/test_reconciliations.py",
                   "tests/test_mutation_kills_agents.py"],
     },
     "negotiation": {
         "modules": ["sim/negotiation/*"],
-        "tests": ["tests/test_protocols.py", "tests/test_behaviour.py", "tests/test_cooperation.py",
+        "tests": ["tests/test_protocols.py", "tests/test_cooperation.py",
                   "tests/test_mutation_kills_negotiation.py"],
     },
 }
