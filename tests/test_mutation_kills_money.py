@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.cooperation.base import CooperationModel
 from sim.finance import accounting, cashflow, grex, land_value
 from tests.test_payments_by_hand import (
     BUYERS,
@@ -16,6 +17,7 @@ from tests.test_payments_by_hand import (
     DEV,
     HA,
     JV,
+    LENDERS,
     MUN,
     ledger,
     world,
@@ -305,3 +307,166 @@ def test_whose_money_a_party_is():
     coop.jv_municipal_share = 0.7
     assert [coop.municipal_share(p) for p in ("municipality", "jv", "developer")] == [1.0, 0.7, 0.0]
     assert [coop.developer_share(p) for p in ("municipality", "jv", "developer")] == [0.0, pytest.approx(0.3), 1.0]
+
+
+# ---------------------------------------------------------------------------------------------- land works, by phase
+
+def test_public_works_are_booked_on_their_phase_and_reported_to_the_funds(monkeypatch):
+    """Every works payment belongs to the phase (area 'north', phase 0) and each item is reported to the funds
+    with its € and payer: traditional acquisition 1.3m (including the developer's 325k position), remediation
+    220k, plan costs 55k, all by the municipality."""
+    model, _, phase = world("traditional")
+    heard = []
+    monkeypatch.setattr(model.money.funds, "hook", lambda name, *args: heard.append((name, *args)))
+    model.money.pay_public_works(phase, ("acquisition", "remediation", "plan_costs"))
+    assert {(t.area, t.phase) for t in model.ledger.transactions()} == {("north", 0)}
+    assert heard == [("on_work_paid", phase, "acquisition", pytest.approx(1_300_000.0), "municipality"),
+                     ("on_work_paid", phase, "remediation", pytest.approx(220_000.0), "municipality"),
+                     ("on_work_paid", phase, "plan_costs", pytest.approx(55_000.0), "municipality")]
+
+
+def test_a_concession_reports_only_the_land_it_buys_to_the_funds(monkeypatch):
+    """The developer keeps its own quarter: 975k of buy-outs is what it pays and what the funds hear of."""
+    model, _, phase = world("concession")
+    heard = []
+    monkeypatch.setattr(model.money.funds, "hook", lambda name, *args: heard.append((name, *args)))
+    model.money.pay_public_works(phase, ("acquisition",))
+    assert heard == [("on_work_paid", phase, "acquisition", pytest.approx(975_000.0), "developer")]
+
+
+def test_works_items_not_due_are_skipped_and_small_ones_paid():
+    """An item that is not (or no longer) unpaid is skipped, the next one is still paid; 50 cents of plan costs
+    is paid at the index (55 cents); an item without an estimate has no overrun."""
+    model, area, phase = world("traditional")
+    area.coop = _Negotiable()
+    phase.unpaid = {"remediation": 0.0, "plan_costs": 0.5, "demolition": 100.0}
+    phase.estimates = {"plan_costs": 0.5}
+    model.money.pay_public_works(phase, ("infrastructure", "remediation", "plan_costs", "demolition"))
+    assert ledger(model) == [(MUN, "outside:consultants", 0.55, "plan_costs"),
+                             (MUN, CONTRACTORS, 110.0, "demolition")]
+
+
+class _Negotiable(CooperationModel):
+    name = "hand_negotiable"
+    overrun_negotiable = True
+
+
+def test_an_overrun_of_cents_is_shared_too():
+    """Overrun (150,000.50 − 150,000) × 1.1 = 0.55; the developer carries 40 %: 0.22 to the municipality."""
+    model, area, phase = world("traditional")
+    area.coop = _Negotiable()
+    phase.unpaid = {"remediation": 150_000.5}
+    model.money.pay_public_works(phase, ("remediation",))
+    assert rows(model)[1] == (DEV, MUN, 0.22, "overrun_share", "north", 0)
+
+
+def test_an_area_wide_payment_is_booked_on_the_area():
+    model, area, _ = world("traditional")
+    model.money.pay(area, "municipality", CONTRACTORS, 0.5, "infrastructure", None)
+    assert rows(model) == [(MUN, CONTRACTORS, 0.5, "infrastructure", "north", -1)]
+
+
+# ---------------------------------------------------------------------------------------------- land sales, by phase
+
+def test_land_sales_are_booked_on_their_phase_and_reported_to_the_funds(monkeypatch):
+    """Building claim: 750k of claim price and 200k of social land, both on phase 0; the funds hear of the
+    market land price and its receiver."""
+    model, _, phase = world("building_claim")
+    heard = []
+    monkeypatch.setattr(model.money.funds, "hook", lambda name, *args: heard.append((name, *args)))
+    model.money.sell_land(phase)
+    assert {(t.area, t.phase) for t in model.ledger.transactions()} == {("north", 0)}
+    assert heard == [("on_land_sale", phase, 750_000.0, "municipality")]
+
+
+def test_a_municipal_contribution_is_booked_on_the_phase_and_the_funds_hear_of_no_land_price(monkeypatch):
+    model, _, phase = world("concession", land_price=-10_000.0)
+    heard = []
+    monkeypatch.setattr(model.money.funds, "hook", lambda name, *args: heard.append((name, *args)))
+    model.money.sell_land(phase)
+    assert rows(model)[0] == (MUN, DEV, 300_000.0, "municipal_contribution", "north", 0)
+    assert heard == [("on_land_sale", phase, 0.0, "municipality")]
+
+
+def test_plots_without_residual_value_go_for_nothing_and_a_claim_without_a_deal_pays_nothing():
+    """Traditional with negative residual values: no market land sale at all (only the social land, 200k); a
+    building claim whose deal is gone pays no claim price."""
+    model, _, phase = world("traditional")
+    model.ctx.econ.land_value[0, 0] = [20_000.0, -10_000.0, 0.0, -30_000.0]
+    assert model.money.sell_land(phase) == pytest.approx(200_000.0)
+    assert ledger(model) == [(HA, MUN, 200_000.0, "land_sale")]
+    model, area, phase = world("building_claim")
+    area.deal = None
+    model.money.sell_land(phase)
+    assert ledger(model) == [(HA, MUN, 200_000.0, "land_sale")]
+    assert phase.market_land_price == 0.0
+
+
+def test_a_land_price_of_cents_is_still_paid():
+    """Building claim at 1 cent per market home: 30 cents to the municipality (not a contribution)."""
+    model, _, phase = world("building_claim", land_price=0.01)
+    model.money.sell_land(phase)
+    assert ledger(model)[0] == (DEV, MUN, 0.3, "land_sale")
+
+
+# ---------------------------------------------------------------------------------------------- carrying and books
+
+def test_land_carrying_cost_is_booked_on_the_area_and_needs_a_developer():
+    model, area, _ = world("concession")
+    model.money.charge_land_carrying(0.01560401)
+    assert rows(model) == [(DEV, LENDERS, 3_250.0, "land_carrying_cost", "north", -1)]
+    model, area, _ = world("concession")
+    area.developer = None
+    model.money.charge_land_carrying(0.01560401)
+    assert len(model.ledger) == 0
+
+
+def test_a_booking_carries_the_clock_time_and_its_area_or_none():
+    """A transfer outside any area (a set-up) has area '' and phase −1 and is no area's investment; a booking
+    named by area has phase −1 even when a phase is at hand."""
+    model, area, phase = world("traditional")
+    books = model.ctx.books
+    books.book(DEV, "outside:shareholders", 5.0, "setup")
+    books.book(MUN, CONTRACTORS, 7.0, "infrastructure", phase, area_name="north")
+    assert [(t.time, t.area, t.phase) for t in model.ledger.transactions()] == [(0.0, "", -1), (0.0, "north", -1)]
+    assert dict(books.invested) == {(MUN, "north"): -7.0}
+
+
+def test_interest_is_charged_on_cents_invested_too():
+    """50 cents invested at 1 % a quarter: half a cent of interest."""
+    model, _, _ = world("traditional")
+    books = model.ctx.books
+    books.book(MUN, CONTRACTORS, 0.5, "infrastructure", area_name="north")
+    books.charge_interest(0.03060401, {"municipality": 0.01})
+    last = model.ledger.transactions()[-1]
+    assert (last.source, last.target, last.category) == (MUN, LENDERS, "interest")
+    assert last.amount == pytest.approx(0.005)
+
+
+def test_a_phase_event_has_the_time_area_and_phase():
+    model, _, phase = world("traditional")
+    model.ctx.books.log(phase, "land_ready", cost=1.0)
+    assert model.ctx.books.events == [{"time": 0.0, "area": "north", "phase": 0, "event": "land_ready", "cost": 1.0}]
+
+
+# ---------------------------------------------------------------------------------------------- ledger
+
+def test_an_unknown_account_has_a_zero_balance_and_kinds_end_at_the_first_colon():
+    from sim.ledger import Ledger, party_kind
+
+    assert Ledger().balance("developer:9") == 0.0
+    assert party_kind("municipality:a:b") == "municipality"
+
+
+def test_business_cases_come_as_a_plain_numbered_table():
+    from sim.ledger import Ledger, business_cases
+
+    ledger_ = Ledger()
+    ledger_.transfer(0.0, "municipality:a", CONTRACTORS, 7.0, "remediation", "y")
+    ledger_.transfer(0.0, DEV, "municipality:a", 3.0, "land_sale", "x")
+    cases = business_cases(ledger_.to_frame())
+    assert list(cases.index) == [0, 1, 2, 3]
+    assert list(cases.columns) == ["area", "party", "category", "net"]
+    assert cases.values.tolist() == [["x", DEV, "land_sale", -3.0], ["x", "municipality:a", "land_sale", 3.0],
+                                     ["y", "municipality:a", "remediation", -7.0],
+                                     ["y", "outside:contractors", "remediation", 7.0]]
