@@ -19,6 +19,7 @@ from tests.test_payments_by_hand import (
     JV,
     LENDERS,
     MUN,
+    OWNERS,
     ledger,
     world,
 )
@@ -470,3 +471,48 @@ def test_business_cases_come_as_a_plain_numbered_table():
     assert cases.values.tolist() == [["x", DEV, "land_sale", -3.0], ["x", "municipality:a", "land_sale", 3.0],
                                      ["y", "municipality:a", "remediation", -7.0],
                                      ["y", "outside:contractors", "remediation", 7.0]]
+
+
+def test_the_ledger_frame_has_one_typed_row_per_transfer():
+    """The frame is the ledger as written: time (quarters, float), source, target, amount (€), area, phase
+    (int), category, in booking order; an area-less transfer has area '' and phase −1."""
+    from sim.ledger import Ledger
+
+    ledger_ = Ledger()
+    ledger_.transfer(2.0, DEV, CONTRACTORS, 7, "construction", "north", 1)
+    ledger_.transfer(3.0, "municipality:a", "developer:2", 2.5, "setup")
+    frame = ledger_.to_frame()
+    assert list(frame.columns) == ["time", "source", "target", "amount", "area", "phase", "category"]
+    assert [str(t) for t in frame.dtypes] == ["float64", "string", "string", "float64", "string", "int64", "string"]
+    assert frame.values.tolist() == [[2.0, DEV, CONTRACTORS, 7.0, "north", 1, "construction"],
+                                     [3.0, "municipality:a", "developer:2", 2.5, "", -1, "setup"]]
+
+
+def test_a_refused_transfer_says_why():
+    from sim.ledger import Ledger
+
+    with pytest.raises(ValueError, match="negative transfer -1.0 \\(x\\); swap source and target"):
+        Ledger().transfer(0.0, "a:1", "b:1", -1.0, "x")
+    with pytest.raises(ValueError, match="transfer from a:1 to itself \\(x\\)"):
+        Ledger().transfer(0.0, "a:1", "a:1", 1.0, "x")
+
+
+def test_a_sub_account_belongs_to_the_party_before_the_first_slash():
+    from sim.ledger import party_of
+
+    assert party_of("municipality:a/provisions/2030") == "municipality:a"
+
+
+def test_financing_cost_is_interest_on_half_the_cost_over_the_build():
+    """200k at 4 % a year over 2 years, on average half drawn: 200k × 0.04 × 2 / 2 = 8k."""
+    assert land_value.financing_cost(200_000.0, 0.04, 2.0) == pytest.approx(8_000.0)
+
+
+def test_land_flows_start_at_zero_for_each_party_and_area():
+    """A party's first land cost or land revenue in an area is counted from zero."""
+    model, _, phase = world("traditional")
+    books = model.ctx.books
+    books.book(DEV, MUN, 3.0, "land_sale", phase)
+    books.book(MUN, OWNERS, 7.0, "acquisition", phase)
+    assert books.land_account(MUN, "north") == (7.0, 3.0)
+    assert books.land_account(DEV, "north") == (0.0, 0.0)
