@@ -239,6 +239,9 @@ def test_irr_finds_negative_high_and_the_root_nearest_zero():
     assert cashflow.irr([-100.0, 400.0]) == pytest.approx(3.0)
     assert cashflow.irr([-100.0, 1_050.0]) == pytest.approx(9.5)
     assert cashflow.irr([1.0, -2.6, 1.65]) == pytest.approx(0.1)
+    # roots 2 % and 5 %, both near zero: (x − 1/1.02)(x − 1/1.05) / (x1 x2) with x = 1/(1 + r)
+    x1, x2 = 1 / 1.02, 1 / 1.05
+    assert cashflow.irr([1.0, -(x1 + x2) / (x1 * x2), 1 / (x1 * x2)]) == pytest.approx(0.02)
     assert cashflow.irr([-100.0, 100.0]) == pytest.approx(0.0, abs=1e-9)
 
 
@@ -342,9 +345,13 @@ def test_works_items_not_due_are_skipped_and_small_ones_paid():
     area.coop = _Negotiable()
     phase.unpaid = {"remediation": 0.0, "plan_costs": 0.5, "demolition": 100.0}
     phase.estimates = {"plan_costs": 0.5}
+    heard = []
+    real_hook = model.money.funds.hook
+    model.money.funds.hook = lambda name, *args: (heard.append(args[1]), real_hook(name, *args))
     model.money.pay_public_works(phase, ("infrastructure", "remediation", "plan_costs", "demolition"))
     assert ledger(model) == [(MUN, "outside:consultants", 0.55, "plan_costs"),
                              (MUN, CONTRACTORS, 110.0, "demolition")]
+    assert heard == ["plan_costs", "demolition"]  # nothing paid, nothing reported
 
 
 class _Negotiable(CooperationModel):
@@ -420,6 +427,10 @@ def test_land_carrying_cost_is_booked_on_the_area_and_needs_a_developer():
     area.developer = None
     model.money.charge_land_carrying(0.01560401)
     assert len(model.ledger) == 0
+    model, area, phase = world("concession")  # a position worth 65 cents (2 × 1/4 × 1.3) is carried too
+    phase.estimates["acquisition"] = 2.0
+    model.money.charge_land_carrying(0.01560401)
+    assert model.ledger.transactions()[0].amount == pytest.approx(0.0065)
 
 
 def test_a_booking_carries_the_clock_time_and_its_area_or_none():
@@ -442,6 +453,10 @@ def test_interest_is_charged_on_cents_invested_too():
     last = model.ledger.transactions()[-1]
     assert (last.source, last.target, last.category) == (MUN, LENDERS, "interest")
     assert last.amount == pytest.approx(0.005)
+    model, _, _ = world("traditional")  # 50 cents received net: no interest either way
+    model.ctx.books.book(MUN, DEV, 0.5, "land_position_sale", area_name="north")
+    model.ctx.books.charge_interest(0.03060401, {"developer": 0.01, "municipality": 0.01})
+    assert [t.category for t in model.ledger.transactions()] == ["land_position_sale", "interest"]
 
 
 def test_a_phase_event_has_the_time_area_and_phase():
@@ -488,6 +503,13 @@ def test_the_ledger_frame_has_one_typed_row_per_transfer():
                                      [3.0, "municipality:a", "developer:2", 2.5, "", -1, "setup"]]
 
 
+def test_an_empty_ledger_frame_has_the_same_types():
+    from sim.ledger import Ledger
+
+    frame = Ledger().to_frame()
+    assert [str(t) for t in frame.dtypes] == ["float64", "string", "string", "float64", "string", "int64", "string"]
+
+
 def test_a_refused_transfer_says_why():
     from sim.ledger import Ledger
 
@@ -516,3 +538,5 @@ def test_land_flows_start_at_zero_for_each_party_and_area():
     books.book(MUN, OWNERS, 7.0, "acquisition", phase)
     assert books.land_account(MUN, "north") == (7.0, 3.0)
     assert books.land_account(DEV, "north") == (0.0, 0.0)
+    books.book(MUN, OWNERS, 2.0, "acquisition", area_name="east")  # a first cost, before any revenue
+    assert books.land_account(MUN, "east") == (2.0, 0.0)
