@@ -81,3 +81,130 @@ def test_awards_for_an_area_are_its_open_awards_of_the_asked_instrument():
     assert fund.awards_for(north, "deficit_grant") == [award]
     assert fund.awards_for(north, "land_bank") == []
     assert fund.awards_for(south) == [other]
+
+
+# ---------------------------------------------------------------------------------------------- allocation
+
+class Asks:
+    """A stand-in instrument: every area asks its own € with its own score (eligible unless asking nothing)."""
+
+    def __init__(self, type_: str, asks: dict[str, float], scores: dict[str, float] | None = None) -> None:
+        self.type, self.asks, self.scores = type_, asks, scores or {}
+        self.awarded = []
+
+    def eligible(self, area):
+        return area.name in self.asks, "asks"
+
+    def award_size(self, area):
+        return self.asks[area.name]
+
+    def score(self, area):
+        return self.scores.get(area.name, 0.0)
+
+    def on_award(self, award):
+        self.awarded.append((award.area.name, award.committed))
+
+
+def allocating(budget: float = 10e6, **fund):
+    model = AreaModel(from_dict(mini(market={"mode": "steady"})), seed=1,
+                      fund_design=design({"type": "deficit_grant"}, budget=budget, **fund))
+    return model, model.funds[0]
+
+
+def events(model, name: str) -> list[dict]:
+    return [e for e in model.events if e["event"] == name]
+
+
+def test_the_budget_comes_from_the_treasury_once():
+    model, _ = allocating()
+    assert moves(model) == [] and [(t.source, t.target, t.amount, t.category) for t in
+                                   model.ledger.transactions()] == [("outside:treasury", FUND, 10e6, "fund_budget")]
+
+
+def test_ranked_awards_go_to_the_best_score_first_and_a_partial_award_of_a_quarter_is_made():
+    """Continuous allocation, 10m: south (score 2) asks 8m and gets it; north (score 1) asks 8m, 2m is left,
+    exactly a quarter of its ask: awarded 2m. Nothing is left, so the fund is exhausted now."""
+    model, fund = allocating()
+    asks = Asks("grant", {"north": 8e6, "south": 8e6}, {"north": 1.0, "south": 2.0})
+    fund.instruments = [asks]
+    fund.allocate()
+    assert asks.awarded == [("south", 8e6), ("north", 2e6)]
+    assert [(a.fund, a.area.name, a.committed) for a in fund.awards] == [(fund, "south", 8e6), (fund, "north", 2e6)]
+    assert [(e["area"], e["fund"], e["instrument"], e["committed"], e["score"]) for e in events(model, "fund_award")] \
+        == [("south", FUND, "grant", 8e6, 2.0), ("north", FUND, "grant", 2e6, 1.0)]
+    assert fund.exhausted_at == 0.0
+
+
+def test_an_award_below_a_quarter_of_the_ask_is_refused_and_said_so():
+    """10m: south asks 9m first (score 2); north asks 8m, 1m is left (< 2m): refused, with the numbers."""
+    model, fund = allocating()
+    fund.instruments = [Asks("grant", {"north": 8e6, "south": 9e6}, {"north": 1.0, "south": 2.0})]
+    fund.allocate()
+    assert [a.area.name for a in fund.awards] == ["south"]
+    (refused,) = events(model, "fund_application_refused")
+    assert (refused["area"], refused["fund"], refused["instrument"], refused["asked"], refused["available"]) == \
+        ("north", FUND, "grant", 8e6, pytest.approx(1e6))
+    assert fund.exhausted_at is None  # 1m left: it can still award
+
+
+def test_first_come_awards_go_to_the_earliest_area_whatever_its_score():
+    """First come, first served: north starts at quarter 0, south at 2; north gets its 8m though south scores
+    higher, south gets the 2m left."""
+    model, fund = allocating(allocation="first_come")
+    asks = Asks("grant", {"north": 8e6, "south": 8e6}, {"north": 1.0, "south": 2.0})
+    fund.instruments = [asks]
+    fund.allocate()
+    assert asks.awarded == [("north", 8e6), ("south", 2e6)]
+
+
+def test_one_award_per_area_and_instrument_and_only_areas_it_serves():
+    """A second round gives north nothing more under the same instrument, but a second instrument may award it;
+    a fund for the relaxed region never awards north; asking nothing is no application, cents are."""
+    model, fund = allocating()
+    first, second = Asks("grant", {"north": 1e6}), Asks("loan", {"north": 0.5, "south": 0.0})
+    fund.instruments = [first]
+    fund.allocate()
+    fund.instruments = [first, second]
+    fund.allocate()
+    assert first.awarded == [("north", 1e6)] and second.awarded == [("north", 0.5)]
+    assert not events(model, "fund_application_refused")
+    model, fund = allocating(regions=["relaxed"])
+    only_south = Asks("grant", {"north": 1e6, "south": 1e6})
+    fund.instruments = [only_south]
+    fund.allocate()
+    assert only_south.awarded == [("south", 1e6)]
+
+
+def test_tranches_open_only_in_their_quarter():
+    """A tranche in year 1 opens in quarter 4 only."""
+    model, fund = allocating(allocation="tranches", tranche_years=[1.0])
+    fund.instruments = [Asks("grant", {"north": 1e6})]
+    for quarter, is_open in ((0, False), (4, True), (5, False)):
+        model.ctx.quarter = quarter
+        assert fund.is_open() is is_open, quarter
+    model.ctx.quarter = 5
+    fund.allocate()
+    assert fund.awards == []
+    model.ctx.quarter = 4
+    fund.allocate()
+    assert [a.committed for a in fund.awards] == [1e6]
+
+
+def test_a_fund_is_exhausted_below_one_euro_left_and_stays_exhausted():
+    """1.50 left is not exhausted, 1.00 left neither, 0.50 left is."""
+    model, fund = allocating(budget=10.0)
+    fund.instruments = [Asks("a", {"north": 8.5})]
+    fund.allocate()
+    assert fund.exhausted_at is None  # 1.50 left
+    fund.instruments = [Asks("b", {"north": 0.5})]
+    fund.allocate()
+    assert fund.exhausted_at is None  # 1.00 left
+    fund.instruments = [Asks("c", {"north": 0.5})]
+    fund.allocate()
+    assert fund.exhausted_at == 0.0
+
+
+def test_cents_are_paid_out():
+    model, fund, north, _, award = fund_world()
+    assert fund.pay_out(award, "municipality:middle", 0.5, "fund_grant") == 0.5
+    assert award.paid == 0.5
