@@ -24,8 +24,8 @@ The samples measured for issue #17 (docs/testing.md; the full groups take hours 
         'sim.negotiation.economics.x_party_npvs*'
 
 It prints the per-module score (killed / all, where 'killed' includes timeouts and crashes; 'no tests' means
-no test of the pool reaches the mutated function) and writes the surviving mutants' diffs to
-``/tmp/areasim-mutation/<group>/survivors-<before|after>.txt``. Results are in docs/testing.md.
+no test of the pool reaches the mutated function) and writes the surviving mutants' diffs (with ``--diffs``)
+to ``/tmp/areasim-mutation/<group>/survivors-<before|after>.txt``. Results are in docs/testing.md.
 """
 
 from __future__ import annotations
@@ -142,6 +142,7 @@ def statuses(where: Path) -> dict[str, str]:
     return found
 
 
+DIFFS = False
 DEAD = ("killed", "timeout", "segfault", "suspicious")
 ALIVE = ("survived", "no tests")
 
@@ -160,6 +161,8 @@ def report(where: Path, found: dict[str, str], label: str) -> None:
         other = total - dead - sum(counts[s] for s in ALIVE)
         print(f"{module:32s} {total:7d} {dead:7d} {counts['survived']:8d} {counts['no tests']:8d} {other:6d} "
               f"{dead / total if total else 1.0:6.1%}")
+    if not DIFFS:
+        return
     with (where / f"survivors-{label}.txt").open("w") as fh:
         for name, status in sorted(found.items()):
             if status in ALIVE:
@@ -177,7 +180,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rerun-survivors", action="store_true",
                         help="after adding tests: copy tests/ into the last run's scratch copy and run only the "
                              "mutants that survived it (the source is unchanged, so killed mutants stay killed)")
+    parser.add_argument("--diffs", action="store_true", help="write the survivors' diffs (slow: one mutmut "
+                        "call per survivor)")
     args = parser.parse_args(argv)
+    global DIFFS
+    DIFFS = args.diffs
     for group in GROUPS if args.group == "all" else [args.group]:
         where = SCRATCH / group
         before_file = where / "results-before.json"
@@ -187,12 +194,14 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(dest, ignore_errors=True)
                 shutil.copytree(ROOT / "tests", dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
             write_config(group, where)
-            names = sorted(n for n, status in before.items() if status in ALIVE)
+            after_file = where / "results-after.json"
+            latest = json.loads(after_file.read_text()) if after_file.exists() else before
+            names = sorted(n for n, status in latest.items() if status in ALIVE)  # survivors of the last run
             subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", "1", *names], cwd=where,
                            check=False)
             now = statuses(where)
-            after = {**before, **{n: now.get(n, before[n]) for n in names}}
-            (where / "results-after.json").write_text(json.dumps(after, indent=0, sort_keys=True))
+            after = {**latest, **{n: now.get(n, latest[n]) for n in names}}
+            after_file.write_text(json.dumps(after, indent=0, sort_keys=True))
             report(where, before, "before")
             report(where, after, "after")
             continue
