@@ -133,28 +133,36 @@ def test_ranked_awards_go_to_the_best_score_first_and_a_partial_award_of_a_quart
     assert [(e["area"], e["fund"], e["instrument"], e["committed"], e["score"]) for e in events(model, "fund_award")] \
         == [("south", FUND, "grant", 8e6, 2.0), ("north", FUND, "grant", 2e6, 1.0)]
     assert fund.exhausted_at == 0.0
+    model, fund = allocating()  # the same with the scores the other way round: north first
+    asks = Asks("grant", {"north": 8e6, "south": 8e6}, {"north": 2.0, "south": 1.0})
+    fund.instruments = [asks]
+    fund.allocate()
+    assert asks.awarded == [("north", 8e6), ("south", 2e6)]
 
 
 def test_an_award_below_a_quarter_of_the_ask_is_refused_and_said_so():
-    """10m: south asks 9m first (score 2); north asks 8m, 1m is left (< 2m): refused, with the numbers."""
+    """10m: south asks 9m first (score 2); north asks 8m, 1m is left (< 2m): refused, with the numbers; a smaller
+    application ranked after it (north's 1m under another instrument) is still considered and awarded."""
     model, fund = allocating()
-    fund.instruments = [Asks("grant", {"north": 8e6, "south": 9e6}, {"north": 1.0, "south": 2.0})]
+    small = Asks("small_grant", {"north": 1e6}, {"north": 0.5})  # ranked last: still considered after a refusal
+    fund.instruments = [Asks("grant", {"north": 8e6, "south": 9e6}, {"north": 1.0, "south": 2.0}), small]
     fund.allocate()
-    assert [a.area.name for a in fund.awards] == ["south"]
+    assert [(a.area.name, a.instrument.type) for a in fund.awards] == [("south", "grant"), ("north", "small_grant")]
     (refused,) = events(model, "fund_application_refused")
     assert (refused["area"], refused["fund"], refused["instrument"], refused["asked"], refused["available"]) == \
         ("north", FUND, "grant", 8e6, pytest.approx(1e6))
-    assert fund.exhausted_at is None  # 1m left: it can still award
+    assert fund.exhausted_at == 0.0  # the last 1m went to the small grant
 
 
 def test_first_come_awards_go_to_the_earliest_area_whatever_its_score():
     """First come, first served: north starts at quarter 0, south at 2; north gets its 8m though south scores
     higher, south gets the 2m left."""
-    model, fund = allocating(allocation="first_come")
-    asks = Asks("grant", {"north": 8e6, "south": 8e6}, {"north": 1.0, "south": 2.0})
-    fund.instruments = [asks]
-    fund.allocate()
-    assert asks.awarded == [("north", 8e6), ("south", 2e6)]
+    for scores in ({"north": 1.0, "south": 2.0}, {"north": 1.0, "south": 0.5}):
+        model, fund = allocating(allocation="first_come")
+        asks = Asks("grant", {"north": 8e6, "south": 8e6}, scores)
+        fund.instruments = [asks]
+        fund.allocate()
+        assert asks.awarded == [("north", 8e6), ("south", 2e6)], scores
 
 
 def test_one_award_per_area_and_instrument_and_only_areas_it_serves():

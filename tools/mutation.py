@@ -80,7 +80,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     },
     "agents": {
         "modules": ["sim/agents/*"],
-        "tests": ["tests/test_model.py", "tests/test_payments_by_hand.py", "tests/test_reconciliations.py",
+        # not test_reconciliations nor test_behaviour: their model runs make each surviving mutant cost minutes here
+        "tests": ["tests/test_model.py", "tests/test_payments_by_hand.py",
                   "tests/test_mutation_kills_agents.py"],
     },
     "negotiation": {
