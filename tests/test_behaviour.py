@@ -79,17 +79,24 @@ def test_active_land_policy_books_losses_in_a_crash_and_a_concession_shifts_them
         assert paid_by(conc, conc.areas[0].developer.account) > 0
 
 
+SEEDS = range(1, 11)
+"""Ten futures for the behaviour claims below (each states how many of them it must hold in)."""
+
+
 def test_a_joint_venture_breaks_up_when_a_partners_equity_runs_out():
-    data = one_area("joint_venture", CRASH)
-    data["actors"] = {"developers": {"count": 1, "equity": 2e6, "leverage": 0.5, "land_bank": 0.0}}
-    m = AreaModel(from_dict(data)).run()
-    exits = [e for e in m.events if e["event"] == "jv_partner_exit"]
-    assert exits, "the developer partner should exit when it cannot meet a capital call"
-    assert m.areas[0].coop.jv_municipal_share == 1.0
-    # after the exit the municipality pays the calls alone
-    ledger = m.ledger.to_frame()
-    calls = ledger[(ledger["category"] == "capital_call") & (ledger["time"] > exits[0]["time"])]
-    assert set(calls["source"]) <= {"municipality:relaxed"}
+    """Capital calls against a credit limit (sim.payments.capital_call): a developer partner with €2m equity in a
+    crash cannot meet a call, exits, and the municipality pays every later call alone — in each of 10 futures."""
+    for seed in SEEDS:
+        data = one_area("joint_venture", CRASH)
+        data["actors"] = {"developers": {"count": 1, "equity": 2e6, "leverage": 0.5, "land_bank": 0.0}}
+        m = AreaModel(from_dict(data), seed=seed).run()
+        exits = [e for e in m.events if e["event"] == "jv_partner_exit"]
+        assert exits, f"seed {seed}: the developer partner should exit when it cannot meet a capital call"
+        assert m.areas[0].coop.jv_municipal_share == 1.0
+        # after the exit the municipality pays the calls alone
+        ledger = m.ledger.to_frame()
+        calls = ledger[(ledger["category"] == "capital_call") & (ledger["time"] > exits[0]["time"])]
+        assert len(calls) > 0 and set(calls["source"]) == {"municipality:relaxed"}, seed
 
 
 def joint_companies(market: dict) -> dict:
@@ -119,8 +126,8 @@ def test_joint_venture_partners_leave_by_choice_in_a_crash_and_not_in_a_steady_m
     assert steady == 0, f"partners left by choice in {steady} of 8 steady futures"
 
 
-def problem_for(data: dict, risk_aversion: float | None = None, quarter: int = 6):
-    model = AreaModel(from_dict(data))
+def problem_for(data: dict, risk_aversion: float | None = None, quarter: int = 6, seed: int | None = None):
+    model = AreaModel(from_dict(data), seed=seed)
     model.run(quarter)
     area = model.areas[0]
     if risk_aversion is not None:
@@ -131,19 +138,22 @@ def problem_for(data: dict, risk_aversion: float | None = None, quarter: int = 6
 
 
 def test_a_higher_affordable_share_lowers_land_value_and_can_make_a_deal_infeasible():
+    """Residual land value (sim.negotiation.economics.party_npvs): social and mid-rent homes earn less than
+    market homes, so at the same land price a higher affordable share leaves the developer less, and the highest
+    land price it accepts falls — in each of 10 futures (the developer's beliefs differ per future)."""
     data = one_area("traditional", STEADY, region="middle")
-    model, area, outlook, problem = problem_for(data)
-    dev_low = problem.evaluate(Terms(20_000.0, 0.35, 0.5))[0]
-    dev_high = problem.evaluate(Terms(20_000.0, 0.75, 0.5))[0]
-    assert dev_high < dev_low
-    # the highest land price the developer accepts falls as the affordable share rises
     prices = np.linspace(-150_000, 150_000, 301)
+    for seed in SEEDS:
+        _, _, _, problem = problem_for(data, seed=seed)
+        dev_low = problem.evaluate(Terms(20_000.0, 0.35, 0.5))[0]
+        dev_high = problem.evaluate(Terms(20_000.0, 0.75, 0.5))[0]
+        assert dev_high < dev_low, seed
 
-    def max_price(share: float) -> float:
-        ok = [p for p in prices if problem.evaluate(Terms(p, share, 0.5))[0] >= 0]
-        return max(ok) if ok else -np.inf
+        def max_price(share: float, problem=problem) -> float:
+            ok = [p for p in prices[::5] if problem.evaluate(Terms(p, share, 0.5))[0] >= 0]
+            return max(ok) if ok else -np.inf
 
-    assert max_price(0.75) < max_price(0.35)
+        assert max_price(0.75) < max_price(0.35), seed
     # an almost fully affordable programme leaves no deal at all under the municipality's limits
     strict = one_area("traditional", STEADY, region="relaxed",
                       programme={"social": 0.6, "mid_rent": 0.4, "free_rent": 0.0, "owner_occupied": 0.0})
@@ -155,41 +165,71 @@ def test_a_higher_affordable_share_lowers_land_value_and_can_make_a_deal_infeasi
 
 
 def test_forward_funding_lets_rental_phases_start_without_presales():
+    """Forward funding (an investor buys the rental homes at construction start): with no home buyers at all, an
+    all-rental area starts with investors and never starts without them — paired, in each of 10 futures."""
     rental = {"social": 0.0, "mid_rent": 0.6, "free_rent": 0.4, "owner_occupied": 0.0}
     data = one_area("traditional", STEADY, region="middle", programme=rental, archetype="light",
                     ownership={"municipality": 1.0, "developers": 0.0, "businesses": 0.0})
     data["archetypes"].append({"name": "light", "site_preparation_per_home": 3000.0})
     data["regions"][0]["absorption_homes_per_quarter"] = 1e-3  # no buyers at all
     data["actors"] = {"municipality": {"affordable_flexibility": 0.0, "election_change_probability": 0.0}}
-    with_investors = AreaModel(from_dict(data)).run()
-    assert any(p.construction_start is not None for p in with_investors.phases)
-    data["actors"]["investors"] = {"count": 0}
-    without = AreaModel(from_dict(data)).run()
-    assert all(p.construction_start is None for p in without.phases)
+    no_investors = {**data, "actors": {**data["actors"], "investors": {"count": 0}}}
+    for seed in SEEDS:
+        with_investors = AreaModel(from_dict(data), seed=seed).run()
+        assert any(p.construction_start is not None for p in with_investors.phases), seed
+        assert (with_investors.ledger.to_frame()["category"] == "forward_funding").any(), seed
+        without = AreaModel(from_dict(no_investors), seed=seed).run()
+        assert all(p.construction_start is None for p in without.phases), seed
 
 
 def test_more_risk_averse_parties_need_a_larger_margin_to_sign():
+    """Risk-adjusted value ((1 − λ)·mean + λ·CVaR of the imagined futures): a fully risk-averse developer
+    accepts a lower highest land price than a risk-neutral one — paired, in each of 10 futures."""
     data = one_area("traditional", STEADY, region="middle")
     prices = np.linspace(-150_000, 150_000, 301)
 
-    def highest_acceptable(risk_aversion: float) -> float:
-        _, _, _, problem = problem_for(data, risk_aversion=risk_aversion)
-        ok = [p for p in prices if problem.evaluate(Terms(p, 0.55, 0.5))[0] >= 0]
-        return max(ok)
+    def highest_acceptable(risk_aversion: float, seed: int) -> float:
+        _, _, _, problem = problem_for(data, risk_aversion=risk_aversion, seed=seed)
+        ok = [p for p in prices[::5] if problem.evaluate(Terms(p, 0.55, 0.5))[0] >= 0]
+        return max(ok) if ok else -np.inf
 
-    assert highest_acceptable(1.0) < highest_acceptable(0.0)
+    for seed in SEEDS:
+        assert highest_acceptable(1.0, seed) < highest_acceptable(0.0, seed), seed
 
 
 def test_risk_allocation_changes_what_a_deal_is_worth_to_the_developer(monkeypatch):
-    """Carrying the public-works overruns (a term plug-in models may negotiate) costs the developer value."""
+    """Risk aversion over imagined overruns (CVaR of the worst 5 % of futures): carrying all public-works
+    overruns (a term plug-in models may negotiate) is worth less to a fully risk-averse developer than carrying
+    none — paired, in at least 8 of 10 futures (9 at the time of writing: the imagined overruns are mean-zero
+    draws independent of the market, so the worst 5 % of futures can hold an underrun)."""
     from sim.cooperation.models import BuildingClaim
 
     monkeypatch.setattr(BuildingClaim, "overrun_negotiable", True)
     data = one_area("building_claim", STEADY, region="middle")
-    model, area, outlook, problem = problem_for(data)
-    carry_all = problem.evaluate(Terms(10_000.0, 0.55, 1.0))[0]
-    carry_none = problem.evaluate(Terms(10_000.0, 0.55, 0.0))[0]
-    assert carry_none > carry_all
+    holds = 0
+    for seed in SEEDS:
+        _, _, _, problem = problem_for(data, risk_aversion=1.0, seed=seed)
+        carry_all = problem.evaluate(Terms(10_000.0, 0.55, 1.0))[0]
+        carry_none = problem.evaluate(Terms(10_000.0, 0.55, 0.0))[0]
+        holds += carry_none > carry_all
+    assert holds >= 8, f"held in {holds} of 10 futures"
+
+
+@pytest.mark.xfail(strict=True, reason="finding (issue #17): negotiators imagine overruns with mean zero "
+                   "(economics.party_npvs omits the archetype's overrun_mean of +10 %), so at the default risk "
+                   "aversion carrying them is worth *more* to the developer in 3 of 10 futures")
+def test_carrying_overruns_costs_a_developer_at_default_risk_aversion_in_9_of_10_futures(monkeypatch):
+    """Expected overruns (reference class: +10 % on average, Cantarelli 2009): carrying them should cost the
+    developer value in at least 9 of 10 futures even at its default risk aversion."""
+    from sim.cooperation.models import BuildingClaim
+
+    monkeypatch.setattr(BuildingClaim, "overrun_negotiable", True)
+    data = one_area("building_claim", STEADY, region="middle")
+    holds = 0
+    for seed in SEEDS:
+        _, _, _, problem = problem_for(data, seed=seed)
+        holds += problem.evaluate(Terms(10_000.0, 0.55, 0.0))[0] > problem.evaluate(Terms(10_000.0, 0.55, 1.0))[0]
+    assert holds >= 9, f"held in {holds} of 10 futures"
 
 
 def test_a_sixth_cooperation_model_is_one_class_named_in_the_scenario():
@@ -225,8 +265,17 @@ def test_every_protocol_reaches_deals_both_sides_accept(protocol):
 
 
 def test_experience_speeds_up_negotiation_and_knowledge_sharing_spreads_it():
-    """Parties that closed deals concede faster next time; with knowledge sharing, municipalities that
-    never negotiated benefit from the others' experience."""
+    """Parties that closed deals concede faster next time (experience cuts rounds and transaction costs); with
+    knowledge sharing, municipalities that never negotiated benefit from the others' experience — paired
+    (sharing on/off), in at least 9 of 10 futures."""
+    holds = 0
+    for seed in SEEDS:
+        holds += experience_and_sharing_hold(seed)
+    assert holds >= 9, f"held in {holds} of 10 futures"
+
+
+def experience_and_sharing_hold(seed: int) -> bool:
+    """Whether, in one future, experience and knowledge sharing speed up first deals as claimed."""
     areas = []
     for r, region in enumerate(["middle", "west"]):
         for i in range(4):
@@ -239,15 +288,18 @@ def test_experience_speeds_up_negotiation_and_knowledge_sharing_spreads_it():
         data["regions"].append(dict(data["regions"][0], name="west"))
         data["actors"] = {"negotiation": {"knowledge_sharing": sharing},
                           "municipality": {"max_deficit_per_home": 40000.0}}  # deals the municipality can accept
-        m = AreaModel(from_dict(data)).run()
+        m = AreaModel(from_dict(data), seed=seed).run()
         first = [e for e in m.events if e["event"] == "negotiation" and e["why"] == "first deal"]
-        rounds[sharing] = {e["area"]: (e["duration_quarters"], e["developer"]) for e in first}
+        rounds[sharing] = {e["area"]: e["duration_quarters"] for e in first}
         costs = m.ledger.to_frame().query("category == 'transaction_cost' and source == 'municipality:middle'")
-        assert costs["amount"].iloc[-1] < costs["amount"].iloc[0]  # cheaper with experience
-    # within a municipality: its later first deals take less time than its first one
-    assert rounds[False]["middle3"][0] < rounds[False]["middle0"][0]
-    # across municipalities: the relaxed region's first negotiation is faster with knowledge sharing
-    assert rounds[True]["west0"][0] < rounds[False]["west0"][0]
+        if not (len(costs) >= 2 and costs["amount"].iloc[-1] < costs["amount"].iloc[0]):  # cheaper with experience
+            return False
+    needed = {"middle0", "middle3", "west0"}
+    if not (needed <= rounds[False].keys() and "west0" in rounds[True]):
+        return False
+    # within a municipality: its later first deals take less time than its first one; across municipalities:
+    # the second region's first negotiation is faster with knowledge sharing
+    return rounds[False]["middle3"] < rounds[False]["middle0"] and rounds[True]["west0"] < rounds[False]["west0"]
 
 
 def test_social_homes_need_room_in_the_housing_association_ratios():

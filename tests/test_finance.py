@@ -42,6 +42,11 @@ def test_irr_matches_numpy_financial_for_conventional_flows(outlay, returns):
     assert npv(ours, values) == pytest.approx(0.0, abs=1e-6 * outlay)
 
 
+def test_irr_finds_a_return_of_exactly_minus_99_percent():
+    """Found by a mutation run: 10 back on 1,000 is −99 %, the edge of the range the oracle test accepts."""
+    assert irr([-1000.0, 10.0]) == pytest.approx(-0.99, abs=1e-9)
+
+
 def test_irr_is_nan_without_a_sign_change():
     assert math.isnan(irr([100.0, 50.0]))
 

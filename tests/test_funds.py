@@ -102,17 +102,23 @@ def guarantee_world(market: dict) -> dict:
 
 
 def test_a_sales_guarantee_makes_starts_less_sensitive_to_a_downturn():
+    """Presale threshold met by a guarantee (the fund buys unsold homes): a 10 % price drop in years 1-4 cuts the
+    homes started in six years by less with the guarantee than without — paired over 10 futures, smaller in at
+    least 8 and larger in none."""
     guarantee = {"type": "sales_guarantee", "presale_threshold": 0.5}
     crash = {"mode": "steady", "shock": {"year": 1, "price_drop": 0.1, "duration_quarters": 12}}
 
-    def starts(market, fund):
-        m = AreaModel(from_dict(guarantee_world(market)), fund_design=fund).run(24)
+    def starts(market, fund, seed):
+        m = AreaModel(from_dict(guarantee_world(market)), seed=seed, fund_design=fund).run(24)
         return sum(p.total_homes for p in m.phases if p.construction_start is not None)
 
-    drop_without = starts(STEADY, NO_FUND) - starts(crash, NO_FUND)
-    drop_with = starts(STEADY, design(guarantee)) - starts(crash, design(guarantee))
-    assert drop_without > 0
-    assert drop_with < drop_without or starts(crash, design(guarantee)) > starts(crash, NO_FUND)
+    smaller = larger = 0
+    for seed in range(1, 11):
+        drop_without = starts(STEADY, NO_FUND, seed) - starts(crash, NO_FUND, seed)
+        drop_with = starts(STEADY, design(guarantee), seed) - starts(crash, design(guarantee), seed)
+        smaller += drop_with < drop_without
+        larger += drop_with > drop_without
+    assert smaller >= 8 and larger == 0, (smaller, larger)
 
 
 def test_a_regional_cross_subsidy_moves_money_between_areas_and_the_books_balance():

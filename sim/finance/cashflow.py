@@ -20,14 +20,15 @@ def npv(rate: float, values: np.ndarray | list[float]) -> float:
 def irr(values: np.ndarray | list[float]) -> float:
     """Internal rate of return (fraction per period) of a cash-flow series; NaN if none exists.
 
-    Looks for a sign change of the NPV on a grid from -99 % to +1000 % per period and
-    refines the root closest to zero with Brent's method. Like numpy-financial, returns
-    NaN when all flows have the same sign.
+    Looks for a sign change of the NPV on a grid from -99.5 % to +1000 % per period and
+    refines the root closest to zero with Brent's method (the grid starts below -99 % so that a
+    return of exactly -99 % is found, not lost to rounding at the grid's end). Like numpy-financial,
+    returns NaN when all flows have the same sign.
     """
     v = np.asarray(values, dtype=float)
     if not (np.any(v > 0) and np.any(v < 0)):
         return math.nan
-    grid = np.concatenate([np.linspace(-0.99, -0.1, 60), np.linspace(-0.1, 1.0, 400), np.linspace(1.0, 10.0, 60)])
+    grid = np.concatenate([np.linspace(-0.995, -0.1, 60), np.linspace(-0.1, 1.0, 400), np.linspace(1.0, 10.0, 60)])
     f = np.array([npv(r, v) for r in grid])
     roots = []
     for i in np.nonzero(np.sign(f[:-1]) * np.sign(f[1:]) <= 0)[0]:
