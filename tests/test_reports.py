@@ -291,19 +291,20 @@ path = "funds.design"
 values = ["none", "startbouwimpuls"]
 [[uncertainties]]
 path = "actors.developers.presale_threshold"
-low = 0.3
+low = 0.6
 high = 0.95
 [[uncertainties]]
 path = "regions[middle].absorption_homes_per_quarter"
-low = 10.0
-high = 250.0
+low = 5.0
+high = 60.0
 """)
     model = ema_model(str(tmp_path / "ema.toml"), outcomes=("homes_completed", "homes_planned"))
     with SequentialEvaluator(model) as evaluator:
         experiments, outcomes = perform_experiments(model, scenarios=16, policies=1, evaluator=evaluator,
                                                     uncertainty_sampling_kwargs={"rng": 42})
     assert len(experiments) == 16 and outcomes["homes_completed"].shape == (16,)
-    failed = outcomes["homes_completed"] < np.median(outcomes["homes_completed"])
-    assert 0 < failed.sum() < 16
+    homes = outcomes["homes_completed"]
+    failed = homes < homes.max()  # fewer homes than the best future: what PRIM should explain
+    assert 0 < failed.sum() < 16, homes
     finder, box = prim_boxes(experiments, failed)
     assert box.coverage > 0 and box.density > 0
