@@ -77,6 +77,7 @@ def build_outlook(desk: NegotiationDesk, area: AreaPlan, developer: Developer) -
         owner_price=float(econ.sale_value[r, q, OWNER]), rental_value=econ.sale_value[r, q].copy(),
         construction=construction, finance=construction * (bond + dev.borrowing_spread) * build_years / 2,
         social_land_price=float(econ.land_value[r, q, SOCIAL]), cost_sigma=area.archetype.cost_uncertainty,
+        overrun_mean=area.archetype.overrun_mean,
         margin=dev.required_margin, rental_margin=dev.rental_margin, sales_cost_share=dev.sales_cost_share,
         developer_rate=bond + dev.borrowing_spread, municipal_rate=mun.discount_rate)
 

@@ -36,6 +36,7 @@ class Outlook:
         finance: (4,) € financing cost per home during construction.
         social_land_price: € per social home.
         cost_sigma: lognormal sigma of public-works overruns.
+        overrun_mean: expected overrun as a fraction of the estimate (reference class, +10 %).
         margin, rental_margin, sales_cost_share: developer parameters (fractions of revenue).
         developer_rate, municipal_rate: discount rates, fraction/yr.
     """
@@ -51,6 +52,7 @@ class Outlook:
     finance: np.ndarray
     social_land_price: float
     cost_sigma: float
+    overrun_mean: float
     margin: float
     rental_margin: float
     sales_cost_share: float
@@ -137,7 +139,8 @@ def party_npvs(outlook: Outlook, land_price: np.ndarray, affordable_share: np.nd
     social = (homes[..., SOCIAL] * outlook.social_land_price)[:, None, :]
     works = outlook.works[None, None, :]
     s = outlook.cost_sigma
-    overrun = works * (np.exp(s * overrun_z[None, :, :n_p] - s * s / 2) - 1)  # (1, K, P)
+    # the parties know the reference class: overruns are +overrun_mean on average and right-skewed (as in sim.area)
+    overrun = works * ((1 + outlook.overrun_mean) * np.exp(s * overrun_z[None, :, :n_p] - s * s / 2) - 1)  # (1, K, P)
     r = (np.asarray(overrun_share, dtype=float) if coop.overrun_negotiable
          else np.full(len(land_price), coop.default_overrun))[:, None, None]
 
