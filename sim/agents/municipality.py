@@ -215,12 +215,16 @@ class Municipality(Actor):
             if not phase.is_open:
                 continue
             when = int(min(HORIZON_QUARTERS - 1, max(0.0, phase.planned_start - q) + 4))
-            for item in phase.unpaid:  # the plan's estimates: overruns count when they are paid
-                base = phase.estimates.get(item, 0.0)
-                share = shares.get(item)
-                if share is None:
-                    share = shares[item] = coop.municipal_share(coop.payer_of(item)) * ctx.item_index(area, item)
-                costs[when] = costs.get(when, 0.0) + base * share
+            unpaid = phase.unpaid
+            if unpaid:  # the plan's estimates: overruns count when they are paid
+                estimates = phase.estimates
+                total = costs.get(when, 0.0)  # the same additions in the same order as one by one into costs[when]
+                for item in unpaid:
+                    share = shares.get(item)
+                    if share is None:
+                        share = shares[item] = coop.municipal_share(coop.payer_of(item)) * ctx.item_index(area, item)
+                    total = total + estimates.get(item, 0.0) * share
+                costs[when] = total
             if phase.construction_start is None:
                 market_homes = phase.homes[SOCIAL + 1:]
                 price = (deal.terms.land_price * market_homes.sum() if deal is not None and not coop.land_price_at_market
