@@ -56,6 +56,7 @@ class Municipality(Actor):
         self.areas: list[AreaPlan] = []
         self.demand_shift = 0.0
         self.supervised = False  # provisions exceed its reserves: the province restricts new commitments
+        self._revenue_expectations: dict[tuple[int, int], float] = {}  # (region, quarter) → fraction/yr
 
     # ----------------------------------------------------------------- decisions
     def stop_stale_phases(self) -> None:
@@ -169,6 +170,15 @@ class Municipality(Actor):
         p = self.params
         if p.grex_expectation == "fixed":
             return p.revenue_escalation
+        key = (region, self.ctx.quarter)  # the price path is drawn before the run: one value per region and quarter
+        known = self._revenue_expectations.get(key)
+        if known is None:
+            known = self._revenue_expectations[key] = self._extrapolated_growth(region)
+        return known
+
+    def _extrapolated_growth(self, region: int) -> float:
+        """The region's annualised price growth over the last GROWTH_WINDOW quarters, within GROWTH_RANGE."""
+        p = self.params
         prices = self.ctx.market.price_index[region, : self.ctx.quarter + 1]
         window = prices[-(GROWTH_WINDOW + 1):]
         if len(window) < 2:
