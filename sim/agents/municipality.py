@@ -220,7 +220,10 @@ class Municipality(Actor):
         costs: dict[int, float] = {}  # € at today's prices per quarter ahead (sparse: a few quarters are non-zero)
         revenues: dict[int, float] = {}
         deal = area.deal
-        shares: dict[str, float] = {}  # municipal share of each work item under the area's model
+        # municipal share × price index of each work item under the area's model: the buy-outs have their own
+        # payer and index; every other item has the works payer and the construction-cost index (context.item_index)
+        works_share: float | None = None
+        acquisition_share: float | None = None
         for phase in area.phases:
             if not phase.is_open:
                 continue
@@ -230,9 +233,14 @@ class Municipality(Actor):
                 estimates = phase.estimates
                 total = costs.get(when, 0.0)  # the same additions in the same order as one by one into costs[when]
                 for item in unpaid:
-                    share = shares.get(item)
-                    if share is None:
-                        share = shares[item] = coop.municipal_share(coop.payer_of(item)) * ctx.item_index(area, item)
+                    if item == "acquisition":
+                        if acquisition_share is None:
+                            acquisition_share = coop.municipal_share(coop.payer_of(item)) * ctx.item_index(area, item)
+                        share = acquisition_share
+                    else:
+                        if works_share is None:
+                            works_share = coop.municipal_share(coop.payer_of(item)) * ctx.item_index(area, item)
+                        share = works_share
                     total = total + estimates.get(item, 0.0) * share
                 costs[when] = total
             if phase.construction_start is None:
