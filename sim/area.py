@@ -16,15 +16,12 @@ import simpy
 from sim.finance.grex import COST_ITEMS
 from sim.scenario.schema import SEGMENTS, STAGES, Archetype, Scenario
 from sim.scenario.schema import Area as AreaSpec
+from sim.segments import ABANDONED, FREE_RENT, MID_RENT, OWNER, RENTAL_SEGMENTS, SOCIAL, STAGE_INDEX  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from sim.cooperation.base import CooperationModel
     from sim.deal import Deal
 
-SOCIAL, MID_RENT, FREE_RENT, OWNER = range(4)
-RENTAL_SEGMENTS = (MID_RENT, FREE_RENT)
-STAGE_INDEX = {name: i for i, name in enumerate(STAGES)}
-ABANDONED = len(STAGES)  # stage code for abandoned phases (after 'done' in reports)
 AREA_WIDE_ITEMS = ("infrastructure", "public_transport")
 """Cost items that serve the whole area and are paid with its first phase (bovenplans)."""
 CIVIL_ITEMS = ("demolition", "remediation", "site_preparation", "infrastructure", "public_transport")

@@ -82,8 +82,12 @@ class Books:
 
     def charge_interest(self, bond_rate: float, spreads: dict[str, float]) -> None:
         """Quarterly interest on money invested per party and area, at bond rate + the party's spread (fraction/yr)."""
+        quarterly: dict[str, float] = {}  # quarterly rate per kind of party (the same for all its areas)
         for (party, area), net in list(self.invested.items()):
             if net < 0:
-                rate = max(0.0, bond_rate + spreads[party_kind(party)])
-                interest = -net * ((1 + rate) ** 0.25 - 1)
-                self.book(party, "outside:lenders", interest, "interest", area_name=area)
+                kind = party_kind(party)
+                factor = quarterly.get(kind)
+                if factor is None:
+                    rate = max(0.0, bond_rate + spreads[kind])
+                    factor = quarterly[kind] = (1 + rate) ** 0.25 - 1
+                self.book(party, "outside:lenders", -net * factor, "interest", area_name=area)

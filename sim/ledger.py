@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 
@@ -119,11 +120,13 @@ class Ledger:
         })
 
 
+@cache
 def party_of(account: str) -> str:
     """The party an account belongs to: ``'municipality:tight/provisions'`` → ``'municipality:tight'``."""
     return account.split("/", 1)[0]
 
 
+@cache  # a run has a few dozen account names and asks ~100k times
 def party_kind(account: str) -> str:
     """The kind of party: ``'developer:1'`` → ``'developer'``."""
     return account.split(":", 1)[0]

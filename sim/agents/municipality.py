@@ -56,6 +56,7 @@ class Municipality(Actor):
         self.areas: list[AreaPlan] = []
         self.demand_shift = 0.0
         self.supervised = False  # provisions exceed its reserves: the province restricts new commitments
+        self._revenue_expectations: dict[tuple[int, int], float] = {}  # (region, quarter) → fraction/yr
 
     # ----------------------------------------------------------------- decisions
     def stop_stale_phases(self) -> None:
@@ -169,12 +170,22 @@ class Municipality(Actor):
         p = self.params
         if p.grex_expectation == "fixed":
             return p.revenue_escalation
+        key = (region, self.ctx.quarter)  # the price path is drawn before the run: one value per region and quarter
+        known = self._revenue_expectations.get(key)
+        if known is None:
+            known = self._revenue_expectations[key] = self._extrapolated_growth(region)
+        return known
+
+    def _extrapolated_growth(self, region: int) -> float:
+        """The region's annualised price growth over the last GROWTH_WINDOW quarters, within GROWTH_RANGE."""
+        p = self.params
         prices = self.ctx.market.price_index[region, : self.ctx.quarter + 1]
         window = prices[-(GROWTH_WINDOW + 1):]
         if len(window) < 2:
             return p.revenue_escalation
         growth = (window[-1] / window[0]) ** (4 / (len(window) - 1)) - 1
-        return float(np.clip(growth, *GROWTH_RANGE))
+        low, high = GROWTH_RANGE
+        return float(min(max(growth, low), high))  # np.clip on a scalar, without numpy's call overhead
 
     def hold_election(self, uniform_change: float, uniform_shift: float) -> None:
         """An election: with ``election_change_probability`` the new council shifts its affordable demand.
@@ -203,20 +214,20 @@ class Municipality(Actor):
         """
         costs, revenues = self.account_flows(area)
         p = self.params
-        q = self.ctx.quarter
-        rate = self.ctx.market.bond_rate[q] + p.borrowing_spread
-        projection = grex.project(costs, revenues, p.cost_escalation, self.revenue_expectation(area.region_index),
-                                  rate, p.discount_rate)
+        rate = self.ctx.market.bond_rate[self.ctx.quarter] + p.borrowing_spread
+        projection, cost_total, revenue_total = grex.project_sparse(
+            costs, revenues, HORIZON_QUARTERS, p.cost_escalation, self.revenue_expectation(area.region_index), rate,
+            p.discount_rate)
         done_c, done_r = self.realised(area)
         expected = done_r - done_c + projection.npv
-        return expected, done_c, done_c + costs.sum(), done_r, done_r + revenues.sum()
+        return expected, done_c, done_c + cost_total, done_r, done_r + revenue_total
 
-    def account_flows(self, area: AreaPlan, whole_company: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """(costs, revenues): the remaining land-development flows (€ at today's values) per quarter ahead.
+    def account_flows(self, area: AreaPlan, whole_company: bool = False) -> tuple[dict[int, float], dict[int, float]]:
+        """(costs, revenues): the remaining land-development flows, {quarter ahead: € at today's values}.
 
-        By default its own part under the area's cooperation model (its share of each payer's and
-        receiver's money); with ``whole_company`` the joint land company's whole account (what the
-        company pays and receives, before the partners' shares).
+        Sparse: only the few quarters with a flow are present. By default its own part under the area's
+        cooperation model (its share of each payer's and receiver's money); with ``whole_company`` the joint
+        land company's whole account (what the company pays and receives, before the partners' shares).
         """
         ctx = self.ctx
         q = ctx.quarter
@@ -224,39 +235,53 @@ class Municipality(Actor):
         coop = area.coop
         share_of = (lambda party: 1.0 if party == "jv" else 0.0) if whole_company else coop.municipal_share
         land_value = ctx.econ.land_value[r, q]
-        costs = np.zeros(HORIZON_QUARTERS)
-        revenues = np.zeros(HORIZON_QUARTERS)
+        costs: dict[int, float] = {}
+        revenues: dict[int, float] = {}
         deal = area.deal
-        shares: dict[str, float] = {}  # share of each work item under the area's model
+        # share × price index of each work item under the area's model: the buy-outs have their own payer and
+        # index; every other item has the works payer and the construction-cost index (context.item_index)
+        works_share: float | None = None
+        acquisition_share: float | None = None
         for phase in area.phases:
             if not phase.is_open:
                 continue
             when = int(min(HORIZON_QUARTERS - 1, max(0.0, phase.planned_start - q) + 4))
-            for item in phase.unpaid:  # the plan's estimates: overruns count when they are paid
-                base = phase.estimates.get(item, 0.0)
-                share = shares.get(item)
-                if share is None:
-                    share = shares[item] = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
-                costs[when] += base * share
+            unpaid = phase.unpaid
+            if unpaid:  # the plan's estimates: overruns count when they are paid
+                estimates = phase.estimates
+                total = costs.get(when, 0.0)  # the same additions in the same order as one by one into costs[when]
+                for item in unpaid:
+                    if item == "acquisition":
+                        if acquisition_share is None:
+                            acquisition_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
+                        share = acquisition_share
+                    else:
+                        if works_share is None:
+                            works_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
+                        share = works_share
+                    total = total + estimates.get(item, 0.0) * share
+                costs[when] = total
             if phase.construction_start is None:
                 market_homes = phase.homes[SOCIAL + 1:]
                 price = (deal.terms.land_price * market_homes.sum() if deal is not None and not coop.land_price_at_market
                          else max(0.0, float(np.dot(market_homes, land_value[SOCIAL + 1:]))))
                 social = phase.homes[SOCIAL] * land_value[SOCIAL]
                 later = min(when + 8, HORIZON_QUARTERS - 1)
-                revenues[later] += price * share_of(coop.land_receiver) \
-                    + social * share_of(coop.social_land_receiver)
+                revenues[later] = revenues.get(later, 0.0) + (price * share_of(coop.land_receiver)
+                                                              + social * share_of(coop.social_land_receiver))
         return costs, revenues
 
-    def forward_npv(self, costs: np.ndarray, revenues: np.ndarray) -> tuple[float, float]:
-        """(€ costs, € revenues): net present values of remaining flows as its land-development account values
-        them (BBV discount rate, its cost and revenue escalation)."""
+    def forward_npv(self, costs: dict[int, float], revenues: dict[int, float]) -> tuple[float, float]:
+        """(€ costs, € revenues): net present values of remaining flows ({quarter ahead: €}) as its
+        land-development account values them (BBV discount rate, its cost and revenue escalation)."""
         p = self.params
         rate = self.ctx.market.bond_rate[self.ctx.quarter] + p.borrowing_spread
         escalation = self.revenue_expectation(self.region_index)
-        zero = np.zeros_like(costs)
-        return (-grex.project(costs, zero, p.cost_escalation, escalation, rate, p.discount_rate).npv,
-                grex.project(zero, revenues, p.cost_escalation, escalation, rate, p.discount_rate).npv)
+        cost_npv = grex.project_sparse(costs, {}, HORIZON_QUARTERS, p.cost_escalation, escalation, rate,
+                                       p.discount_rate)[0].npv
+        revenue_npv = grex.project_sparse({}, revenues, HORIZON_QUARTERS, p.cost_escalation, escalation, rate,
+                                          p.discount_rate)[0].npv
+        return -cost_npv, revenue_npv
 
     def realised(self, area: AreaPlan) -> tuple[float, float]:
         """(€ paid, € received) so far in its part of an area's land development: a ledger query.

@@ -78,11 +78,15 @@ class CooperationModel:
 
     def municipal_share(self, party: str) -> float:
         """Share of a party's money that is the municipality's (1 for it, jv share for the jv, else 0)."""
-        return {"municipality": 1.0, "jv": self.jv_municipal_share}.get(party, 0.0)
+        if party == "municipality":
+            return 1.0
+        return self.jv_municipal_share if party == "jv" else 0.0
 
     def developer_share(self, party: str) -> float:
         """Share of a party's money that is the developer's."""
-        return {"developer": 1.0, "jv": 1.0 - self.jv_municipal_share}.get(party, 0.0)
+        if party == "developer":
+            return 1.0
+        return 1.0 - self.jv_municipal_share if party == "jv" else 0.0
 
     def payer_of(self, item: str) -> str:
         """Party that pays a public-works item."""

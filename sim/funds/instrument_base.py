@@ -30,12 +30,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sim.area import MID_RENT, SOCIAL, AreaPlan, PhaseState
 from sim.registry import Registry
 from sim.scenario.schema import Strict
+from sim.segments import MID_RENT, SOCIAL
 
 if TYPE_CHECKING:
     from sim.agents.parties import Parties
+    from sim.area import AreaPlan, PhaseState
     from sim.context import RunContext
 
 

@@ -9,15 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from sim.area import MID_RENT, OWNER, SOCIAL, STAGE_INDEX, PhaseState
 from sim.funds import design
 from sim.funds.instrument_base import INSTRUMENTS, InstrumentBase, affordable_share
-from sim.negotiation.economics import reprogramme
+from sim.segments import MID_RENT, OWNER, SOCIAL, STAGE_INDEX
 
 if TYPE_CHECKING:
-    from sim.area import AreaPlan
+    from sim.area import AreaPlan, PhaseState
     from sim.funds.fund import Award, Fund
 
 
@@ -108,6 +105,10 @@ class DeficitGrantInstrument(InstrumentBase):
         :meth:`reachable_share` (at least the scheme minimum), the share that maximises its expected result
         + the grant + ``affordable_home_value`` × affordable homes (the same value it uses in negotiations).
         """
+        import numpy as np  # here, not at import: `areasim check` registers the instruments without numpy
+
+        from sim.negotiation.economics import reprogramme
+
         municipality = self.parties.municipalities[area.region_index]
         value = self.ctx.spec.actors.municipality.affordable_home_value
         minimum = getattr(self.spec, "min_affordable_share", 0.0)

@@ -25,11 +25,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from sim.cooperation.base import Terms
 from sim.registry import Registry
+
+if TYPE_CHECKING:
+    import numpy as np
 
 GRID = 41
 """Points on the line between the ideals used to find reservation points."""
@@ -91,11 +93,13 @@ class Problem:
 
     def on_line(self, theta: float) -> Terms:
         """Package at fraction θ of the way from the municipality's ideal (0) to the developer's (1)."""
+        import numpy as np  # lazily: `areasim check` resolves protocols without numpy
         a, b = np.array(self.municipal_ideal().as_tuple()), np.array(self.developer_ideal().as_tuple())
         return Terms(*(a + theta * (b - a)).tolist())
 
     def evaluate_line(self, thetas: np.ndarray) -> np.ndarray:
         """(T, 2) surpluses of the packages at fractions ``thetas`` along the line."""
+        import numpy as np  # lazily: `areasim check` resolves protocols without numpy
         a, b = np.array(self.municipal_ideal().as_tuple()), np.array(self.developer_ideal().as_tuple())
         x = a[None, :] + thetas[:, None] * (b - a)[None, :]
         if self.evaluate_batch is not None:
@@ -104,6 +108,7 @@ class Problem:
 
     def reservation_points(self) -> tuple[float | None, float | None]:
         """(θ_mun, θ_dev): the municipality accepts θ ≤ θ_mun, the developer θ ≥ θ_dev (None: never)."""
+        import numpy as np  # lazily: `areasim check` resolves protocols without numpy
         thetas = np.linspace(0.0, 1.0, GRID)
         values = self.evaluate_line(thetas)
         mun_ok = thetas[values[:, 1] >= 0]
@@ -126,6 +131,7 @@ class AlternatingOffers(Protocol):
     name = "alternating_offers"
 
     def negotiate(self, problem: Problem) -> Outcome:
+        import numpy as np  # lazily: `areasim check` resolves protocols without numpy
         theta_mun, theta_dev = problem.reservation_points()
         if theta_mun is None or theta_dev is None:
             who = "municipality" if theta_mun is None else "developer"
@@ -169,6 +175,7 @@ class NashBargaining(Protocol):
     name = "nash"
 
     def negotiate(self, problem: Problem) -> Outcome:
+        import numpy as np  # lazily: `areasim check` resolves protocols without numpy
         w = problem.developer_weight
         bounds = [problem.land_bounds, problem.affordable_bounds, problem.overrun_bounds]
         scale = max(1.0, abs(problem.land_bounds[1] - problem.land_bounds[0]))
@@ -223,6 +230,7 @@ class TradeOffs(Protocol):
 
     def candidates(self, problem: Problem) -> np.ndarray:
         """(N, 3) packages on the grid."""
+        import numpy as np  # lazily: `areasim check` resolves protocols without numpy
         bounds = (problem.land_bounds, problem.affordable_bounds, problem.overrun_bounds)
         axes = [np.linspace(lo, hi, n) if hi > lo else np.array([lo]) for (lo, hi), n in
                 zip(bounds, self.levels, strict=True)]
@@ -232,11 +240,13 @@ class TradeOffs(Protocol):
     @staticmethod
     def values_of(problem: Problem, x: np.ndarray) -> np.ndarray:
         """(N, 2) surpluses (developer, municipality) of packages (N, 3)."""
+        import numpy as np  # lazily: `areasim check` resolves protocols without numpy
         if problem.evaluate_batch is not None:
             return np.asarray(problem.evaluate_batch(x[:, 0], x[:, 1], x[:, 2]), dtype=float)
         return np.array([problem.evaluate(Terms(*row)) for row in x.tolist()])
 
     def negotiate(self, problem: Problem) -> Outcome:
+        import numpy as np  # lazily: `areasim check` resolves protocols without numpy
         x = self.candidates(problem)
         values = self.values_of(problem, x)
         for side, who in ((1, "municipality"), (0, "developer")):
