@@ -76,7 +76,7 @@ PAIRED_ROWS = [
     ("private euros per public euro", "private_per_public_euro", "{:.1f}"),
     ("funded phases / of which deadweight", None, "phases"),
     ("deadweight: share of fund money", "deadweight_share", "{:.0%}"),
-    ("fund exhausted in", "fund_exhausted_year", "{:.0f}"),
+    ("fund fully committed in", "fund_exhausted_year", "{:.0f}"),
 ]
 
 
