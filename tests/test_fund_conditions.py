@@ -112,12 +112,18 @@ def test_a_missed_first_start_deadline_lapses_the_award_unpaid():
 
 
 def test_a_municipality_without_reserves_for_the_co_financing_does_not_apply():
-    """Condition co_financing_share: the municipality must put in half the grant from its reserves."""
-    poor = AreaModel(from_dict(deficit_world(budget=1e5)), seed=3,
-                     fund_design=design(grant(co_financing_share=0.5))).run()
-    rich = AreaModel(from_dict(deficit_world()), seed=3, fund_design=design(grant(co_financing_share=0.5))).run()
-    assert not poor.funds[0].awards and events(poor, "fund_application_withheld")
-    assert rich.funds[0].awards and not events(rich, "fund_application_withheld")
+    """Condition co_financing_share: the municipality must put in half the grant from its reserves. With €0.1m
+    of reserves it withholds its application and gets no award, with the default reserves it applies and gets
+    one — paired over 10 futures, in at least 9 (10 of 10 when written)."""
+    holds = 0
+    for seed in range(1, 11):
+        poor = AreaModel(from_dict(deficit_world(budget=1e5)), seed=seed,
+                         fund_design=design(grant(co_financing_share=0.5))).run()
+        rich = AreaModel(from_dict(deficit_world()), seed=seed,
+                         fund_design=design(grant(co_financing_share=0.5))).run()
+        holds += bool(not poor.funds[0].awards and events(poor, "fund_application_withheld")
+                      and rich.funds[0].awards and not events(rich, "fund_application_withheld"))
+    assert holds >= 9, f"held in {holds} of 10 futures"
 
 
 @pytest.mark.parametrize("share,co_financing", [(0.5, 0.0), (1.0, 0.5), (0.3, 0.5)])

@@ -40,17 +40,40 @@ def deficit_area(**changes) -> dict:
     return data
 
 
+GRANT = {"type": "deficit_grant", "max_share_of_deficit": 1.0, "min_homes": 100, "max_award": 1e9,
+         "min_affordable_share": 0.5, "co_financing_share": 0.0}
+SEEDS = range(1, 11)
+
+
 def test_a_grant_flips_a_stalled_area_with_a_public_deficit_into_go():
-    grant = {"type": "deficit_grant", "max_share_of_deficit": 1.0, "min_homes": 100, "max_award": 1e9,
-             "min_affordable_share": 0.5, "co_financing_share": 0.0}
-    base, treated, c = pair(deficit_area(), design(grant))
-    assert all(p.construction_start is None for p in base.phases)  # stalls without the fund
-    assert any(p.construction_start is not None for p in treated.phases)  # goes with it
-    assert c["fund_paid"] > 0 and c["deadweight_share"] == 0.0
-    grant_events = [e for e in treated.events if e["event"] == "fund_award"]
-    land_go = next(e for e in treated.events if e["event"] == "land_go")
-    assert grant_events[0]["time"] <= land_go["time"]  # the award made the municipality's land decision possible
-    assert not any(e["event"] == "land_go" for e in base.events)  # without it the land is never bought
+    """Deficit grant and the municipality's land decision (it accepts no loss per home here): without the fund
+    the land is never bought and nothing starts (each of 10 futures); with it the award comes at or before the
+    municipality's land go — paired over 10 futures, in at least 9 (10 of 10 when written) — and a paid grant is
+    never deadweight."""
+    flipped = 0
+    for seed in SEEDS:
+        base, treated, c = pair(deficit_area(), design(GRANT), seed=seed)
+        assert all(p.construction_start is None for p in base.phases)  # stalls without the fund
+        assert not any(e["event"] == "land_go" for e in base.events)  # without it the land is never bought
+        awards = [e["time"] for e in treated.events if e["event"] == "fund_award"]
+        land_go = [e["time"] for e in treated.events if e["event"] == "land_go"]
+        flipped += bool(awards and land_go and awards[0] <= land_go[0])
+        if c["fund_paid"] > 0:
+            assert c["deadweight_share"] == 0.0
+    assert flipped >= 9, f"held in {flipped} of 10 futures"
+
+
+@pytest.mark.xfail(strict=True, reason="measured 6 of 10 futures: the award and the land go come in all 10, but "
+                   "in 4 the drawn procedure durations (appeal, remediation) keep the phases from starting within the 5-year "
+                   "horizon (10 of 10 start within 8 years); docs/testing.md, findings")
+def test_a_grant_gets_a_stalled_deficit_area_building_within_five_years_in_8_of_10_futures():
+    """Deficit grant → land go → construction: within the five-year horizon a phase of the granted area starts
+    (and the grant is paid) in at least 8 of 10 futures, while none starts without the fund."""
+    started = 0
+    for seed in SEEDS:
+        _, treated, c = pair(deficit_area(), design(GRANT), seed=seed)
+        started += any(p.construction_start is not None for p in treated.phases) and c["fund_paid"] > 0
+    assert started >= 8, f"held in {started} of 10 futures"
 
 
 def test_money_to_an_area_that_would_go_anyway_is_deadweight():
@@ -80,19 +103,25 @@ def loan_world(market: dict) -> dict:
 
 
 def test_a_revolving_fund_recovers_most_in_a_steady_market_and_less_in_a_crash():
+    """Revolving loans are repaid from home sales: in a steady market at least 80 % returns in at least 9 of 10
+    futures (10 of 10 when written), and a 50 % crash in year 5 (homes still selling) returns less than the
+    steady market in the same future — paired over 10, in at least 9 (10 of 10 when written)."""
     loan = {"type": "revolving_loan", "max_loan": 5e6, "max_share_of_financing": 0.45}
     crash = {"mode": "steady", "shock": {"year": 5, "price_drop": 0.5, "duration_quarters": 4}}
-    ratios = {}
-    for name, market in (("steady", STEADY), ("crash", crash)):
-        data = loan_world(market)
-        data["regions"][0]["absorption_homes_per_quarter"] = 60.0  # homes still selling when the crash hits
-        data["actors"] = {"developers": {"presale_threshold": 0.3}}  # most homes sold during and after building
-        m = AreaModel(from_dict(data), fund_design=design(loan, allocation="first_come")).run()
-        instrument = m.funds[0].instruments[0]
-        assert instrument.disbursed > 0
-        ratios[name] = instrument.revolving_ratio
-    assert ratios["steady"] >= 0.8  # sources.md#svn-transformatiefaciliteit: >= 80 % returning is "revolving enough"
-    assert ratios["crash"] < ratios["steady"]
+    enough = less = 0
+    for seed in SEEDS:
+        ratios = {}
+        for name, market in (("steady", STEADY), ("crash", crash)):
+            data = loan_world(market)
+            data["regions"][0]["absorption_homes_per_quarter"] = 60.0  # homes still selling when the crash hits
+            data["actors"] = {"developers": {"presale_threshold": 0.3}}  # most homes sold during and after building
+            m = AreaModel(from_dict(data), seed=seed, fund_design=design(loan, allocation="first_come")).run()
+            instrument = m.funds[0].instruments[0]
+            assert instrument.disbursed > 0
+            ratios[name] = instrument.revolving_ratio
+        enough += ratios["steady"] >= 0.8  # sources.md#svn-transformatiefaciliteit: >= 80 % is "revolving enough"
+        less += ratios["crash"] < ratios["steady"]
+    assert enough >= 9 and less >= 9, (enough, less)
 
 
 def guarantee_world(market: dict) -> dict:

@@ -69,15 +69,15 @@ def test_every_area_ends_in_a_defined_state_with_reasons():
 
 def test_a_crash_early_on_delays_starts():
     """Presales and land values: in the first eight years fewer homes start when prices crash 30 % in year two
-    than in a steady market — in at least 2 of 3 futures."""
+    than in a steady market — paired over 10 futures, in at least 9 (10 of 10 when written)."""
     started = lambda m: sum(p.total_homes for p in m.phases if p.construction_start is not None)  # noqa: E731
     holds = 0
-    for seed in (1, 2, 3):
+    for seed in range(1, 11):
         steady = AreaModel(from_dict(mini(horizon_years=8, market={"mode": "steady"})), seed=seed).run()
         crash = AreaModel(from_dict(mini(horizon_years=8, market={"mode": "steady", "shock": {
             "year": 1, "price_drop": 0.3, "duration_quarters": 8}})), seed=seed).run()
         holds += started(crash) < started(steady)
-    assert holds >= 2, f"held in {holds} of 3 futures"
+    assert holds >= 9, f"held in {holds} of 10 futures"
 
 
 def test_municipality_provides_for_an_expected_loss_once_it_opens_the_account():
@@ -143,11 +143,11 @@ def test_books_balance_and_stocks_stay_non_negative_after_every_quarter(data):
 
 def test_tight_regions_build_more_of_their_plan_than_relaxed_ones():
     """Residual land values are highest where prices are (tight > middle > relaxed), so the share of planned
-    homes completed falls from tight to relaxed regions — on average over 5 futures of the default, and the
-    tight region builds more of its plan than the relaxed one in at least 4 of them."""
+    homes completed falls from tight to relaxed regions — on average over 10 futures of the default, and the
+    tight region builds more of its plan than the relaxed one in at least 8 of them (9 of 10 when written)."""
     scenario = load_scenario(DEFAULT)
     shares, holds = [], 0
-    for seed in range(1, 6):
+    for seed in range(1, 11):
         m = AreaModel(scenario, seed=seed, collect="lean").run()
         planned = np.zeros(len(scenario.regions))
         for area in m.areas:
@@ -157,4 +157,4 @@ def test_tight_regions_build_more_of_their_plan_than_relaxed_ones():
         holds += share[0] > share[2]
         assert abs(m.ledger.total()) < 1e-3
     mean = np.mean(shares, axis=0)
-    assert mean[0] > mean[1] > mean[2] and holds >= 4, (mean, holds)
+    assert mean[0] > mean[1] > mean[2] and holds >= 8, (mean, holds)

@@ -106,3 +106,90 @@ def test_a_developer_fails_once_when_beyond_its_credit_limit():
     ctx.books.book(developer.account, "outside:shareholders", 1.0, "setup")
     assert developer.check_solvency() is True and developer.failed
     assert developer.check_solvency() is False  # it fails only once
+
+
+def test_a_provision_that_grows_books_only_the_increase_as_a_write_down(monkeypatch):
+    """Expected −3m: 3m provided (basis plan); a year later −5m: only the 2m increase moves from the reserve to
+    the provisions (basis write_down), so 5m is held, not 8m."""
+    model, municipality, north, expectation = year_end_world(monkeypatch)
+    expectation["now"] = (-3e6, 10.0, 100.0, 0.0, 100.0)
+    municipality.close_books()
+    expectation["now"] = (-5e6, 20.0, 100.0, 0.0, 100.0)
+    municipality.close_books()
+    assert book_entries(model) == [(f"{MUN}/reserve", f"{MUN}/provisions", 3e6, "provision", "north"),
+                                   (f"{MUN}/reserve", f"{MUN}/provisions", 2e6, "provision", "north")]
+    events = [(e["amount"], e["expected_result"], e["basis"]) for e in model.events if e["event"] == "provision"]
+    assert events == [(3e6, -3e6, "plan"), (2e6, -5e6, "write_down")]
+    assert municipality.provisions == {"north": 5e6} and municipality.plan_provisions == {"north": 3e6}
+    assert model.ledger.balance(f"{MUN}/provisions") == pytest.approx(5e6)
+    assert model.ledger.balance(f"{MUN}/reserve") == pytest.approx(-5e6)
+
+
+def test_an_area_after_one_whose_account_is_not_opened_is_still_valued(monkeypatch):
+    """Two areas of one municipality: north's account not opened (skipped), south's opened with an expected −4m:
+    south gets its 4m provision; north gets nothing, not even an entry in the provisions."""
+    data = mini(market={"mode": "steady"})
+    data["areas"][1]["region"] = "middle"
+    model = AreaModel(from_dict(data), seed=1)
+    municipality = model.municipalities[0]
+    north, south = model.areas
+    assert municipality.areas == [north, south]
+    monkeypatch.setattr(municipality, "committed", lambda area: area is south)
+    monkeypatch.setattr(municipality, "expected_result", lambda area: (-4e6, 10.0, 100.0, 0.0, 100.0))
+    municipality.close_books()
+    assert book_entries(model) == [(f"{MUN}/reserve", f"{MUN}/provisions", 4e6, "provision", "south")]
+    assert municipality.provisions == {"south": 4e6}
+    assert [e["area"] for e in model.events if e["event"] == "provision"] == ["south"]
+
+
+def test_two_profit_takes_in_a_row_take_only_the_growth(monkeypatch):
+    """Expected +10m: at completion 0.2 2m is taken; at completion 0.5 a further 3m (5m in all), not 5m again."""
+    model, municipality, north, expectation = year_end_world(monkeypatch)
+    expectation["now"] = (10e6, 50.0, 100.0, 40.0, 100.0)
+    municipality.close_books()
+    expectation["now"] = (10e6, 100.0, 100.0, 50.0, 100.0)
+    municipality.close_books()
+    assert book_entries(model) == [(f"{MUN}/grex", f"{MUN}/reserve", 2e6, "profit_taken", "north"),
+                                   (f"{MUN}/grex", f"{MUN}/reserve", 3e6, "profit_taken", "north")]
+    assert municipality.profit_taken == {"north": pytest.approx(5e6)}
+    assert model.ledger.balance(f"{MUN}/reserve") == pytest.approx(5e6)
+    assert model.ledger.balance(f"{MUN}/grex") == pytest.approx(-5e6)
+
+
+def test_no_provision_is_logged_when_none_is_needed_or_it_is_unchanged(monkeypatch):
+    """Expected +10m with nothing done: no provision needed, none booked, none logged (the provision held is 0).
+    Then −2m twice: 2m provided once; the second year-end with the same −2m books and logs nothing."""
+    model, municipality, north, expectation = year_end_world(monkeypatch)
+    expectation["now"] = (10e6, 0.0, 100.0, 0.0, 100.0)
+    municipality.close_books()
+    assert len(model.ledger) == 0 and municipality.provisions == {"north": 0.0}
+    assert not [e for e in model.events if e["event"] == "provision"]
+    expectation["now"] = (-2e6, 10.0, 100.0, 0.0, 100.0)
+    municipality.close_books()
+    municipality.close_books()
+    assert book_entries(model) == [(f"{MUN}/reserve", f"{MUN}/provisions", 2e6, "provision", "north")]
+    assert [(e["amount"], e["basis"]) for e in model.events if e["event"] == "provision"] == \
+        [(2e6, "write_down")]
+
+
+def test_a_tiny_profit_taken_is_reversed_when_a_loss_is_expected(monkeypatch):
+    """Expected +€2.50 at completion 0.2: €0.50 taken (more than the 10⁻⁶ € threshold). Then an expected loss of
+    €1: the 50 cents are reversed (reserve → grex) and €1 is provided; nothing taken is left."""
+    model, municipality, north, expectation = year_end_world(monkeypatch)
+    expectation["now"] = (2.5, 50.0, 100.0, 40.0, 100.0)
+    municipality.close_books()
+    assert book_entries(model) == [(f"{MUN}/grex", f"{MUN}/reserve", 0.5, "profit_taken", "north")]
+    expectation["now"] = (-1.0, 50.0, 100.0, 40.0, 100.0)
+    municipality.close_books()
+    assert book_entries(model)[1:] == [(f"{MUN}/reserve", f"{MUN}/provisions", 1.0, "provision", "north"),
+                                       (f"{MUN}/reserve", f"{MUN}/grex", 0.5, "profit_reversed", "north")]
+    assert municipality.profit_taken == {"north": pytest.approx(0.0)}
+    assert model.ledger.balance(f"{MUN}/grex") == pytest.approx(0.0)
+
+
+def test_a_take_below_a_millionth_of_a_euro_is_neither_taken_nor_reversed(monkeypatch):
+    """Expected +€4 × 10⁻⁶ at completion 0.2: 8 × 10⁻⁷ € to take, below the 10⁻⁶ € threshold: nothing booked."""
+    model, municipality, north, expectation = year_end_world(monkeypatch)
+    expectation["now"] = (4e-6, 50.0, 100.0, 40.0, 100.0)
+    municipality.close_books()
+    assert len(model.ledger) == 0 and municipality.profit_taken == {}

@@ -88,57 +88,69 @@ def baseline(default_data) -> AreaModel:
     return model
 
 
+SEEDS = range(1, 11)
+
+
 def variant(default_data: dict, seed: int = 4, fund: FundDesign | None = None, **changes) -> AreaModel:
     data = copy.deepcopy(default_data)
     for key, value in changes.items():
         data[key] = value
-    model = AreaModel(from_dict(data), seed=seed, fund_design=fund).run()
+    model = AreaModel(from_dict(data), seed=seed, fund_design=fund, collect="lean").run()
     check_invariants(model)
     return model
 
 
 def test_a_50_percent_crash_in_year_one_builds_less_in_the_first_decade(default_data):
     """Presales, land values and credit (the go decisions): a 50 % price fall in year 1 leaves fewer homes
-    completed within ten years than the same futures without it — in at least 4 of 5 futures."""
+    completed within ten years than the same futures without it — paired over 10 futures (ten-year runs), in at
+    least 9 (10 of 10 when written)."""
     from sim.output.summary import homes_completed_within
 
     market = dict(default_data.get("market", {}), shock={"year": 1, "price_drop": 0.5, "duration_quarters": 6})
     holds = 0
-    for seed in range(1, 6):
-        crashed = variant(default_data, seed=seed, market=market)
-        calm = variant(default_data, seed=seed)
+    for seed in SEEDS:
+        crashed = variant(default_data, seed=seed, market=market, horizon_years=10)  # the claim reads 10 years
+        calm = variant(default_data, seed=seed, horizon_years=10)
         holds += homes_completed_within(crashed, 10) < homes_completed_within(calm, 10)
         assert sum(m.total_provisions for m in crashed.municipalities) >= 0
-    assert holds >= 4, f"held in {holds} of 5 futures"
+    assert holds >= 9, f"held in {holds} of 10 futures"
 
 
 def test_the_municipal_limits_move_results_in_the_expected_direction(default_data):
     """Reserves and the accepted loss per home bind the municipality's land decisions: with no reserves it opens
-    fewer land-development accounts and builds fewer homes than by default; with ample reserves and a higher
-    accepted loss it builds more and provides for more — each in at least 4 of 5 futures."""
+    fewer land-development accounts and builds fewer homes than by default (paired over 10 futures, in at
+    least 9; 10 of 10 when written); with ample reserves and a higher accepted loss it builds more and provides
+    for more (in at least 8; 9 of 10 when written: at seed 9 it builds more but provides no more)."""
     def with_limits(**limits) -> dict:
         actors = copy.deepcopy(default_data["actors"])
         actors["municipality"] = dict(actors.get("municipality", {}), **limits)
         return actors
 
     fewer = more = 0
-    for seed in range(1, 6):
+    for seed in SEEDS:
         poor = variant(default_data, seed=seed, actors=with_limits(budget=0.0))
         base = variant(default_data, seed=seed)
         rich = variant(default_data, seed=seed, actors=with_limits(budget=1e9, max_deficit_per_home=40000.0))
         provided = lambda m: sum(x.total_provisions for x in m.municipalities)  # noqa: E731
         fewer += poor.completed_total.sum() < base.completed_total.sum()
         more += rich.completed_total.sum() > base.completed_total.sum() and provided(rich) > provided(base)
-    assert fewer >= 4 and more >= 4, (fewer, more)
+    assert fewer >= 9 and more >= 8, (fewer, more)
 
 
-def test_fully_affordable_programmes_lower_land_revenue(default_data, baseline):
+def test_fully_affordable_programmes_lower_land_revenue(default_data):
+    """Residual land value: social and mid-rent homes carry a fixed low land price (social land price, capped
+    rent), so an all-affordable programme earns less land revenue per completed home than the default mix —
+    paired over 10 futures, in at least 8 (9 of 10 when written: at seed 2 the affordable world completes so
+    few homes that its revenue per home is higher) — and builds no more than a fifth owner-occupied homes."""
     areas = [dict(a, programme={"social": 0.5, "mid_rent": 0.5, "free_rent": 0.0, "owner_occupied": 0.0})
              for a in default_data["areas"]]
-    affordable = variant(default_data, areas=areas)
     revenue = lambda m: sum(p.land_price_paid for p in m.phases) / max(1, m.completed_total.sum())  # noqa: E731
-    assert revenue(affordable) < revenue(baseline)
-    assert affordable.completed_total[:, 3].sum() <= affordable.completed_total.sum() * 0.2
+    holds = 0
+    for seed in SEEDS:
+        affordable = variant(default_data, seed=seed, areas=areas)
+        holds += revenue(affordable) < revenue(variant(default_data, seed=seed))
+        assert affordable.completed_total[:, 3].sum() <= affordable.completed_total.sum() * 0.2
+    assert holds >= 8, f"held in {holds} of 10 futures"
 
 
 def test_no_investors_means_no_rental_homes(default_data):
