@@ -14,12 +14,12 @@ import copy
 import numpy as np
 import pytest
 
-from sim.errors import InputError
 from sim.experiments.paths import apply, leaf_paths
 from sim.scenario import from_dict
 from sim.scenario.schema import Scenario
 from tests.conftest import mini
 from tools.parameter_scan import SKIP, current, outcomes, perturbations
+from tools.parameter_scan import moves as scan_moves
 
 SEEDS = range(1, 3)
 MODELS = ("traditional", "building_claim", "joint_venture", "concession", "private_realisation")
@@ -83,19 +83,8 @@ CONDITIONAL: dict[str, tuple[str, dict]] = {
 
 
 def moves(data: dict, path: str, reference: np.ndarray | None = None) -> bool | None:
-    """True if a perturbation of ``path`` changes an outcome; None if no perturbation is valid."""
-    reference = outcomes(data, SEEDS) if reference is None else reference
-    value = current(from_dict(data).model_dump(), path)
-    tried = False
-    for new in perturbations(value):
-        try:
-            changed = outcomes(apply(data, path, new), SEEDS)
-        except InputError:
-            continue
-        tried = True
-        if not np.allclose(changed, reference, rtol=1e-12, atol=1e-9):
-            return True
-    return False if tried else None
+    """True if a perturbation of ``path`` changes an outcome over SEEDS; None if no perturbation is valid."""
+    return scan_moves(data, path, SEEDS, reference)
 
 
 def scanned_paths() -> list[str]:
