@@ -49,8 +49,9 @@ mutmut stops a mutant's run at the first failing test (-x), so a mutant that a b
 fraction of a second. The order changes no verdict, only how long a killed mutant takes.
 """
 
-FIRST = ("test_mutation_kills", "test_payments_by_hand", "test_finance", "test_instruments", "test_protocols")
-LAST = ("test_ledger", "test_behaviour", "test_model", "test_reconciliations")
+FIRST = ("test_mutation_kills", "test_payments_by_hand", "test_finance", "test_instruments", "test_fund_design",
+         "test_fund_metrics", "test_fund_conditions", "test_protocols")
+LAST = ("test_ledger", "test_funds", "test_behaviour", "test_model", "test_reconciliations")
 
 
 def pytest_collection_modifyitems(items):
@@ -76,7 +77,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     },
     "funds": {
         "modules": ["sim/funds/*"],
-        "tests": ["tests/test_instruments.py", "tests/test_funds.py", "tests/test_mutation_kills_funds.py"],
+        "tests": ["tests/test_instruments.py", "tests/test_funds.py", "tests/test_fund_metrics.py",
+                  "tests/test_fund_conditions.py", "tests/test_fund_design.py", "tests/test_mutation_kills_funds.py"],
     },
     "agents": {
         "modules": ["sim/agents/*"],
