@@ -78,7 +78,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     "funds": {
         "modules": ["sim/funds/*"],
         "tests": ["tests/test_instruments.py", "tests/test_funds.py", "tests/test_fund_metrics.py",
-                  "tests/test_fund_conditions.py", "tests/test_fund_design.py", "tests/test_mutation_kills_funds.py"],
+                  "tests/test_fund_conditions.py", "tests/test_fund_design.py", "tests/test_mutation_kills_funds.py",
+                  "tests/test_mutation_kills_instruments.py"],
     },
     "agents": {
         "modules": ["sim/agents/*"],

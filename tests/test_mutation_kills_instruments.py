@@ -1,0 +1,365 @@
+"""Fund instruments by hand: who pays whom, how much, under which category, and which decision is taken.
+
+Found unchecked by mutation testing (tools/mutation.py, docs/testing.md): the instruments were reached only through
+whole runs. Here every hook of every built-in instrument (sim/funds/instruments.py) is called on the mini world at
+quarter 0, in a steady market, with the state it reads set by hand (phase stages, prices, the municipality's
+expected result) so that every number is written out. One fund of €10m unless said otherwise.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.cooperation import Terms
+from sim.funds.fund import Award
+from sim.model import AreaModel
+from sim.scenario import from_dict
+from sim.segments import MID_RENT, SOCIAL, STAGE_INDEX
+from tests.conftest import mini
+from tests.test_funds import design
+
+FUND = "fund:f"
+MUNICIPALITY = "municipality:middle"  # north's municipality (south's is municipality:relaxed)
+
+
+def world(instrument: dict, budget: float = 10e6, actors: dict | None = None, **fund):
+    """(model, fund, instrument, north, south) at quarter 0. North: 3 phases of 400 homes (120 social, 100 mid-rent,
+    180 owner-occupied) in region middle; south: 2 phases of 400 in region relaxed."""
+    data = mini(market={"mode": "steady"})
+    for party, params in (actors or {}).items():
+        data["actors"].setdefault(party, {}).update(params)
+    model = AreaModel(from_dict(data), seed=1, fund_design=design(instrument, budget=budget, **fund))
+    f = model.funds[0]
+    north, south = model.areas
+    return model, f, f.instruments[0], north, south
+
+
+def results(model, **by_area: float) -> None:
+    """Stub every municipality's expected result of an area (€, the first element of ``expected_result``)."""
+    for municipality in model.municipalities:
+        municipality.expected_result = lambda area: (by_area[area.name], 0.0, 0.0, 0.0, 0.0)
+
+
+def moves(model) -> list[tuple[str, str, float, str, str, int]]:
+    """Transfers after the budget: (payer, payee, €, category, area, phase)."""
+    return [(t.source, t.target, round(t.amount, 2), t.category, t.area, t.phase)
+            for t in model.ledger.transactions() if t.category != "fund_budget"]
+
+
+def events(model, name: str) -> list[dict]:
+    return [e for e in model.events if e["event"] == name]
+
+
+def award(fund, instrument, area, committed: float, time: float = 0.0, **fields) -> Award:
+    a = Award(fund, instrument, area, time, committed, **fields)
+    fund.awards.append(a)
+    return a
+
+
+def at(model, quarter: float) -> None:
+    """Move the run's clock (quarters) without running processes."""
+    model.ctx.env._now = quarter
+    model.ctx.quarter = int(quarter)
+
+
+# ---------------------------------------------------------------------------------------------- deficit grant
+
+GRANT = {"type": "deficit_grant", "max_share_of_deficit": 0.5, "co_financing_share": 0.0, "min_homes": 500,
+         "min_affordable_share": 0.5, "max_award": 50e6}
+
+
+def test_the_deficit_is_the_municipality_s_expected_loss_and_nothing_for_a_surplus():
+    model, _, grant, north, south = world(GRANT)
+    results(model, north=-7e6, south=2e6)
+    assert grant.deficit(north) == 7e6 and grant.deficit(south) == 0.0
+
+
+@pytest.mark.parametrize("deficit,share,co,cap,asked", [
+    (10e6, 0.5, 0.0, 50e6, 5e6),      # the scheme's share binds: 50 % of 10m
+    (10e6, 1.0, 0.25, 50e6, 8e6),     # co-financing binds: grant × 1.25 ≤ 10m
+    (10e6, 0.5, 0.0, 3e6, 3e6),       # the cap binds
+    (0.0, 0.5, 0.0, 3e6, 0.0)])
+def test_the_grant_asked_is_the_smallest_of_share_co_financing_rule_and_cap(deficit, share, co, cap, asked):
+    _, _, grant, _, _ = world({**GRANT, "max_share_of_deficit": share, "co_financing_share": co, "max_award": cap})
+    assert grant.size_for(deficit) == pytest.approx(asked)
+    assert grant.co_financing(4e6) == pytest.approx(co * 4e6)
+
+
+def test_award_size_is_the_grant_for_the_area_s_deficit():
+    model, _, grant, north, _ = world(GRANT)
+    results(model, north=-7e6, south=0.0)
+    assert grant.award_size(north) == pytest.approx(3.5e6)
+
+
+def test_a_grant_is_open_to_an_area_with_a_zoning_plan_a_deficit_enough_homes_and_an_affordable_programme():
+    model, _, grant, north, _ = world({**GRANT, "min_homes": 1200})
+    results(model, north=-7e6, south=-1e6)
+    assert grant.eligible(north) == (False, "no irrevocable zoning plan yet")
+    north.phases[2].marketing_open = True
+    assert grant.eligible(north) == (True, "eligible")  # exactly min_homes (1200) homes
+    results(model, north=0.0, south=-1e6)
+    assert grant.eligible(north) == (False, "no public deficit")
+    results(model, north=-0.01, south=-1e6)
+    assert grant.eligible(north)[0]
+    north.phases[1].construction_start = 5.0
+    assert grant.eligible(north) == (False, "construction already started or nothing left")
+    model, _, grant, north, _ = world({**GRANT, "min_homes": 1201})
+    north.phases[0].marketing_open = True
+    assert grant.eligible(north) == (False, "fewer than 1201 homes")
+
+
+def test_the_affordable_share_reachable_is_the_programme_raised_by_the_municipality_s_flexibility():
+    """North: 55 % affordable, demand 55 %, flexibility 10 points → 65 %: eligible under a 65 % minimum, not 66 %."""
+    model, _, grant, north, _ = world({**GRANT, "min_affordable_share": 0.65})
+    results(model, north=-7e6, south=0.0)
+    north.phases[0].marketing_open = True
+    assert grant.reachable_share(north) == pytest.approx(0.65)
+    assert grant.eligible(north) == (True, "eligible")
+    north.affordable_demand = 0.6  # the municipality demands more now: 70 % reachable
+    assert grant.reachable_share(north) == pytest.approx(0.70)
+    north.affordable_demand = 0.95
+    assert grant.reachable_share(north) == 1.0
+    model, _, grant, north, _ = world({**GRANT, "min_affordable_share": 0.66})
+    results(model, north=-7e6, south=0.0)
+    north.phases[0].marketing_open = True
+    assert grant.eligible(north) == (False, "affordable share below 66% even with the programme raised")
+
+
+def per_affordable_home_loss(model, loss: float = 20_000.0) -> None:
+    """The municipality loses ``loss`` € per affordable home of the unstarted phases (a stub of its land account)."""
+    def result(area):
+        return (-loss * sum(float(p.homes[SOCIAL] + p.homes[MID_RENT]) for p in area.unstarted), 0.0, 0.0, 0.0, 0.0)
+    for municipality in model.municipalities:
+        municipality.expected_result = result
+
+
+@pytest.mark.parametrize("value,share", [(0.0, 0.55), (15_000.0, 0.65)])
+def test_the_municipality_applies_with_the_programme_that_is_worth_most_to_it(value, share):
+    """Each affordable home loses 20k, the grant pays half of it (10k): worth 0 per home, it keeps its 55 %
+    (660 homes: deficit 13.2m, asks 6.6m); worth 15k per home (more than its net loss of 10k), it raises the
+    programme as far as it can (65 %, 780 homes: deficit 15.6m, asks 7.8m). Its programme is not changed by asking."""
+    model, _, grant, north, _ = world(GRANT, actors={"municipality": {"affordable_home_value": value}})
+    per_affordable_home_loss(model)
+    before = [p.homes.copy() for p in north.phases]
+    chosen, asked, deficit = grant.programme_choice(north)
+    homes = round(share * 1200)
+    assert chosen == pytest.approx(share) and deficit == pytest.approx(20_000 * homes)
+    assert asked == pytest.approx(10_000 * homes)
+    assert all((p.homes == h).all() for p, h in zip(north.phases, before, strict=True))
+
+
+def test_a_programme_below_the_scheme_minimum_is_not_applied_with():
+    """Minimum 60 %: the 55 % now is not a choice, the municipality applies with 60 % (worth 0 per home)."""
+    model, _, grant, north, _ = world({**GRANT, "min_affordable_share": 0.6},
+                                      actors={"municipality": {"affordable_home_value": 0.0}})
+    per_affordable_home_loss(model)
+    assert grant.programme_choice(north)[0] == pytest.approx(0.6)
+
+
+def test_an_area_in_surplus_asks_nothing_at_any_programme():
+    model, _, grant, north, _ = world(GRANT, actors={"municipality": {"affordable_home_value": 0.0}})
+    results(model, north=5e6, south=0.0)
+    share, asked, deficit = grant.programme_choice(north)
+    assert (share, asked, deficit) == (pytest.approx(0.55), 0.0, 0.0)
+
+
+def test_grants_rank_affordable_homes_at_the_programme_applied_with_per_euro_asked():
+    model, _, grant, north, south = world(GRANT)
+    grant.applied["north"] = (0.6, 2e6, 4e6)
+    assert grant.score(north) == pytest.approx(0.6 * 1200 / 2e6)
+    results(model, north=-7e6, south=-4e6)  # south did not apply: its own programme (55 %) and its award size
+    assert grant.score(south) == pytest.approx(0.55 * 800 / 2e6)
+    grant.applied["north"] = (0.6, 0.0, 0.0)
+    assert grant.score(north) == 0.0
+
+
+def test_a_grant_decides_when_it_lifts_the_result_to_what_the_municipality_accepts():
+    """North: 1200 homes × 40k accepted loss per home = walk-away at −48m."""
+    model, _, grant, north, _ = world(GRANT)
+    results(model, north=-50e6, south=0.0)
+    assert grant.decision_change(north, 2e6) == (1, pytest.approx(2e6 / 50e6))  # −50m + 2m reaches −48m exactly
+    assert grant.decision_change(north, 1.99e6)[0] == 0
+    results(model, north=-48e6, south=0.0)
+    assert grant.decision_change(north, 5e6)[0] == 0  # already acceptable without it
+    results(model, north=-0.5, south=0.0)
+    assert grant.decision_change(north, 3.0) == (0, 3.0)  # shares of tiny deficits are per euro at least
+
+
+def test_co_financing_is_taken_from_the_reserves_left_in_the_order_the_grant_matters():
+    model, _, grant, north, south = world({**GRANT, "max_share_of_deficit": 0.5, "co_financing_share": 0.5},
+                                          actors={"municipality": {"budget": 3e6}})
+    south.region_index = 0
+    results(model, north=-8e6, south=-4e6)  # asks 4m (co 2m) and 2m (co 1m)
+    kept = grant.select_applications([(south, 1.0), (north, 1.0)])
+    assert [(a.name, s) for a, s in kept] == [("north", 4e6), ("south", 2e6)]  # 2m + 1m = exactly the 3m reserves
+    assert not events(model, "fund_application_withheld")
+    assert grant.applied["north"][1:] == (4e6, 8e6)
+    model, _, grant, north, south = world({**GRANT, "max_share_of_deficit": 0.5, "co_financing_share": 0.5},
+                                          actors={"municipality": {"budget": 2.5e6}})
+    south.region_index = 0
+    results(model, north=-8e6, south=-4e6)
+    kept = grant.select_applications([(south, 1.0), (north, 1.0)])
+    assert [a.name for a, _ in kept] == ["north"]
+    (withheld,) = events(model, "fund_application_withheld")
+    assert (withheld["area"], withheld["fund"], withheld["instrument"], withheld["asked"], withheld["co_financing"],
+            withheld["reserves_left"]) == ("south", FUND, "deficit_grant", 2e6, 1e6, pytest.approx(0.5e6))
+    assert withheld["reason"] == "co-financing exceeds the municipality's reserves left"
+
+
+def test_the_area_where_the_grant_decides_is_served_before_a_larger_share():
+    """North (−49m, walk-away −48m): a 2m grant decides it; south (−3m) gets a larger share of its deficit but
+    the grant decides nothing there: north's co-financing comes first and south's is withheld."""
+    model, _, grant, north, south = world({**GRANT, "max_share_of_deficit": 1.0, "co_financing_share": 1.0,
+                                           "max_award": 2e6}, actors={"municipality": {"budget": 2.5e6}})
+    south.region_index = 0
+    results(model, north=-49e6, south=-3e6)
+    kept = grant.select_applications([(south, 1.0), (north, 1.0)])
+    assert [a.name for a, _ in kept] == ["north"]
+    model, _, grant, north, south = world({**GRANT, "max_share_of_deficit": 1.0, "co_financing_share": 1.0,
+                                           "max_award": 2e6}, actors={"municipality": {"budget": 2.5e6}})
+    south.region_index = 0
+    results(model, north=-10e6, south=-3e6)  # neither decided: the larger share of its deficit (south) first
+    assert [a.name for a, _ in grant.select_applications([(north, 1.0), (south, 1.0)])] == ["south"]
+
+
+def test_each_municipality_uses_its_own_reserves_and_an_area_in_surplus_does_not_apply():
+    model, _, grant, north, south = world({**GRANT, "co_financing_share": 0.5},
+                                          actors={"municipality": {"budget": 1e6}})
+    results(model, north=-4e6, south=-4e6)  # each asks 2m, co-finances 1m from its own 1m
+    assert [a.name for a, _ in grant.select_applications([(north, 1.0), (south, 1.0)])] == ["north", "south"]
+    results(model, north=-4e6, south=1e6)
+    assert [a.name for a, _ in grant.select_applications([(north, 1.0), (south, 1.0)])] == ["north"]
+
+
+def test_an_award_sets_the_deadlines_and_logs_the_conditions():
+    model, fund, grant, north, _ = world({**GRANT, "first_start_within_years": 2.5, "last_start_within_years": 6,
+                                          "co_financing_share": 0.5, "clawback_share": 0.75})
+    grant.applied["north"] = (0.62, 3e6, 9e6)
+    a = award(fund, grant, north, 3e6, time=4.0)
+    grant.on_award(a)
+    assert (a.first_deadline, a.last_deadline, a.programme_share) == (14.0, 28.0, 0.62)
+    (logged,) = events(model, "fund_conditions")
+    assert {k: logged[k] for k in ("area", "fund", "instrument", "deficit", "min_affordable_share", "first_start_by",
+                                   "last_start_by", "co_financing", "clawback_share")} == {
+        "area": "north", "fund": FUND, "instrument": "deficit_grant", "deficit": 9e6, "min_affordable_share": 0.62,
+        "first_start_by": 14.0, "last_start_by": 28.0, "co_financing": 1.5e6, "clawback_share": 0.75}
+
+
+def test_the_grant_counts_for_the_municipality_and_binds_the_programme():
+    """Outstanding 3m of 5m (2m paid, 0.5m of it returned): the municipality counts 3m; the condition is
+    (3m outstanding, 1.5m kept, the higher of the scheme's 50 % and the 62 % applied with)."""
+    model, fund, grant, north, south = world(GRANT)
+    a = award(fund, grant, north, 5e6, paid=2e6, returned=0.5e6, programme_share=0.62)
+    assert grant.municipal_support(north) == 3e6 and grant.municipal_support(south) == 0.0
+    assert grant.programme_condition(north) == (3e6, 1.5e6, 0.62)
+    assert grant.programme_condition(south) is None
+    award(fund, grant, north, 1e6, programme_share=0.3)
+    assert grant.programme_condition(north) == (4e6, 1.5e6, 0.62)
+    a.closed = True
+    assert grant.programme_condition(north) == (1e6, 0.0, 0.5)
+    assert grant.required_share(a) == 0.62
+
+
+def test_a_deal_at_the_required_share_keeps_the_grant_and_one_below_costs_what_was_paid():
+    """Paid 2m of 5m, 0.5m already returned, claw-back 80 %: a deal at 55 % (required 55 %) keeps it; a deal at
+    54 % reclaims 80 % × 1.5m = 1.2m from the municipality, releases the 3m unpaid and closes the award."""
+    model, fund, grant, north, _ = world({**GRANT, "clawback_share": 0.8})
+    a = award(fund, grant, north, 5e6, paid=2e6, returned=0.5e6, programme_share=0.55)
+    grant.on_deal(north, Terms(0.0, 0.55, 0.0))
+    assert not a.closed and moves(model) == []
+    grant.on_deal(north, Terms(0.0, 0.54, 0.0))
+    assert moves(model) == [(MUNICIPALITY, FUND, 1.2e6, "fund_clawback", "north", -1)]
+    assert a.closed and a.released == 3e6 and a.outstanding == 0.0 and a.returned == pytest.approx(1.7e6)
+    (broken,) = events(model, "fund_condition_broken")
+    assert (broken["condition"], broken["required"], broken["agreed"], broken["paid"], broken["released"]) == \
+        ("min_affordable_share", 0.55, 0.54, 2e6, 3e6)
+    (clawback,) = events(model, "fund_clawback")
+    assert (clawback["payer"], clawback["amount"], clawback["reason"]) == \
+        (MUNICIPALITY, pytest.approx(1.2e6), "min_affordable_share broken")
+
+
+def test_a_broken_condition_with_nothing_paid_reclaims_nothing_and_releases_all():
+    model, fund, grant, north, _ = world(GRANT)
+    a = award(fund, grant, north, 5e6)
+    grant.break_condition(a, "min_affordable_share", 0.5, 0.4)
+    assert moves(model) == [] and not events(model, "fund_clawback") and a.released == 5e6 and a.closed
+
+
+def started(phase, quarter: float = 0.0) -> None:
+    phase.construction_start = quarter
+    phase.go_time = quarter
+    phase.stage = STAGE_INDEX["construction"]
+
+
+def test_the_grant_is_paid_at_each_start_pro_rata_to_the_homes_left_to_the_municipality():
+    """6m outstanding over 3 phases of 400: the first start gets 2m, the second 2m (4m over 800), the last the
+    rest; each on its phase, fund → municipality."""
+    model, fund, grant, north, _ = world(GRANT)
+    award(fund, grant, north, 6e6, last_deadline=10.0)
+    for k in range(3):
+        started(north.phases[k])
+        grant.on_construction_start(north.phases[k])
+    assert moves(model) == [(FUND, MUNICIPALITY, 2e6, "fund_grant", "north", k) for k in range(3)]
+
+
+def test_a_phase_already_done_or_abandoned_does_not_share_the_grant():
+    model, fund, grant, north, _ = world(GRANT)
+    award(fund, grant, north, 6e6)
+    north.phases[1].stage = STAGE_INDEX["done"]
+    started(north.phases[0])
+    grant.on_construction_start(north.phases[0])
+    assert moves(model) == [(FUND, MUNICIPALITY, 3e6, "fund_grant", "north", 0)]
+
+
+def test_no_grant_for_a_start_after_the_last_deadline_nor_for_a_deal_below_the_programme():
+    model, fund, grant, north, _ = world(GRANT)
+    a = award(fund, grant, north, 6e6, last_deadline=3.0)
+    at(model, 3.0)
+    started(north.phases[0], 3.0)
+    grant.on_construction_start(north.phases[0])  # on the deadline: paid
+    at(model, 3.25)
+    started(north.phases[1], 3.25)
+    grant.on_construction_start(north.phases[1])  # after it: not paid
+    assert moves(model) == [(FUND, MUNICIPALITY, 2e6, "fund_grant", "north", 0)]
+    assert not a.closed
+
+    model, fund, grant, north, _ = world(GRANT)
+    a = award(fund, grant, north, 6e6, programme_share=0.6)
+    north.deal = type("Deal", (), {"terms": Terms(0.0, 0.59, 0.0)})()
+    started(north.phases[0])
+    grant.on_construction_start(north.phases[0])
+    assert moves(model) == [] and a.closed and [e["agreed"] for e in events(model, "fund_condition_broken")] == [0.59]
+    model, fund, grant, north, _ = world(GRANT)
+    award(fund, grant, north, 6e6, programme_share=0.6)
+    north.deal = type("Deal", (), {"terms": Terms(0.0, 0.6, 0.0)})()
+    started(north.phases[0])
+    grant.on_construction_start(north.phases[0])
+    assert moves(model) == [(FUND, MUNICIPALITY, 2e6, "fund_grant", "north", 0)]
+
+
+def test_an_award_lapses_after_its_first_or_last_deadline_and_says_why():
+    model, fund, grant, north, south = world(GRANT)
+    first = award(fund, grant, north, 6e6, first_deadline=4.0, last_deadline=20.0)
+    last = award(fund, grant, south, 5e6, first_deadline=4.0, last_deadline=8.0, paid=1e6)
+    started(south.phases[0])
+    at(model, 4.0)
+    grant.on_quarter()
+    assert not first.closed and not last.closed  # on the deadline: still open
+    at(model, 5.0)
+    grant.on_quarter()
+    assert first.closed and first.released == 6e6 and not last.closed  # south started: only its last deadline counts
+    at(model, 8.5)
+    grant.on_quarter()
+    assert last.closed and last.released == 4e6
+    assert [(e["area"], e["fund"], e["instrument"], e["released"], e["reason"])
+            for e in events(model, "fund_award_lapsed")] == [
+        ("north", FUND, "deficit_grant", 6e6, "first start deadline missed"),
+        ("south", FUND, "deficit_grant", 4e6, "last deadline")]
+
+
+def test_a_fully_paid_award_closes_at_its_deadline_without_a_lapse_event():
+    model, fund, grant, north, _ = world(GRANT)
+    a = award(fund, grant, north, 6e6, paid=6e6, first_deadline=1.0, last_deadline=1.0)
+    at(model, 2.0)
+    grant.on_quarter()
+    assert a.closed and not events(model, "fund_award_lapsed")
