@@ -14,7 +14,7 @@ from sim.cooperation import Terms
 from sim.funds.fund import Award
 from sim.model import AreaModel
 from sim.scenario import from_dict
-from sim.segments import MID_RENT, SOCIAL, STAGE_INDEX
+from sim.segments import MID_RENT, OWNER, SOCIAL, STAGE_INDEX
 from tests.conftest import mini
 from tests.test_funds import design
 
@@ -363,3 +363,112 @@ def test_a_fully_paid_award_closes_at_its_deadline_without_a_lapse_event():
     at(model, 2.0)
     grant.on_quarter()
     assert a.closed and not events(model, "fund_award_lapsed")
+
+
+def owner_price(model, euros: float) -> None:
+    """Every region's owner-occupied home sells for ``euros`` (€/home) in every quarter."""
+    model.ctx.econ.sale_value[:, :, OWNER] = euros
+
+
+# ---------------------------------------------------------------------------------------------- countercyclical
+
+CRASH = 2  # market regime code of a crash quarter
+
+
+def countercyclical(budget: float = 100e6, **params):
+    model, fund, inst, north, south = world({"type": "countercyclical_purchase", "homes_per_quarter": 100,
+                                             "discount": 0.1, "resale_after_quarters": 8, **params}, budget=budget)
+    owner_price(model, 400_000.0)
+    model.ctx.market.regime[:] = 0
+    return model, fund, inst, north, south
+
+
+def test_in_a_crash_the_fund_buys_presale_contracts_at_a_discount_from_the_developer():
+    """North's first phase on sale, 180 owner-occupied homes, 30 sold: in a crash quarter the fund buys 100 homes
+    at 400k − 10 % = 360k: 36m to the developer, on the phase; the phase counts them as sold (and fund-sold)."""
+    model, fund, inst, north, _ = countercyclical()
+    phase = north.phases[0]
+    phase.owner_sold = 30.0
+    model.ctx.sales.selling.append(phase)
+    inst.on_quarter()
+    assert moves(model) == []  # no crash, no purchase
+    model.ctx.market.regime[0] = CRASH
+    inst.on_quarter()
+    assert moves(model) == [(FUND, "developer:1", 36e6, "countercyclical_purchase", "north", 0)]
+    assert (phase.owner_sold, phase.fund_sold) == (130.0, 100.0)
+    (a,) = fund.awards
+    assert (a.area, a.instrument, a.committed, a.paid) == (north, inst, 36e6, 36e6)
+    assert [(lot.phase, lot.homes, lot.paid) for lot in inst.holdings] == [(phase, 100.0, 36e6)]
+    assert [(e["homes"], e["paid"]) for e in events(model, "countercyclical_purchase")] == [(100.0, 36e6)]
+
+
+def test_the_homes_per_quarter_are_shared_by_the_phases_on_sale_in_turn_and_started_phases_are_skipped():
+    model, fund, inst, north, _ = countercyclical()
+    first, second, third = north.phases
+    first.owner_sold = 180.0  # sold out: nothing to buy
+    second.owner_sold = 150.0  # 30 left
+    model.ctx.sales.selling += [first, second, third]
+    inst.buy_in_region(0)
+    assert [(p, h) for p, h in ((lot.phase.index, lot.homes) for lot in inst.holdings)] == [(1, 30.0), (2, 70.0)]
+    assert [m[2] for m in moves(model)] == [30 * 360e3, 70 * 360e3]
+    model, fund, inst, north, _ = countercyclical()
+    started(north.phases[0])
+    model.ctx.sales.selling += [north.phases[0], north.phases[1]]
+    inst.buy_in_region(0)
+    assert [lot.phase.index for lot in inst.holdings] == [1]
+
+
+def test_the_fund_buys_only_what_its_money_left_pays_for_and_only_in_its_regions():
+    model, fund, inst, north, _ = countercyclical(budget=9e6)  # 25 homes at 360k
+    model.ctx.sales.selling.append(north.phases[0])
+    inst.buy_in_region(0)
+    assert [lot.homes for lot in inst.holdings] == [pytest.approx(25.0)] and fund.available == pytest.approx(0.0)
+    inst.buy_in_region(0)
+    assert len(inst.holdings) == 1  # nothing left to buy with
+    model, fund, inst, north, south = world({"type": "countercyclical_purchase"}, budget=100e6, regions=["relaxed"])
+    model.ctx.sales.selling += [north.phases[0], south.phases[0]]
+    inst.buy_in_region(0)
+    assert inst.holdings == []
+    inst.buy_in_region(1)
+    assert [lot.phase.area.name for lot in inst.holdings] == ["south"]
+
+
+def test_no_purchase_at_a_zero_price_or_without_homes_to_buy():
+    model, fund, inst, north, _ = countercyclical(homes_per_quarter=0)
+    model.ctx.sales.selling.append(north.phases[0])
+    inst.buy_in_region(0)
+    assert inst.holdings == [] and fund.awards == []
+    model, fund, inst, north, _ = countercyclical(discount=1.0)
+    model.ctx.sales.selling.append(north.phases[0])
+    inst.buy_in_region(0)
+    assert inst.holdings == [] and fund.awards == []
+
+
+def test_the_fund_resells_its_homes_after_completion_and_is_refunded_when_the_phase_is_abandoned():
+    """Bought 100 homes of north phase 0 for 36m and 50 of phase 1 for 18m. Phase 0 completes at quarter 10: at
+    quarter 17 the fund still holds, at 18 (8 quarters later) it sells the 100 homes to buyers at today's 450k
+    (45m back). Phase 1 is abandoned: the developer returns the 18m."""
+    model, fund, inst, north, _ = countercyclical()
+    model.ctx.sales.selling += [north.phases[0], north.phases[1]]
+    north.phases[1].owner_sold = 130.0
+    model.ctx.market.regime[0] = CRASH
+    inst.on_quarter()
+    assert [lot.homes for lot in inst.holdings] == [100.0]
+    inst.spec = inst.spec.model_copy(update={"homes_per_quarter": 50})
+    model.ctx.sales.selling.remove(north.phases[0])
+    inst.on_quarter()
+    model.ctx.market.regime[:] = 0
+    owner_price(model, 450_000.0)
+    north.phases[0].completion = 10.0
+    at(model, 17.0)
+    inst.on_quarter()
+    assert len(inst.holdings) == 2
+    at(model, 18.0)
+    inst.on_quarter()
+    assert len(inst.holdings) == 1
+    north.phases[1].stage = len(STAGE_INDEX)  # abandoned
+    inst.on_quarter()
+    assert inst.holdings == []
+    assert moves(model)[2:] == [("outside:home_buyers", FUND, 45e6, "countercyclical_resale", "north", 0),
+                                ("developer:1", FUND, 18e6, "countercyclical_refund", "north", 1)]
+    assert fund.returned == pytest.approx(63e6)
