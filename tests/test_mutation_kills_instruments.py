@@ -8,6 +8,7 @@ expected result) so that every number is written out. One fund of €10m unless 
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from sim.cooperation import Terms
@@ -472,3 +473,90 @@ def test_the_fund_resells_its_homes_after_completion_and_is_refunded_when_the_ph
     assert moves(model)[2:] == [("outside:home_buyers", FUND, 45e6, "countercyclical_resale", "north", 0),
                                 ("developer:1", FUND, 18e6, "countercyclical_refund", "north", 1)]
     assert fund.returned == pytest.approx(63e6)
+
+
+# ---------------------------------------------------------------------------------------------- sales guarantee
+
+GUARANTEE = {"type": "sales_guarantee", "presale_threshold": 0.5, "purchase_discount": 0.1,
+             "resale_after_quarters": 4, "fee_share": 0.01}
+
+
+def test_the_guarantee_covers_the_unpresold_part_of_the_owner_occupied_homes_at_the_purchase_price():
+    """North: 3 × 180 owner-occupied homes unstarted at 400k; the guarantee covers the 50 % not presold at 90 %:
+    540 × 400k × 0.5 × 0.9 = 97.2m; a started phase no longer counts (360 homes: 64.8m)."""
+    model, _, inst, north, _ = world(GUARANTEE)
+    owner_price(model, 400_000.0)
+    assert inst.guaranteed_value(north) == pytest.approx(97.2e6) == inst.award_size(north)
+    north.phases[0].go_time = 1.0
+    assert inst.guaranteed_value(north) == pytest.approx(64.8e6)
+
+
+def test_a_guarantee_is_open_to_an_area_in_preparation_with_owner_occupied_homes_to_come():
+    model, _, inst, north, _ = world(GUARANTEE)
+    assert inst.eligible(north) == (False, "nothing to guarantee")  # not in preparation yet
+    north.phases[2].stage = 0
+    assert inst.eligible(north) == (True, "owner-occupied homes to guarantee")
+    for p in north.phases:
+        p.homes = np.array([200, 200, 0, 0])
+    assert inst.eligible(north) == (False, "nothing to guarantee")
+
+
+def test_with_a_guarantee_the_bank_needs_only_the_guaranteed_presale_share():
+    model, fund, inst, north, south = world(GUARANTEE)
+    phase = north.phases[0]
+    assert inst.presale_threshold(phase, 0.7) == 0.7  # no award: the bank's own threshold
+    award(fund, inst, north, 1e6)
+    assert inst.presale_threshold(phase, 0.7) == 0.5 and inst.presale_threshold(phase, 0.4) == 0.4
+    assert inst.presale_threshold(south.phases[0], 0.7) == 0.7
+
+
+def test_the_developer_pays_the_fee_per_phase_pro_rata_to_its_owner_occupied_homes():
+    """1 % of 9m committed, a third of north's owner-occupied homes in the phase: 30k, developer → fund."""
+    model, fund, inst, north, _ = world(GUARANTEE)
+    award(fund, inst, north, 9e6)
+    phase = north.phases[0]
+    phase.developer = north.developer
+    inst.on_construction_start(phase)
+    assert moves(model) == [("developer:1", FUND, 30_000.0, "guarantee_fee", "north", 0)]
+
+
+def test_at_transfer_the_fund_buys_the_unsold_homes_at_the_discount_and_resells_them_later():
+    """20 homes unsold at transfer (price 400k): the fund pays 20 × 360k = 7.2m to the developer and takes the 20
+    homes; 4 quarters later it sells them at today's 420k (8.4m from buyers)."""
+    model, fund, inst, north, _ = world(GUARANTEE)
+    phase = north.phases[0]
+    phase.developer = north.developer
+    assert inst.on_transfer(phase, 20.0, 400_000.0) == 0.0  # no award, no purchase
+    award(fund, inst, north, 10e6)
+    at(model, 6.0)
+    assert inst.on_transfer(phase, 20.0, 400_000.0) == pytest.approx(20.0)
+    assert [(e["homes"], e["paid"]) for e in events(model, "guarantee_purchase")] == [(pytest.approx(20.0), 7.2e6)]
+    owner_price(model, 420_000.0)
+    at(model, 9.0)
+    inst.on_quarter()
+    assert len(inst.stock) == 1
+    at(model, 10.0)
+    inst.on_quarter()
+    assert inst.stock == []
+    assert moves(model) == [(FUND, "developer:1", 7.2e6, "guarantee_purchase", "north", 0),
+                            ("outside:home_buyers", FUND, 8.4e6, "guarantee_resale", "north", 0)]
+
+
+def test_the_guarantee_buys_no_more_than_is_left_of_the_award():
+    """2.7m left: 7.5 of the 20 homes (at 360k); a zero price buys nothing."""
+    model, fund, inst, north, _ = world(GUARANTEE)
+    phase = north.phases[0]
+    phase.developer = north.developer
+    award(fund, inst, north, 2.7e6)
+    assert inst.on_transfer(phase, 20.0, 400_000.0) == pytest.approx(7.5)
+    assert inst.on_transfer(phase, 20.0, 0.0) == 0.0
+    assert [lot.homes for lot in inst.stock] == [pytest.approx(7.5)]
+
+
+def test_the_portfolio_takes_the_fund_s_homes_off_the_unsold_and_the_lowest_threshold():
+    model, fund, inst, north, _ = world(GUARANTEE)
+    phase = north.phases[0]
+    phase.developer = north.developer
+    award(fund, inst, north, 10e6)
+    assert model.portfolio.unsold_after_funds(phase, 20.0, 400_000.0) == pytest.approx(0.0)
+    assert model.portfolio.presale_threshold(phase, 0.7) == 0.5
