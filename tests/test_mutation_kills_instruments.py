@@ -560,3 +560,126 @@ def test_the_portfolio_takes_the_fund_s_homes_off_the_unsold_and_the_lowest_thre
     award(fund, inst, north, 10e6)
     assert model.portfolio.unsold_after_funds(phase, 20.0, 400_000.0) == pytest.approx(0.0)
     assert model.portfolio.presale_threshold(phase, 0.7) == 0.5
+
+
+# ---------------------------------------------------------------------------------------------- start subsidy
+
+SUBSIDY = {"type": "start_subsidy", "per_home": 10_000, "cap_per_home": 12_500, "min_homes": 400,
+           "min_affordable_share": 0.55, "start_within_years": 2.0, "only_waiting_phases": True}
+
+
+def ready(phase, site_ready: bool = True) -> None:
+    """On sale and its land ready (close to a start)."""
+    phase.marketing_open = True
+    phase.land_ready = site_ready
+    phase.stage = STAGE_INDEX["site_preparation"] - 1
+
+
+def test_the_subsidy_is_per_home_up_to_its_cap_for_phases_meeting_the_size_and_affordability_conditions():
+    """Phases of 400 homes, 55 % affordable: exactly at both minimums."""
+    model, _, inst, north, _ = world(SUBSIDY)
+    assert inst.rate() == 10_000
+    assert inst.meets_conditions(north.phases[0])
+    model, _, inst, north, _ = world({**SUBSIDY, "min_homes": 401})
+    assert not inst.meets_conditions(north.phases[0])
+    model, _, inst, north, _ = world({**SUBSIDY, "min_affordable_share": 0.56})
+    assert not inst.meets_conditions(north.phases[0])
+
+
+def test_only_phases_close_to_a_start_and_still_waiting_for_their_go_apply():
+    """Phase 0 ready and without a go: 400 homes × 10k = 4m asked; phase 1 on sale but its site not prepared;
+    phase 2 ready but with its go already (screened out as 'would go anyway')."""
+    model, _, inst, north, _ = world(SUBSIDY)
+    assert inst.eligible(north) == (False, "no eligible phase ready to start")
+    ready(north.phases[0])
+    ready(north.phases[1], site_ready=False)
+    ready(north.phases[2])
+    north.phases[2].go_time = 1.0
+    assert inst.eligible(north) == (True, "phases ready to start")
+    assert inst.award_size(north) == 4e6
+    north.phases[1].stage = STAGE_INDEX["site_preparation"]  # its site is being prepared: close enough
+    assert inst.award_size(north) == 8e6
+    north.phases[0].construction_start = 1.0
+    assert inst.award_size(north) == 4e6
+    model, _, inst, north, _ = world({**SUBSIDY, "only_waiting_phases": False})
+    ready(north.phases[2])
+    north.phases[2].go_time = 1.0
+    assert inst.award_size(north) == 4e6  # without the screening a phase with its go applies too
+    north.phases[2].stage = STAGE_INDEX["done"]
+    assert inst.award_size(north) == 0.0
+
+
+def test_the_award_sets_the_start_deadline_and_logs_the_conditions():
+    model, fund, inst, north, _ = world(SUBSIDY)
+    a = award(fund, inst, north, 4e6, time=3.0)
+    inst.on_award(a)
+    assert a.deadline == 11.0
+    (logged,) = events(model, "fund_conditions")
+    assert (logged["fund"], logged["instrument"], logged["min_affordable_share"], logged["start_by"],
+            logged["per_home"]) == (FUND, "start_subsidy", 0.55, 11.0, 10_000)
+
+
+def test_the_builders_count_the_subsidy_of_a_covered_phase_and_the_bank_counts_it_as_presold():
+    """Phase 0: 280 market homes (100 mid-rent + 180 owner-occupied) → 2.8m for the developer, 120 social →
+    1.2m for the housing association. Owner-occupied value 180 × 400k = 72m: the presale share needed falls by
+    2.8/72."""
+    model, fund, inst, north, _ = world(SUBSIDY)
+    owner_price(model, 400_000.0)
+    phase = north.phases[0]
+    assert inst.developer_support_phase(phase) == 0.0 and inst.presale_threshold(phase, 0.7) == 0.7  # no award
+    award(fund, inst, north, 4e6, deadline=2.0, paid=1e6)
+    assert inst.developer_support(north) == 3e6
+    assert inst.covered(phase)
+    assert inst.developer_support_phase(phase) == 2.8e6 and inst.housing_support_phase(phase) == 1.2e6
+    assert inst.presale_threshold(phase, 0.7) == pytest.approx(0.7 - 2.8 / 72)
+    assert inst.presale_threshold(phase, 0.01) == 0.0
+    at(model, 2.0)
+    assert inst.covered(phase)  # on the deadline
+    at(model, 2.25)
+    assert not inst.covered(phase) and inst.developer_support_phase(phase) == 0.0
+    assert inst.housing_support_phase(phase) == 0.0 and inst.presale_threshold(phase, 0.7) == 0.7
+
+
+def test_a_phase_without_owner_occupied_homes_or_value_keeps_its_threshold():
+    model, fund, inst, north, _ = world({**SUBSIDY, "min_affordable_share": 0.0})
+    award(fund, inst, north, 4e6)
+    phase = north.phases[0]
+    owner_price(model, 0.0)
+    assert inst.presale_threshold(phase, 0.7) == 0.7
+    phase.homes = np.array([200, 200, 0, 0])
+    owner_price(model, 400_000.0)
+    assert inst.presale_threshold(phase, 0.7) == 0.7
+
+
+def test_at_the_start_the_developer_gets_the_market_homes_part_and_the_association_the_social_part():
+    model, fund, inst, north, _ = world(SUBSIDY)
+    award(fund, inst, north, 10e6, deadline=2.0)
+    at(model, 2.0)
+    inst.on_construction_start(north.phases[0])
+    assert moves(model) == [(FUND, "developer:1", 2.8e6, "start_subsidy", "north", 0),
+                            (FUND, "housing_association:middle", 1.2e6, "start_subsidy", "north", 0)]
+    at(model, 2.25)
+    inst.on_construction_start(north.phases[1])  # after the deadline: nothing
+    assert len(moves(model)) == 2
+
+
+def test_a_phase_whose_programme_breaks_the_conditions_gets_nothing():
+    model, fund, inst, north, _ = world(SUBSIDY)
+    award(fund, inst, north, 10e6)
+    north.phases[0].homes = np.array([100, 100, 0, 200])  # 50 % affordable < 55 %
+    inst.on_construction_start(north.phases[0])
+    assert moves(model) == []
+
+
+def test_a_start_subsidy_lapses_after_its_deadline():
+    model, fund, inst, north, south = world(SUBSIDY)
+    late = award(fund, inst, north, 4e6, deadline=2.0, paid=1e6)
+    done = award(fund, inst, south, 1e6, deadline=2.0, paid=1e6)
+    at(model, 2.0)
+    inst.on_quarter()
+    assert not late.closed
+    at(model, 2.25)
+    inst.on_quarter()
+    assert late.closed and late.released == 3e6 and done.closed
+    assert [(e["area"], e["released"], e["reason"]) for e in events(model, "fund_award_lapsed")] == [
+        ("north", 3e6, "start deadline passed")]
