@@ -683,3 +683,174 @@ def test_a_start_subsidy_lapses_after_its_deadline():
     assert late.closed and late.released == 3e6 and done.closed
     assert [(e["area"], e["released"], e["reason"]) for e in events(model, "fund_award_lapsed")] == [
         ("north", 3e6, "start deadline passed")]
+
+
+def indices(model, acquisition: float = 1.2, works: float = 1.1) -> None:
+    """Buy-outs cost ``acquisition`` × their start-year estimate now, other works ``works`` × (both every quarter)."""
+    market = model.ctx.market
+    market.income_index[:] = acquisition
+    market.price_index[:] = acquisition
+    market.cost_index[:] = works
+
+
+ACQUISITION = 9_548_800.0  # € estimated for the buy-outs of each of north's phases (start-year prices)
+
+
+# ---------------------------------------------------------------------------------------------- land risk sharing
+
+def test_land_risk_cover_is_a_share_of_the_acquisition_at_today_s_prices():
+    model, _, inst, north, _ = world({"type": "land_risk_sharing", "share": 0.5})
+    indices(model)
+    assert inst.cover(north) == pytest.approx(0.5 * 3 * ACQUISITION * 1.2) == inst.award_size(north)
+
+
+def test_land_risk_sharing_is_for_municipal_land_purchases_still_ahead_in_an_area_in_preparation():
+    model, _, inst, north, _ = world({"type": "land_risk_sharing"})
+    assert inst.eligible(north) == (False, "no municipal land purchase")  # not in preparation
+    north.phases[1].stage = 0
+    assert inst.eligible(north) == (True, "municipal land purchases ahead")
+    for p in north.phases:
+        p.unpaid.pop("acquisition")
+    assert inst.eligible(north) == (False, "no municipal land purchase")
+    model, _, inst, north, _ = world({"type": "land_risk_sharing"})
+    north.phases[1].stage = 0
+    north.coop.acquisition_payer = "developer"
+    assert inst.eligible(north) == (False, "no municipal land purchase")
+
+
+def test_the_fund_compensates_its_share_of_the_municipality_s_loss_provision_at_year_end_up_to_its_award():
+    """Share 50 %, 3m committed: a provision of 4m → 2m paid to the municipality on the area; a provision of 5m
+    later → 0.5m more; a provision of 10m → the 0.5m left of the award; no provision, nothing."""
+    model, fund, inst, north, south = world({"type": "land_risk_sharing", "share": 0.5})
+    a = award(fund, inst, north, 3e6)
+    award(fund, inst, south, 3e6)
+    assert inst.municipal_support(north) == 3e6
+    provisions = model.municipalities[0].provisions
+    provisions["north"] = 4e6
+    inst.on_year_end()
+    provisions["north"] = 5e6
+    inst.on_year_end()
+    provisions["north"] = 10e6
+    inst.on_year_end()
+    inst.on_year_end()
+    assert moves(model) == [(FUND, MUNICIPALITY, 2e6, "land_risk_compensation", "north", -1),
+                            (FUND, MUNICIPALITY, 0.5e6, "land_risk_compensation", "north", -1),
+                            (FUND, MUNICIPALITY, 0.5e6, "land_risk_compensation", "north", -1)]
+    assert a.paid == 3e6 and inst.municipal_support(north) == 0.0
+
+
+# ---------------------------------------------------------------------------------------------- land bank
+
+def test_a_land_bank_buys_the_developer_s_land_position_at_today_s_value():
+    """North: developers own a quarter of the private land; 3 × 9.55m of buy-outs ahead → a position of 7.16m,
+    at an acquisition index of 1.2: 8.59m, paid to the developer at the award; the area is then land-banked."""
+    model, fund, inst, north, _ = world({"type": "land_bank", "markup": 0.04})
+    indices(model)
+    assert inst.eligible(north) == (False, "no land position")  # not in preparation
+    north.phases[0].stage = 0
+    assert inst.eligible(north) == (True, "developer land position")
+    position = 0.25 * 3 * ACQUISITION
+    assert inst.award_size(north) == pytest.approx(position * 1.2)
+    a = award(fund, inst, north, 8.4e6, time=2.0)
+    inst.on_award(a)
+    assert moves(model) == [(FUND, "developer:1", 8.4e6, "land_bank_purchase", "north", -1)]
+    assert north.land_banked and a.per_home == pytest.approx(8.4e6 / 1200)
+    assert inst.eligible(north) == (False, "no land position")
+
+
+def test_a_land_bank_sells_each_phase_its_land_back_at_its_start_at_cost_plus_the_yearly_charge():
+    """7,000 € per home, 4 % a year: phase 0 starts two years after the award (400 × 7k × 1.04² from the developer),
+    phase 1 at once (400 × 7k); the per-home price counts only unstarted homes at the award."""
+    model, fund, inst, north, _ = world({"type": "land_bank", "markup": 0.04})
+    north.phases[2].go_time = 0.0  # already started: not in the position
+    a = award(fund, inst, north, 5.6e6, time=2.0)
+    inst.on_award(a)
+    assert a.per_home == 7_000.0
+    at(model, 10.0)
+    inst.on_construction_start(north.phases[0])
+    at(model, 2.0)
+    inst.on_construction_start(north.phases[1])
+    assert moves(model)[1:] == [("developer:1", FUND, round(400 * 7000 * 1.04 ** 2, 2), "land_bank_sale", "north", 0),
+                                ("developer:1", FUND, 2.8e6, "land_bank_sale", "north", 1)]
+
+
+# ---------------------------------------------------------------------------------------------- regional fund
+
+REGIONAL = {"type": "regional_cross_subsidy", "levy_share": 0.3, "max_share_of_deficit": 0.5}
+
+
+def test_a_regional_fund_grants_a_share_of_the_deficit_of_areas_in_preparation_before_construction():
+    model, fund, inst, north, _ = world(REGIONAL)
+    results(model, north=-8e6, south=0.0)
+    assert inst.eligible(north) == (False, "not yet in preparation")
+    north.phases[2].stage = 0
+    assert inst.eligible(north) == (True, "deficit")
+    assert inst.award_size(north) == 4e6
+    assert inst.select_applications([(north, 4e6)]) == [(north, 4e6)]  # no programme, no co-financing
+    assert inst.score(north) == pytest.approx(660 / 4e6)  # its own affordable homes per € asked
+    results(model, north=0.0, south=0.0)
+    assert inst.eligible(north) == (False, "no deficit")
+    started(north.phases[0])
+    assert inst.eligible(north) == (False, "construction already started")
+    a = award(fund, inst, north, 4e6, time=3.0)
+    inst.on_award(a)
+    assert (a.first_deadline, a.last_deadline) == (15.0, 43.0)
+
+
+def test_the_levy_is_a_share_of_the_land_revenue_of_areas_in_surplus_that_received_nothing():
+    """Land sold for 10m by the municipality in an area in surplus: 3m from the municipality into the fund, on the
+    phase; not for a loss-making area, not for land the developer sells, not for an area the fund supported."""
+    model, fund, inst, north, south = world(REGIONAL, budget=0.0)
+    results(model, north=1.0, south=-1.0)
+    inst.on_land_sale(north.phases[0], 10e6, "municipality")
+    inst.on_land_sale(south.phases[0], 10e6, "municipality")
+    inst.on_land_sale(north.phases[1], 10e6, "developer")
+    inst.on_land_sale(north.phases[1], 0.0, "municipality")
+    assert moves(model) == [(MUNICIPALITY, FUND, 3e6, "regional_levy", "north", 0)]
+    assert fund.levies == 3e6
+    results(model, north=0.0, south=-1.0)
+    inst.on_land_sale(north.phases[0], 10e6, "municipality")
+    assert fund.levies == 3e6
+    results(model, north=1.0, south=-1.0)
+    award(fund, inst, north, 0.0, closed=True)
+    inst.on_land_sale(north.phases[0], 10e6, "municipality")
+    assert fund.levies == 3e6
+
+
+# ---------------------------------------------------------------------------------------------- earmarked co-funding
+
+EARMARKED = {"type": "earmarked_cofunding", "items": ["public_transport", "plan_costs"], "share": 0.5,
+             "min_homes": 1200}
+PLAN_0, PLAN_1 = 4_847_200.0, 1_715_200.0  # € of plan costs estimated for north's phase 0 and 1 (start-year prices)
+
+
+def test_earmarked_money_covers_a_share_of_the_named_works_still_to_pay_at_today_s_prices():
+    """Share 50 % of public transport and plan costs of the open phases (× 1.1 works index); phase 0's public
+    transport is paid, phase 2 is done (public transport is all in phase 0); room for overruns of 20 % in the ask."""
+    model, fund, inst, north, _ = world(EARMARKED)
+    indices(model)
+    assert inst.eligible(north) == (False, "no eligible works")  # not in preparation
+    north.phases[0].stage = 0
+    assert inst.eligible(north) == (True, "earmarked works ahead")
+    north.phases[0].unpaid.pop("public_transport")
+    north.phases[2].stage = STAGE_INDEX["done"]
+    needed = 0.5 * 1.1 * (PLAN_0 + PLAN_1)
+    assert inst.needed(north) == pytest.approx(needed)
+    assert inst.award_size(north) == pytest.approx(1.2 * needed)
+    award(fund, inst, north, 10e6)
+    assert inst.works_support(north) == pytest.approx(10e6)
+    award(fund, inst, north, 1e6)
+    assert inst.works_support(north) == pytest.approx(needed)  # 11m outstanding, 3.6m needed
+    model, _, inst, north, _ = world({**EARMARKED, "min_homes": 1201})
+    north.phases[0].stage = 0
+    assert inst.eligible(north) == (False, "no eligible works")
+
+
+def test_earmarked_money_pays_its_share_of_a_named_work_to_whoever_paid_it():
+    model, fund, inst, north, _ = world(EARMARKED)
+    award(fund, inst, north, 10e6)
+    inst.on_work_paid(north.phases[1], "public_transport", 4e6, "municipality")
+    inst.on_work_paid(north.phases[1], "plan_costs", 3e6, "developer")
+    inst.on_work_paid(north.phases[1], "demolition", 3e6, "municipality")
+    assert moves(model) == [(FUND, MUNICIPALITY, 2e6, "earmarked_cofunding", "north", 1),
+                            (FUND, "developer:1", 1.5e6, "earmarked_cofunding", "north", 1)]
