@@ -8,6 +8,8 @@ expected result) so that every number is written out. One fund of €10m unless 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -854,3 +856,176 @@ def test_earmarked_money_pays_its_share_of_a_named_work_to_whoever_paid_it():
     inst.on_work_paid(north.phases[1], "demolition", 3e6, "municipality")
     assert moves(model) == [(FUND, MUNICIPALITY, 2e6, "earmarked_cofunding", "north", 1),
                             (FUND, "developer:1", 1.5e6, "earmarked_cofunding", "north", 1)]
+
+
+# ---------------------------------------------------------------------------------------------- revolving loan
+
+LOAN = {"type": "revolving_loan", "max_share_of_financing": 0.45, "max_loan": 3.5e6, "term_years": 5.0,
+        "interest_rate": 0.03, "min_equity_share": 0.1}
+SPREAD = 0.051 - 0.03  # the developer borrows at the bond rate 2.6 % + 2.5 % spread in the mini world at quarter 0
+
+
+def test_a_loan_is_asked_per_phase_on_sale_and_saves_the_developer_interest():
+    """Two unstarted phases on sale: 2 × 3.5m asked. 2m outstanding saves 2.1 % a year over (at most) 2 years."""
+    model, fund, inst, north, _ = world(LOAN)
+    assert inst.eligible(north) == (False, "no phase ready")
+    north.phases[0].marketing_open = north.phases[1].marketing_open = True
+    assert inst.eligible(north) == (True, "phases ready to start")
+    assert inst.award_size(north) == 7e6
+    north.phases[1].go_time = 0.0
+    assert inst.award_size(north) == 3.5e6
+    award(fund, inst, north, 3e6, paid=1e6)
+    assert inst.developer_support(north) == pytest.approx(2e6 * SPREAD * 2)
+    model, fund, inst, north, _ = world({**LOAN, "term_years": 1.5})
+    award(fund, inst, north, 2e6)
+    assert inst.developer_support(north) == pytest.approx(2e6 * SPREAD * 1.5)
+    model, fund, inst, north, _ = world({**LOAN, "interest_rate": 0.06})
+    award(fund, inst, north, 2e6)
+    assert inst.developer_support(north) == 0.0  # dearer than its own debt: no saving
+
+
+def test_the_go_decision_counts_the_interest_saved_on_the_loan_over_half_the_construction_time():
+    """Phase 0's 280 market homes cost 200k to build and their land is worth 50k a home: 70m of outlay, 45 % =
+    31.5m, capped at 3.5m; 2.1 % saved for 5/8 of a year (construction takes at most 5 quarters, drawn gradually).
+    A land value below zero counts as none."""
+    model, fund, inst, north, _ = world(LOAN)
+    econ = model.ctx.econ
+    econ.construction_cost[:, :] = 200_000.0
+    econ.land_value[:, :, :] = 50_000.0
+    phase = north.phases[0]
+    assert inst.developer_support_phase(phase) == 0.0  # no award
+    award(fund, inst, north, 3e6)
+    assert inst.developer_support_phase(phase) == pytest.approx(3.5e6 * SPREAD * 5 / 8)
+    model, fund, inst, north, _ = world({**LOAN, "max_loan": 1e9})
+    econ = model.ctx.econ
+    econ.construction_cost[:, :] = 200_000.0
+    econ.construction_cost[:, SOCIAL] = 1e9  # social homes are the association's, not in the developer's outlay
+    econ.land_value[:, :, :] = -50_000.0
+    award(fund, inst, north, 3e6)
+    assert inst.developer_support_phase(north.phases[0]) == pytest.approx(0.45 * 56e6 * SPREAD * 5 / 8)
+
+
+def loan_started(model, fund, inst, area, phase, land: float = 4e6, contract: float = 6e6, committed: float = 10e6):
+    award(fund, inst, area, committed)
+    phase.market_land_price, phase.contract_market = land, contract
+    phase.developer = area.developer
+    started(phase, model.ctx.env.now)
+    inst.on_construction_start(phase)
+
+
+def test_at_the_start_the_developer_borrows_its_share_of_the_land_and_construction_outlay():
+    """Land 4m + contract 6m: 45 % = 4.5m, capped at 3.5m, paid to the developer on the phase, due in 5 years."""
+    model, fund, inst, north, _ = world(LOAN)
+    at(model, 4.0)
+    loan_started(model, fund, inst, north, north.phases[0])
+    assert moves(model) == [(FUND, "developer:1", 3.5e6, "loan_disbursed", "north", 0)]
+    loan = inst.loans[north.phases[0]]
+    assert (loan.principal, loan.due, inst.disbursed) == (3.5e6, 24.0, 3.5e6)
+    model, fund, inst, north, _ = world({**LOAN, "max_loan": 1e9})
+    loan_started(model, fund, inst, north, north.phases[0], land=-1e6)
+    assert inst.loans[north.phases[0]].principal == pytest.approx(0.45 * 5e6)
+
+
+def test_one_loan_per_phase_from_the_first_award_and_nothing_once_the_award_is_used():
+    model, fund, inst, north, _ = world(LOAN)
+    award(fund, inst, north, 1e6)
+    loan_started(model, fund, inst, north, north.phases[0], committed=5e6)
+    assert [m[2] for m in moves(model)] == [1e6]  # the first award's 1m, not the second's
+    inst.on_construction_start(north.phases[1])  # the first award is used up: the loop stops at it
+    assert [m[2] for m in moves(model)] == [1e6] and north.phases[1] not in inst.loans
+
+
+def test_a_developer_without_its_equity_gets_no_loan():
+    """The developer must keep 10 % of its credit limit unused: with 90 % of it drawn less 1 € it gets the loan,
+    with 1 € more it does not."""
+    for extra, lent in ((-1.0, True), (1.0, False)):
+        model, fund, inst, north, _ = world(LOAN)
+        phase = north.phases[0]
+        award(fund, inst, north, 10e6)
+        phase.market_land_price, phase.contract_market, phase.developer = 4e6, 6e6, north.developer
+        started(phase)
+        limit = north.developer.credit_limit
+        model.ctx.books.book("developer:1", "outside:contractors", 0.9 * limit + extra, "construction")
+        assert north.developer.credit_limit == limit
+        inst.on_construction_start(phase)
+        assert (phase in inst.loans) is lent, extra
+
+
+def test_the_developer_pays_quarterly_interest_and_repays_from_the_phase_margin_at_completion():
+    """3.5m at 3 %: 26,250 a quarter. The phase completes with 12m of sales and rents against 4m land + 6m
+    contract: a 2m margin repays 2m; the 1.5m short is a default, logged."""
+    model, fund, inst, north, _ = world(LOAN)
+    phase = north.phases[0]
+    loan_started(model, fund, inst, north, phase)
+    at(model, 1.0)
+    inst.on_quarter()
+    phase.owner_revenue, phase.rental_price = 9e6, 3e6
+    phase.completion = 2.0
+    at(model, 2.0)
+    inst.on_quarter()
+    assert moves(model)[1:] == [("developer:1", FUND, 26_250.0, "loan_interest", "north", 0),
+                                ("developer:1", FUND, 26_250.0, "loan_interest", "north", 0),
+                                ("developer:1", FUND, 2e6, "loan_repayment", "north", 0)]
+    assert inst.loans == {} and inst.repaid == 2e6 and inst.revolving_ratio == pytest.approx(2 / 3.5)
+    (default,) = events(model, "loan_default")
+    assert (default["principal"], default["repaid"], default["reason"]) == (3.5e6, 2e6, "phase completed or stopped")
+
+
+def test_a_margin_above_the_principal_repays_the_principal_only_and_no_default():
+    model, fund, inst, north, _ = world(LOAN)
+    phase = north.phases[0]
+    loan_started(model, fund, inst, north, phase)
+    phase.owner_revenue = 20e6
+    inst.settle(phase, "phase completed or stopped")
+    assert moves(model)[-1] == ("developer:1", FUND, 3.5e6, "loan_repayment", "north", 0)
+    assert not events(model, "loan_default")
+
+
+def test_land_worth_less_than_nothing_does_not_add_to_the_margin():
+    """Land −1m, contract 6m (a loan of 45 % × 5m = 2.25m), sales 6.5m: the margin is 0.5m, not 1.5m."""
+    model, fund, inst, north, _ = world(LOAN)
+    phase = north.phases[0]
+    loan_started(model, fund, inst, north, phase, land=-1e6)
+    phase.owner_revenue = 6.5e6
+    inst.settle(phase, "phase completed or stopped")
+    assert moves(model) == [(FUND, "developer:1", 2.25e6, "loan_disbursed", "north", 0),
+                            ("developer:1", FUND, 0.5e6, "loan_repayment", "north", 0)]
+
+
+def test_at_the_end_of_the_term_the_loan_is_settled_and_a_failed_developer_or_abandoned_phase_repays_nothing():
+    model, fund, inst, north, _ = world(LOAN)
+    phase = north.phases[0]
+    loan_started(model, fund, inst, north, phase)
+    phase.owner_revenue = 30e6
+    at(model, 19.0)
+    inst.on_quarter()
+    assert phase in inst.loans
+    at(model, 20.0)  # 5 years after the start at quarter 0
+    inst.on_quarter()
+    assert phase not in inst.loans and inst.repaid == 3.5e6
+    model, fund, inst, north, _ = world(LOAN)
+    phase = north.phases[0]
+    loan_started(model, fund, inst, north, phase)
+    phase.owner_revenue = 30e6
+    north.developer.failed = True
+    inst.on_quarter()
+    assert [m[3] for m in moves(model)] == ["loan_disbursed"]  # no interest, no repayment
+    assert [e["reason"] for e in events(model, "loan_default")] == ["phase completed or stopped"]
+    model, fund, inst, north, _ = world(LOAN)
+    phase = north.phases[0]
+    loan_started(model, fund, inst, north, phase)
+    phase.owner_revenue = 30e6
+    phase.stage = len(STAGE_INDEX)  # abandoned
+    inst.on_quarter()
+    assert [m[3] for m in moves(model)] == ["loan_disbursed", "loan_interest"] and inst.repaid == 0.0
+    model, fund, inst, north, _ = world(LOAN)
+    phase = north.phases[0]
+    loan_started(model, fund, inst, north, phase)
+    at(model, 20.0)
+    inst.on_quarter()
+    assert [e["reason"] for e in events(model, "loan_default")] == ["term ended"]
+
+
+def test_the_revolving_ratio_is_undefined_before_any_loan():
+    _, _, inst, _, _ = world(LOAN)
+    assert math.isnan(inst.revolving_ratio)
