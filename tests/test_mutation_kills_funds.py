@@ -6,11 +6,15 @@ in the mini world at quarter 0; awards are made by hand (€1m committed) so eve
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
 from sim.funds.fund import Award
 from sim.model import AreaModel
 from sim.scenario import from_dict
+from sim.segments import STAGE_INDEX
 from tests.conftest import mini
 from tests.test_funds import design
 
@@ -219,3 +223,158 @@ def test_cents_are_paid_out():
     model, fund, north, _, award = fund_world()
     assert fund.pay_out(award, "municipality:middle", 0.5, "fund_grant") == 0.5
     assert award.paid == 0.5
+
+
+# ---------------------------------------------------------------------------------------------- metrics by hand
+
+def paired_worlds():
+    """(base, treated): the mini world without and with a fund, not run; completions, payments and cash set by hand.
+
+    Base: north phase 0 starts at quarter 12, completes at 20 (year 5 of 15). Treated: phase 0 starts at 8 and
+    completes at 16 (year 4), phase 1 (40 social, 60 mid-rent, 100 free-rent, 200 owner-occupied) at 14 / 24
+    (year 6). The fund (10m) committed 5m to north (1m released), paid 1m on phase 0 and 2m on phase 1, got 0.5m
+    back and 0.25m of levies from the municipality; it lent 3m and was repaid 1.5m; it ran out at quarter 8.
+    The municipality received 1m more land revenue; developers built for 3m without and 6m with the fund.
+    """
+    from sim.funds.design import NO_FUND
+    from sim.model import AreaModel
+
+    scenario = from_dict(mini(market={"mode": "steady"}))
+    base = AreaModel(scenario, seed=1, fund_design=NO_FUND)
+    treated = AreaModel(scenario, seed=1, fund_design=design({"type": "revolving_loan"}, budget=10e6))
+    mixed = np.array([40, 60, 100, 200])
+    for model, times in ((base, [(12.0, 20.0)]), (treated, [(8.0, 16.0), (14.0, 24.0)])):
+        north = model.areas[0]
+        north.phases[1].homes = mixed.copy()
+        for phase, (start, done) in zip(north.phases, times, strict=False):
+            phase.construction_start, phase.completion = start, done
+            model.completed_total[0] += phase.homes
+    base.ledger.transfer(0.0, "developer:1", "outside:contractors", 3e6, "construction")
+    treated.ledger.transfer(0.0, "developer:1", "outside:contractors", 6e6, "construction")
+    fund = treated.funds[0]
+    north = treated.areas[0]
+    award = Award(fund, fund.instruments[0], north, 0.0, 5e6, released=1e6)
+    fund.awards.append(award)
+    fund.pay_out(award, "developer:1", 1e6, "loan_disbursed", north.phases[0])
+    fund.pay_out(award, "developer:1", 2e6, "loan_disbursed", north.phases[1])
+    fund.take_back(award, "developer:1", 0.5e6, "loan_repayment", north.phases[0])
+    treated.ledger.transfer(0.0, "outside:home_buyers", "municipality:middle", 1e6, "land_sale")
+    treated.ledger.transfer(0.0, "municipality:middle", FUND, 0.25e6, "regional_levy")
+    fund.levies = 0.25e6
+    fund.instruments[0].disbursed, fund.instruments[0].repaid = 3e6, 1.5e6
+    fund.exhausted_at = 8.0
+    return base, treated
+
+
+def test_a_paired_comparison_by_hand():
+    from sim.funds.metrics import paired_comparison
+
+    base, treated = paired_worlds()
+    c = paired_comparison(base, treated)
+    expected = {
+        "seed": 1, "design": "test", "homes_baseline": 400, "homes_with_fund": 800, "additional_homes": 400,
+        "additional_affordable_homes": 100, "additional_social": 40, "additional_mid_rent": 60,
+        "additional_free_rent": 100, "additional_owner_occupied": 200,
+        "affordable_share_with_fund": 320 / 800, "affordable_share_baseline": 220 / 400,
+        "fund_budget": 10e6, "fund_committed": 4e6, "fund_paid": 3e6, "fund_returned": 0.5e6, "fund_levies": 0.25e6,
+        "fund_net_cost": 2.25e6, "fund_held": 7.75e6, "fund_awards": 1, "revolving_ratio": 0.5,
+        "fund_exhausted_year": 2027.0,
+        "municipal_cash_change": 0.75e6, "municipal_result_change": 1e6, "held_by_funds": 7.75e6,
+        "net_public_cost": 1.5e6, "net_public_cost_per_additional_home": 1.5e6 / 400,
+        "private_per_public_euro": 1.0,  # 3m more private construction per 3m paid
+        # cumulative homes at the 15 year ends: base 400 from year 5; treated 400 at year 4 and 5, 800 from 6
+        "home_years_gained": 400 + 0 + 9 * 400,
+        "months_gained_first_start": 12.0, "months_gained_first_start_funded": 12.0,  # 12 → 8 quarters
+        "funded_phases": 2, "deadweight_phases": 1, "deadweight_phase_share": 0.5,  # phase 0 started within 4 q
+        "deadweight": 1e6, "deadweight_share": 1 / 3,
+        "areas_done_baseline": 0, "areas_done_with_fund": 0,
+    }
+    for key, value in expected.items():
+        assert c[key] == pytest.approx(value), key
+    for key in ("months_gained_completion", "months_gained_completion_funded", "completion_change_years"):
+        assert math.isnan(c[key]), key  # no area completes in both runs
+    assert set(c) == {*expected, "months_gained_completion", "months_gained_completion_funded",
+                      "completion_change_years"}
+
+
+def test_without_money_paid_or_extra_homes_the_ratios_are_undefined_and_shares_zero():
+    from sim.funds.design import NO_FUND
+    from sim.funds.metrics import fund_outcomes, paired_comparison
+    from sim.model import AreaModel
+
+    scenario = from_dict(mini(market={"mode": "steady"}))
+    base = AreaModel(scenario, seed=1, fund_design=NO_FUND)
+    treated = AreaModel(scenario, seed=1, fund_design=design({"type": "deficit_grant"}, budget=10e6))
+    c = paired_comparison(base, treated)
+    for key in ("net_public_cost_per_additional_home", "private_per_public_euro", "revolving_ratio",
+                "fund_exhausted_year", "deadweight_phase_share", "deadweight_share"):
+        assert math.isnan(c[key]), key
+    assert c["affordable_share_with_fund"] == 0.0 == c["affordable_share_baseline"]
+    assert fund_outcomes(base)["fund_budget"] == 0 and math.isnan(fund_outcomes(base)["revolving_ratio"])
+    other = AreaModel(scenario, seed=2, fund_design=NO_FUND)
+    with pytest.raises(AssertionError):
+        paired_comparison(base, other)
+
+
+def test_an_area_completed_in_both_runs_counts_its_delay_change_and_done_areas():
+    """South (2 phases, start quarter 2, 12 planned years): done at quarter 40 without, 36 with the fund → one year
+    sooner; an area done counts in both runs."""
+    from sim.funds.metrics import paired_comparison
+
+    base, treated = paired_worlds()
+    for model, done in ((base, 40.0), (treated, 36.0)):
+        for phase in model.areas[1].phases:
+            phase.construction_start, phase.completion = done - 8, done
+            phase.stage = STAGE_INDEX["done"]
+            model.completed_total[1] += phase.homes
+    c = paired_comparison(base, treated)
+    assert c["completion_change_years"] == pytest.approx(-1.0)
+    assert (c["areas_done_baseline"], c["areas_done_with_fund"]) == (1, 1)
+    assert c["months_gained_completion"] == pytest.approx(12.0) and c["months_gained_first_start"] == pytest.approx(12.0)
+    assert math.isnan(c["months_gained_completion_funded"])  # south got no fund money
+
+
+def test_homes_by_year_and_the_cumulative_homes_at_year_ends():
+    from sim.funds.metrics import cumulative_homes_at_year_ends, homes_by_year, started_homes
+
+    _, treated = paired_worlds()
+    treated.areas[0].phases[2].completion = 100.0  # after the horizon: counted in the last year
+    treated.areas[0].phases[2].construction_start = 90.0
+    frame = homes_by_year(treated)
+    assert list(frame.columns) == ["year", "social", "mid_rent", "free_rent", "owner_occupied"]
+    assert list(frame["year"]) == list(range(2025, 2040))
+    assert frame.loc[4].tolist() == [2029, 120, 100, 0, 180] and frame.loc[6].tolist() == [2031, 40, 60, 100, 200]
+    assert frame.loc[14].tolist() == [2039, 120, 100, 0, 180] and frame.loc[5, "social"] == 0
+    assert list(cumulative_homes_at_year_ends(treated)) == [0] * 4 + [400, 400] + [800] * 8 + [1200]
+    assert started_homes(treated) == {"north": 1200, "south": 0}
+
+
+def test_private_investment_is_what_developers_associations_and_investors_paid_for_land_works_and_building():
+    from sim.funds.metrics import private_investment
+
+    _, treated = paired_worlds()
+    ledger = treated.ledger
+    for source, category in (("housing_association:middle", "construction"), ("investor:1", "land_sale"),
+                             ("developer:1", "acquisition"), ("developer:1", "contingency"),
+                             ("municipality:middle", "construction"), ("developer:1", "loan_interest")):
+        ledger.transfer(0.0, source, "outside:x", 1e6, category)
+    assert private_investment(treated) == pytest.approx(6e6 + 4e6)  # 6m of construction before + 4 here
+
+
+def test_phase_table_counts_fund_money_per_phase_and_shares_area_money_equally():
+    from sim.funds.metrics import phase_table
+
+    _, treated = paired_worlds()
+    fund = treated.funds[0]
+    fund.pay_out(fund.awards[0], "municipality:middle", 0.6e6, "land_risk_compensation")  # north as a whole
+    treated.ledger.transfer(0.0, FUND, "outside:x", 5e6, "fund_cost")  # not for an area
+    treated.ledger.transfer(0.0, "developer:1", "outside:x", 5e6, "construction", "north", 0)
+    table = phase_table(treated)
+    assert list(table.columns) == ["area", "phase", "homes", "affordable_homes", "start_quarter",
+                                   "completion_quarter", "fund_paid"]
+    rows = table.to_dict("records")
+    assert [(r["area"], r["phase"], r["homes"], r["affordable_homes"], r["fund_paid"]) for r in rows] == [
+        ("north", 0, 400, 220, pytest.approx(1.2e6)), ("north", 1, 400, 100, pytest.approx(2.2e6)),
+        ("north", 2, 400, 220, pytest.approx(0.2e6)), ("south", 0, 400, 220, 0.0), ("south", 1, 400, 220, 0.0)]
+    assert (rows[0]["start_quarter"], rows[0]["completion_quarter"]) == (8.0, 16.0)
+    assert math.isnan(rows[2]["start_quarter"]) and math.isnan(rows[2]["completion_quarter"])
