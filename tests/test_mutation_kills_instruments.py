@@ -1029,3 +1029,89 @@ def test_at_the_end_of_the_term_the_loan_is_settled_and_a_failed_developer_or_ab
 def test_the_revolving_ratio_is_undefined_before_any_loan():
     _, _, inst, _, _ = world(LOAN)
     assert math.isnan(inst.revolving_ratio)
+
+
+# ---------------------------------------------------------------------------------------------- base and portfolio
+
+def test_an_instrument_without_hooks_does_nothing_and_ranks_affordable_homes_per_euro_asked():
+    from sim.funds.instrument_base import InstrumentBase, InstrumentParams, affordable_share
+
+    class Bare(InstrumentBase):
+        type = "bare"
+
+    class Asking(Bare):
+        def award_size(self, area):
+            return 2e6
+
+    model, fund, grant, north, _ = world(GRANT)
+    bare = Bare(InstrumentParams(type="bare"), fund)
+    assert (bare.ctx, bare.parties) == (model.ctx, model.parties)
+    phase = north.phases[0]
+    assert bare.eligible(north) == (False, "not applicable") and bare.award_size(north) == 0.0
+    assert bare.score(north) == 0.0
+    assert Asking(InstrumentParams(type="bare"), fund).score(north) == pytest.approx(660 / 2e6)
+    assert bare.select_applications([(north, 1.0)]) == [(north, 1.0)]
+    assert (bare.municipal_support(north), bare.developer_support(north), bare.works_support(north)) == (0, 0, 0)
+    assert bare.programme_condition(north) is None and bare.presale_threshold(phase, 0.7) == 0.7
+    assert bare.housing_support_phase(phase) == 0.0 and bare.developer_support_phase(phase) == 0.0
+    assert bare.on_transfer(phase, 5.0, 1.0) == 0.0
+    for hook, args in (("on_award", (None,)), ("on_deal", (north, None)), ("on_work_paid", (phase, "x", 1.0, "m")),
+                       ("on_construction_start", (phase,)), ("on_land_sale", (phase, 1.0, "municipality")),
+                       ("on_quarter", ()), ("on_year_end", ())):
+        assert getattr(bare, hook)(*args) is None
+    award(fund, grant, north, 3e6)  # another instrument's award: not this one's
+    assert bare.outstanding(north) == 0.0 and bare.my_awards() == []
+    mine = award(fund, bare, north, 2e6, paid=0.5e6)
+    award(fund, bare, north, 1e6, closed=True)
+    assert bare.outstanding(north) == 1.5e6 and bare.my_awards() == [mine] == bare.my_awards(north)
+    assert affordable_share(north) == pytest.approx(0.55)
+    for p in north.phases:
+        p.homes = np.zeros(4, dtype=int)
+    assert affordable_share(north) == 0.0
+
+
+def test_the_portfolio_adds_up_the_support_of_every_instrument_of_every_fund_in_design_order():
+    from sim.funds.design import FundDesign
+    from sim.funds.instrument_base import InstrumentBase
+
+    two = FundDesign.model_validate({"name": "two", "funds": [
+        {"name": "a", "budget": 10e6, "allocation": "continuous",
+         "instruments": [{"type": "deficit_grant"}, {"type": "start_subsidy", "min_affordable_share": 0.5}]},
+        {"name": "b", "budget": 20e6, "allocation": "continuous",
+         "instruments": [{"type": "earmarked_cofunding", "items": ["plan_costs"]},
+                         {"type": "sales_guarantee", "presale_threshold": 0.6}]}]})
+    model = AreaModel(from_dict(mini(market={"mode": "steady"})), seed=1, fund_design=two)
+    portfolio = model.portfolio
+    a, b = portfolio.funds
+    assert [f.account for f in portfolio.funds] == ["fund:a", "fund:b"]
+    assert [i.type for i in portfolio.instruments] == ["deficit_grant", "start_subsidy", "earmarked_cofunding",
+                                                       "sales_guarantee"]
+    assert all(isinstance(i, InstrumentBase) for i in portfolio.instruments)
+    assert [i.fund for i in portfolio.instruments] == [a, a, b, b]
+    grant, subsidy, earmarked, guarantee = portfolio.instruments
+    north = model.areas[0]
+    phase = north.phases[0]
+    award(a, grant, north, 3e6, programme_share=0.6)
+    award(a, subsidy, north, 4e6)
+    award(b, earmarked, north, 1e6)
+    award(b, guarantee, north, 10e6)
+    assert portfolio.support(north) == (3e6, 4e6, 1e6)
+    assert portfolio.developer_support_phase(phase) == 2.8e6  # 280 market homes × 10k
+    assert portfolio.housing_support_phase(phase) == 1.2e6
+    assert portfolio.conditions(north) == [(3e6, 0.0, 0.6)] and portfolio.conditions(model.areas[1]) == []
+    relief = 2.8e6 / (180 * 392_561.98347107)  # the subsidy as a share of the owner-occupied homes' value
+    assert portfolio.presale_threshold(phase, 0.7) == 0.6  # 0.7 − relief = 0.66, then the guarantee's 0.6
+    assert portfolio.presale_threshold(phase, 0.5) == pytest.approx(0.5 - relief)
+    portfolio.on_deal(north, Terms(0.0, 0.5, 0.0))
+    assert [e["instrument"] for e in events(model, "fund_condition_broken")] == ["deficit_grant"]
+
+
+def test_the_portfolio_allocates_every_fund_then_lets_every_instrument_monitor():
+    model, fund, inst, north, south = world(SUBSIDY, allocation="tranches", tranche_years=[1.0])
+    late = award(fund, inst, north, 4e6, deadline=-1.0)
+    ready(south.phases[0])
+    model.portfolio.allocate()  # quarter 0: no tranche, but the deadline is checked
+    assert late.closed and len(fund.awards) == 1
+    at(model, 4.0)
+    model.portfolio.allocate()
+    assert [(a.area.name, a.committed) for a in fund.awards] == [("north", 4e6), ("south", 4e6)]
