@@ -274,11 +274,25 @@ def test_a_deal_at_the_required_share_keeps_the_grant_and_one_below_costs_what_w
     assert moves(model) == [(MUNICIPALITY, FUND, 1.2e6, "fund_clawback", "north", -1)]
     assert a.closed and a.released == 3e6 and a.outstanding == 0.0 and a.returned == pytest.approx(1.7e6)
     (broken,) = events(model, "fund_condition_broken")
-    assert (broken["condition"], broken["required"], broken["agreed"], broken["paid"], broken["released"]) == \
-        ("min_affordable_share", 0.55, 0.54, 2e6, 3e6)
+    assert (broken["area"], broken["fund"], broken["instrument"], broken["condition"], broken["required"],
+            broken["agreed"], broken["paid"], broken["released"]) == \
+        ("north", FUND, "deficit_grant", "min_affordable_share", 0.55, 0.54, 2e6, 3e6)
     (clawback,) = events(model, "fund_clawback")
-    assert (clawback["payer"], clawback["amount"], clawback["reason"]) == \
-        (MUNICIPALITY, pytest.approx(1.2e6), "min_affordable_share broken")
+    assert (clawback["area"], clawback["fund"], clawback["instrument"], clawback["payer"], clawback["amount"],
+            clawback["reason"]) == \
+        ("north", FUND, "deficit_grant", MUNICIPALITY, pytest.approx(1.2e6), "min_affordable_share broken")
+
+
+def test_without_a_claw_back_share_in_its_rules_a_grant_reclaims_all_that_was_paid():
+    """A grant type whose rules have no claw-back share (a regional fund's grant) reclaims everything kept: 1.5m.
+    A 40-cent grant kept is reclaimed too."""
+    model, fund, inst, north, _ = world(REGIONAL)
+    a = award(fund, inst, north, 5e6, paid=2e6, returned=0.5e6)
+    inst.break_condition(a, "min_affordable_share", 0.5, 0.4)
+    b = award(fund, inst, north, 1.0, paid=0.4)
+    inst.break_condition(b, "min_affordable_share", 0.5, 0.4)
+    assert moves(model) == [(MUNICIPALITY, FUND, 1.5e6, "fund_clawback", "north", -1),
+                            (MUNICIPALITY, FUND, 0.4, "fund_clawback", "north", -1)]
 
 
 def test_a_broken_condition_with_nothing_paid_reclaims_nothing_and_releases_all():
@@ -419,6 +433,16 @@ def test_the_homes_per_quarter_are_shared_by_the_phases_on_sale_in_turn_and_star
     model.ctx.sales.selling += [north.phases[0], north.phases[1]]
     inst.buy_in_region(0)
     assert [lot.phase.index for lot in inst.holdings] == [1]
+
+
+def test_fractions_of_homes_are_bought_and_count_against_the_homes_per_quarter():
+    """100 homes a quarter: 0.5 left in the first phase, 99 in the second, 10 in the third → 0.5, 99, 0.5."""
+    model, fund, inst, north, _ = countercyclical()
+    for phase, left in zip(north.phases, (0.5, 99.0, 10.0), strict=True):
+        phase.owner_sold = 180.0 - left
+        model.ctx.sales.selling.append(phase)
+    inst.buy_in_region(0)
+    assert [lot.homes for lot in inst.holdings] == [0.5, 99.0, 0.5]
 
 
 def test_the_fund_buys_only_what_its_money_left_pays_for_and_only_in_its_regions():
