@@ -756,12 +756,15 @@ def test_the_fund_compensates_its_share_of_the_municipality_s_loss_provision_at_
     inst.on_year_end()
     provisions["north"] = 5e6
     inst.on_year_end()
+    provisions["north"] = 5e6 + 1.0
+    inst.on_year_end()  # 50 cents more
     provisions["north"] = 10e6
     inst.on_year_end()
     inst.on_year_end()
     assert moves(model) == [(FUND, MUNICIPALITY, 2e6, "land_risk_compensation", "north", -1),
                             (FUND, MUNICIPALITY, 0.5e6, "land_risk_compensation", "north", -1),
-                            (FUND, MUNICIPALITY, 0.5e6, "land_risk_compensation", "north", -1)]
+                            (FUND, MUNICIPALITY, 0.5, "land_risk_compensation", "north", -1),
+                            (FUND, MUNICIPALITY, 499_999.5, "land_risk_compensation", "north", -1)]
     assert a.paid == 3e6 and inst.municipal_support(north) == 0.0
 
 
@@ -803,6 +806,7 @@ def test_a_land_bank_sells_each_phase_its_land_back_at_its_start_at_cost_plus_th
 # ---------------------------------------------------------------------------------------------- regional fund
 
 REGIONAL = {"type": "regional_cross_subsidy", "levy_share": 0.3, "max_share_of_deficit": 0.5}
+GRANT_STANDIN = type("OtherInstrument", (), {"type": "deficit_grant"})()
 
 
 def test_a_regional_fund_grants_a_share_of_the_deficit_of_areas_in_preparation_before_construction():
@@ -814,6 +818,8 @@ def test_a_regional_fund_grants_a_share_of_the_deficit_of_areas_in_preparation_b
     assert inst.award_size(north) == 4e6
     assert inst.select_applications([(north, 4e6)]) == [(north, 4e6)]  # no programme, no co-financing
     assert inst.score(north) == pytest.approx(660 / 4e6)  # its own affordable homes per € asked
+    results(model, north=-0.5, south=0.0)
+    assert inst.eligible(north) == (True, "deficit")  # half a euro is a deficit
     results(model, north=0.0, south=0.0)
     assert inst.eligible(north) == (False, "no deficit")
     started(north.phases[0])
@@ -838,9 +844,14 @@ def test_the_levy_is_a_share_of_the_land_revenue_of_areas_in_surplus_that_receiv
     inst.on_land_sale(north.phases[0], 10e6, "municipality")
     assert fund.levies == 3e6
     results(model, north=1.0, south=-1.0)
-    award(fund, inst, north, 0.0, closed=True)
+    inst.on_land_sale(north.phases[0], 0.5, "municipality")  # cents of land revenue pay cents of levy
+    assert fund.levies == 3e6 + 0.15
+    award(fund, GRANT_STANDIN, north, 1e6)  # the fund supported north under another instrument: still levied
     inst.on_land_sale(north.phases[0], 10e6, "municipality")
-    assert fund.levies == 3e6
+    assert fund.levies == 6e6 + 0.15
+    award(fund, inst, north, 0.0, closed=True)  # supported by this instrument (even an award now closed)
+    inst.on_land_sale(north.phases[0], 10e6, "municipality")
+    assert fund.levies == 6e6 + 0.15
 
 
 # ---------------------------------------------------------------------------------------------- earmarked co-funding
