@@ -94,6 +94,11 @@ def test_a_bad_instrument_names_its_index_field_and_the_allowed_types(tmp_path):
         f"{path}: funds[0].instruments[1].per_home = -1: Input should be greater than or equal to 0")
     path.write_text(head + '[[funds.instruments]]\nper_home = 3\n')
     assert error(load_design, str(path)).one_line().startswith(f"{path}: funds[0].instruments[0].type = None: ")
+    path.write_text(head + 'instruments = [3]\n')  # not a table: no type
+    assert error(load_design, str(path)).one_line().startswith(f"{path}: funds[0].instruments[0].type = None: ")
+    path.write_text(head + 'instruments = 3\n')
+    assert error(load_design, str(path)).one_line() == \
+        f"{path}: funds[0].instruments = 3: Input should be a valid list; allowed: list at least 1 item(s)"
 
 
 def test_instruments_already_validated_are_kept_and_each_gets_its_own_parameter_model():

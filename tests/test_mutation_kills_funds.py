@@ -378,3 +378,30 @@ def test_phase_table_counts_fund_money_per_phase_and_shares_area_money_equally()
         ("north", 2, 400, 220, pytest.approx(0.2e6)), ("south", 0, 400, 220, 0.0), ("south", 1, 400, 220, 0.0)]
     assert (rows[0]["start_quarter"], rows[0]["completion_quarter"]) == (8.0, 16.0)
     assert math.isnan(rows[2]["start_quarter"]) and math.isnan(rows[2]["completion_quarter"])
+
+
+def test_fund_outcomes_add_up_every_fund_and_every_loan_instrument():
+    """Fund a (10m): 2m paid, 0.5m back; its loans lent 3m, 1m repaid; out of money at quarter 8. Fund b (5m): 1m
+    paid, 0.1m levies; its loans lent 1m, all repaid; out at quarter 4 (2026). A grant's money is not a loan."""
+    from sim.funds.design import FundDesign
+    from sim.funds.metrics import fund_outcomes
+
+    two = FundDesign.model_validate({"name": "two", "funds": [
+        {"name": "a", "budget": 10e6, "allocation": "continuous",
+         "instruments": [{"type": "deficit_grant"}, {"type": "revolving_loan"}]},
+        {"name": "b", "budget": 5e6, "allocation": "continuous", "instruments": [{"type": "revolving_loan"}]}]})
+    model = AreaModel(from_dict(mini(market={"mode": "steady"})), seed=1, fund_design=two)
+    a, b = model.funds
+    north = model.areas[0]
+    a.awards.append(Award(a, a.instruments[0], north, 0.0, 3e6, paid=2e6, returned=0.5e6, released=0.5e6))
+    b.awards.append(Award(b, b.instruments[0], north, 0.0, 1e6, paid=1e6))
+    b.awards.append(Award(b, b.instruments[0], north, 0.0, 2e6, closed=True))
+    b.levies = 0.1e6
+    a.instruments[1].disbursed, a.instruments[1].repaid = 3e6, 1e6
+    b.instruments[0].disbursed, b.instruments[0].repaid = 1e6, 1e6
+    a.instruments[0].disbursed = 50e6  # not a loan instrument: never counted (a grant has no such field)
+    a.exhausted_at, b.exhausted_at = 8.0, 4.0
+    assert fund_outcomes(model) == {
+        "fund_budget": 15e6, "fund_committed": 2.5e6 + 3e6, "fund_paid": 3e6, "fund_returned": 0.5e6,
+        "fund_levies": 0.1e6, "fund_net_cost": 2.4e6, "fund_held": 15e6 + 0.5e6 + 0.1e6 - 3e6, "fund_awards": 3,
+        "revolving_ratio": 2 / 4, "fund_exhausted_year": 2026.0}
