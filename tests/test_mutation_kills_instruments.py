@@ -569,10 +569,12 @@ def test_at_transfer_the_fund_buys_the_unsold_homes_at_the_discount_and_resells_
 
 
 def test_the_guarantee_buys_no_more_than_is_left_of_the_award():
-    """2.7m left: 7.5 of the 20 homes (at 360k); a zero price buys nothing."""
-    model, fund, inst, north, _ = world(GUARANTEE)
+    """2.7m left of north's award: 7.5 of the 20 homes (at 360k); a zero price buys nothing. South's award is not
+    north's money."""
+    model, fund, inst, north, south = world(GUARANTEE)
     phase = north.phases[0]
     phase.developer = north.developer
+    award(fund, inst, south, 9e6)
     award(fund, inst, north, 2.7e6)
     assert inst.on_transfer(phase, 20.0, 400_000.0) == pytest.approx(7.5)
     assert inst.on_transfer(phase, 20.0, 0.0) == 0.0
