@@ -1152,3 +1152,14 @@ def test_the_portfolio_allocates_every_fund_then_lets_every_instrument_monitor()
     at(model, 4.0)
     model.portfolio.allocate()
     assert [(a.area.name, a.committed) for a in fund.awards] == [("north", 4e6), ("south", 4e6)]
+
+
+def test_a_regional_grant_binds_no_programme():
+    """The regional fund's grant has no affordable-share condition: no programme condition in the negotiation and
+    no claw-back for any deal; its area applies with its own programme."""
+    model, fund, inst, north, _ = world(REGIONAL)
+    a = award(fund, inst, north, 4e6, paid=1e6)
+    assert inst.min_affordable() is None and inst.required_share(a) is None
+    assert inst.programme_condition(north) is None
+    inst.on_deal(north, Terms(0.0, 0.0, 0.0))
+    assert not a.closed and moves(model) == []
