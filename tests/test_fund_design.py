@@ -110,6 +110,14 @@ def test_instruments_already_validated_are_kept_and_each_gets_its_own_parameter_
 
 # ------------------------------------------------------------------------------------------ rules across fields
 
+def test_a_loaded_design_that_breaks_a_rule_names_its_file(tmp_path):
+    path = tmp_path / "twice.toml"
+    fund_table = '[[funds]]\nname = "f"\nbudget = 5\nallocation = "continuous"\n[[funds.instruments]]\ntype = "land_bank"\n'
+    path.write_text('name = "twice"\n' + fund_table + fund_table)
+    assert error(load_design, str(path)).one_line() == (
+        f"{path}: funds[1].name = 'f': duplicate fund name; allowed: a name not used by another fund of the design")
+
+
 def test_two_funds_of_one_name_are_refused():
     e = error(check_design_rules, design(fund(), fund(name="g"), fund()), "d.toml")
     assert e.one_line() == ("d.toml: funds[2].name = 'f': duplicate fund name; "
