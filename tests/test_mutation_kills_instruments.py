@@ -821,7 +821,6 @@ def test_a_regional_fund_grants_a_share_of_the_deficit_of_areas_in_preparation_b
     assert inst.eligible(north) == (True, "deficit")
     assert inst.award_size(north) == 4e6
     assert inst.select_applications([(north, 4e6)]) == [(north, 4e6)]  # no programme, no co-financing
-    assert inst.co_financing(4e6) == 0.0
     assert inst.score(north) == pytest.approx(660 / 4e6)  # its own affordable homes per € asked
     results(model, north=-0.5, south=0.0)
     assert inst.eligible(north) == (True, "deficit")  # half a euro is a deficit
@@ -832,6 +831,11 @@ def test_a_regional_fund_grants_a_share_of_the_deficit_of_areas_in_preparation_b
     a = award(fund, inst, north, 4e6, time=3.0)
     inst.on_award(a)
     assert (a.first_deadline, a.last_deadline) == (15.0, 43.0)
+
+
+def test_a_regional_fund_asks_no_co_financing():
+    _, _, inst, _, _ = world(REGIONAL)
+    assert inst.co_financing(4e6) == 0.0
 
 
 def test_the_levy_is_a_share_of_the_land_revenue_of_areas_in_surplus_that_received_nothing():
