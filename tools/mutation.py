@@ -49,9 +49,8 @@ mutmut stops a mutant's run at the first failing test (-x), so a mutant that a b
 fraction of a second. The order changes no verdict, only how long a killed mutant takes.
 """
 
-FIRST = ("test_mutation_kills", "test_payments_by_hand", "test_finance", "test_instruments", "test_fund_design",
-         "test_fund_metrics", "test_fund_conditions", "test_protocols")
-LAST = ("test_ledger", "test_funds", "test_behaviour", "test_model", "test_reconciliations")
+FIRST = ("test_mutation_kills", "test_payments_by_hand", "test_finance", "test_instruments", "test_protocols")
+LAST = ("test_ledger", "test_behaviour", "test_model", "test_reconciliations")
 
 
 def pytest_collection_modifyitems(items):
