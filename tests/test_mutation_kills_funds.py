@@ -1,7 +1,8 @@
-"""A fund's own money rules, by hand: what it pays, takes back and releases on an award (sim.funds.fund).
+"""A fund's own money rules and the fund metrics, by hand (sim.funds.fund, sim.funds.metrics).
 
 Found unchecked by mutation testing (tools/mutation.py, docs/testing.md). One fund of €10m with a deficit grant
-in the mini world at quarter 0; awards are made by hand (€1m committed) so every number is written out.
+in the mini world at quarter 0; awards are made by hand (€1m committed) so every number is written out. The
+metrics: a paired comparison of two unrun worlds whose completions, payments and cash are set by hand.
 """
 
 from __future__ import annotations
