@@ -313,8 +313,21 @@ def test_without_money_paid_or_extra_homes_the_ratios_are_undefined_and_shares_z
     assert c["affordable_share_with_fund"] == 0.0 == c["affordable_share_baseline"]
     assert fund_outcomes(base)["fund_budget"] == 0 and math.isnan(fund_outcomes(base)["revolving_ratio"])
     other = AreaModel(scenario, seed=2, fund_design=NO_FUND)
-    with pytest.raises(AssertionError):
+    with pytest.raises(AssertionError, match="a paired comparison needs the same seed"):
         paired_comparison(base, other)
+
+
+def test_deadweight_money_of_cents_is_a_share_of_the_cents_paid():
+    """One funded phase paid 50 cents that started as early without the fund: all of the money is deadweight."""
+    import pandas as pd
+
+    from sim.funds.metrics import phase_deadweight
+
+    columns = ["area", "phase", "homes", "affordable_homes", "start_quarter", "completion_quarter", "fund_paid"]
+    base = pd.DataFrame([("a", 0, 10, 5, 4.0, 8.0, 0.0)], columns=columns)
+    treated = pd.DataFrame([("a", 0, 10, 5, 4.0, 8.0, 0.5)], columns=columns)
+    d = phase_deadweight(base, treated)
+    assert (d["deadweight"], d["deadweight_share"]) == (0.5, 1.0)
 
 
 def test_an_area_completed_in_both_runs_counts_its_delay_change_and_done_areas():

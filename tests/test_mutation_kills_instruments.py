@@ -174,6 +174,8 @@ def test_grants_rank_affordable_homes_at_the_programme_applied_with_per_euro_ask
     assert grant.score(south) == pytest.approx(0.55 * 800 / 2e6)
     grant.applied["north"] = (0.6, 0.0, 0.0)
     assert grant.score(north) == 0.0
+    grant.applied["north"] = (0.6, 0.5, 1.0)
+    assert grant.score(north) == pytest.approx(0.6 * 1200 / 0.5)
 
 
 def test_a_grant_decides_when_it_lifts_the_result_to_what_the_municipality_accepts():
@@ -345,7 +347,9 @@ def test_no_grant_for_a_start_after_the_last_deadline_nor_for_a_deal_below_the_p
     north.deal = type("Deal", (), {"terms": Terms(0.0, 0.59, 0.0)})()
     started(north.phases[0])
     grant.on_construction_start(north.phases[0])
-    assert moves(model) == [] and a.closed and [e["agreed"] for e in events(model, "fund_condition_broken")] == [0.59]
+    assert moves(model) == [] and a.closed
+    assert [(e["condition"], e["required"], e["agreed"]) for e in events(model, "fund_condition_broken")] == [
+        ("min_affordable_share", 0.6, 0.59)]
     model, fund, grant, north, _ = world(GRANT)
     award(fund, grant, north, 6e6, programme_share=0.6)
     north.deal = type("Deal", (), {"terms": Terms(0.0, 0.6, 0.0)})()
@@ -365,6 +369,9 @@ def test_an_award_lapses_after_its_first_or_last_deadline_and_says_why():
     at(model, 5.0)
     grant.on_quarter()
     assert first.closed and first.released == 6e6 and not last.closed  # south started: only its last deadline counts
+    at(model, 8.0)
+    grant.on_quarter()
+    assert not last.closed  # on its last deadline: still open
     at(model, 8.5)
     grant.on_quarter()
     assert last.closed and last.released == 4e6
@@ -375,11 +382,13 @@ def test_an_award_lapses_after_its_first_or_last_deadline_and_says_why():
 
 
 def test_a_fully_paid_award_closes_at_its_deadline_without_a_lapse_event():
-    model, fund, grant, north, _ = world(GRANT)
+    model, fund, grant, north, south = world(GRANT)
     a = award(fund, grant, north, 6e6, paid=6e6, first_deadline=1.0, last_deadline=1.0)
+    cents = award(fund, grant, south, 6e6, paid=6e6 - 0.5, first_deadline=1.0, last_deadline=1.0)
     at(model, 2.0)
     grant.on_quarter()
-    assert a.closed and not events(model, "fund_award_lapsed")
+    assert a.closed and cents.closed
+    assert [(e["area"], e["released"]) for e in events(model, "fund_award_lapsed")] == [("south", 0.5)]
 
 
 def owner_price(model, euros: float) -> None:
@@ -544,6 +553,17 @@ def test_the_developer_pays_the_fee_per_phase_pro_rata_to_its_owner_occupied_hom
     phase.developer = north.developer
     inst.on_construction_start(phase)
     assert moves(model) == [("developer:1", FUND, 30_000.0, "guarantee_fee", "north", 0)]
+
+
+def test_an_area_with_a_single_owner_occupied_home_pays_the_whole_fee_at_its_start():
+    model, fund, inst, north, _ = world(GUARANTEE)
+    for p in north.phases:
+        p.homes = np.array([200, 200, 0, 0])
+    north.phases[0].homes = np.array([200, 199, 0, 1])
+    award(fund, inst, north, 9e6)
+    north.phases[0].developer = north.developer
+    inst.on_construction_start(north.phases[0])
+    assert moves(model) == [("developer:1", FUND, 90_000.0, "guarantee_fee", "north", 0)]
 
 
 def test_at_transfer_the_fund_buys_the_unsold_homes_at_the_discount_and_resells_them_later():
@@ -1096,6 +1116,8 @@ def test_an_instrument_without_hooks_does_nothing_and_ranks_affordable_homes_per
     assert bare.eligible(north) == (False, "not applicable") and bare.award_size(north) == 0.0
     assert bare.score(north) == 0.0
     assert Asking(InstrumentParams(type="bare"), fund).score(north) == pytest.approx(660 / 2e6)
+    Asking.award_size = lambda self, area: 0.5  # fifty cents asked
+    assert Asking(InstrumentParams(type="bare"), fund).score(north) == pytest.approx(660 / 0.5)
     assert bare.select_applications([(north, 1.0)]) == [(north, 1.0)]
     assert (bare.municipal_support(north), bare.developer_support(north), bare.works_support(north)) == (0, 0, 0)
     assert bare.programme_condition(north) is None and bare.presale_threshold(phase, 0.7) == 0.7
