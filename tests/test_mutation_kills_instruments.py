@@ -1150,6 +1150,7 @@ def test_the_portfolio_adds_up_the_support_of_every_instrument_of_every_fund_in_
                          {"type": "sales_guarantee", "presale_threshold": 0.6}]}]})
     model = AreaModel(from_dict(mini(market={"mode": "steady"})), seed=1, fund_design=two)
     portfolio = model.portfolio
+    assert portfolio.design is two
     a, b = portfolio.funds
     assert [f.account for f in portfolio.funds] == ["fund:a", "fund:b"]
     assert [i.type for i in portfolio.instruments] == ["deficit_grant", "start_subsidy", "earmarked_cofunding",
