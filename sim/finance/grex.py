@@ -88,9 +88,12 @@ def project_sparse(costs: dict[int, float], revenues: dict[int, float], n: int, 
         k = q & 7
         c = costs.get(q)
         r = revenues.get(q)
+        # np.float64 inputs as Python floats: the same IEEE doubles, without numpy's scalar overhead
         if c is not None:
+            c = float(c)
             cost_sum[k] += c
         if r is not None:
+            r = float(r)
             revenue_sum[k] += r
         net = (0.0 if r is None else r) * gr[q] - (0.0 if c is None else c) * gc[q]
         nominal[k] += net
