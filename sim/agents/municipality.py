@@ -128,7 +128,7 @@ class Municipality(Actor):
         if self.committed(area):
             return ""
         if not verdict:
-            result = self.expected_result(area)[0] + sum(self.ctx.support.support(area)[::2])
+            result = self.opening_result(area) + sum(self.ctx.support.support(area)[::2])
             walk_away = -self.params.max_deficit_per_home * area.spec.homes
             verdict.append(
                 f"no land decision: the area's expected result €{result:,.0f} is below what the municipality "
@@ -222,6 +222,15 @@ class Municipality(Actor):
         expected = done_r - done_c + projection.npv
         return expected, done_c, done_c + cost_total, done_r, done_r + revenue_total
 
+    def opening_result(self, area: AreaPlan) -> float:
+        """``expected_result(area)[0]`` (€), the same float, valued on the net present value alone."""
+        costs, revenues = self.account_flows(area)
+        p = self.params
+        npv = grex.npv_sparse(costs, revenues, HORIZON_QUARTERS, p.cost_escalation,
+                              self.revenue_expectation(area.region_index), p.discount_rate)
+        done_c, done_r = self.realised(area)
+        return done_r - done_c + npv
+
     def account_flows(self, area: AreaPlan, whole_company: bool = False) -> tuple[dict[int, float], dict[int, float]]:
         """(costs, revenues): the remaining land-development flows, {quarter ahead: € at today's values}.
 
@@ -263,9 +272,11 @@ class Municipality(Actor):
                 costs[when] = total
             if phase.construction_start is None:
                 market_homes = phase.homes[SOCIAL + 1:]
-                price = (deal.terms.land_price * market_homes.sum() if deal is not None and not coop.land_price_at_market
+                # Python floats (the same doubles as numpy's scalars, without their overhead downstream)
+                price = (float(deal.terms.land_price * market_homes.sum())
+                         if deal is not None and not coop.land_price_at_market
                          else max(0.0, float(np.dot(market_homes, land_value[SOCIAL + 1:]))))
-                social = phase.homes[SOCIAL] * land_value[SOCIAL]
+                social = float(phase.homes[SOCIAL] * land_value[SOCIAL])
                 later = min(when + 8, HORIZON_QUARTERS - 1)
                 revenues[later] = revenues.get(later, 0.0) + (price * share_of(coop.land_receiver)
                                                               + social * share_of(coop.social_land_receiver))
