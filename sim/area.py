@@ -68,6 +68,9 @@ def with_overheads(items: dict[str, float], archetype: Archetype) -> dict[str, f
     return out
 
 
+_DONE = STAGE_INDEX["done"]
+
+
 @dataclass(slots=True, eq=False)
 class PhaseState:
     """A phase of an area: its programme, its public works, and where it is in its lifecycle.
@@ -136,12 +139,12 @@ class PhaseState:
     @property
     def waiting(self) -> bool:
         """Open, past its irrevocable zoning plan and not yet given the go (it waits for a decision)."""
-        return self.wait_since is not None and self.go_time is None and self.stage < STAGE_INDEX["done"]
+        return self.wait_since is not None and self.go_time is None and self.stage < _DONE
 
     @property
     def unstarted(self) -> bool:
         """Open and not yet given the go (its terms can still be negotiated)."""
-        return self.go_time is None and self.stage < STAGE_INDEX["done"]
+        return self.go_time is None and self.stage < _DONE
 
     @property
     def started(self) -> bool:
@@ -162,7 +165,7 @@ class PhaseState:
     @property
     def is_open(self) -> bool:
         """Not yet done and not abandoned."""
-        return self.stage < STAGE_INDEX["done"]
+        return self.stage < _DONE
 
 
 @dataclass(slots=True, eq=False)
@@ -190,7 +193,7 @@ class AreaPlan:
     @property
     def unstarted(self) -> list[PhaseState]:
         """Phases that have not had their go and are still open."""
-        return [p for p in self.phases if p.go_time is None and p.is_open]
+        return [p for p in self.phases if p.go_time is None and p.stage < _DONE]
 
     @property
     def developer_land_fraction(self) -> float:
@@ -205,14 +208,17 @@ class AreaPlan:
         A position is held until it is bought (when the cooperation model has developers' land
         bought) or until the phase starts construction (when the developer keeps its land).
         """
+        if self.land_banked:
+            return 0.0
         dev_frac = self.developer_land_fraction
-        if dev_frac <= 0 or self.land_banked:
+        if dev_frac <= 0:
             return 0.0
         held = 0.0
+        bought = self.coop.buys_developer_land
         for phase in self.phases:
-            if not phase.is_open:
+            if phase.stage >= _DONE:  # not open
                 continue
-            if self.coop.buys_developer_land:
+            if bought:
                 if "acquisition" in phase.unpaid:
                     held += phase.estimates.get("acquisition", 0.0) * dev_frac
             elif phase.construction_start is None:

@@ -125,15 +125,16 @@ class Municipality(Actor):
             if (earlier.is_open and earlier.construction_start is None and earlier.wait_since is not None
                     and earlier.land_ready and self.ctx.env.now - earlier.wait_since >= FREEZE_AFTER_QUARTERS):
                 return "no land decision: re-phased while an earlier phase does not sell"
+        if verdict:  # valued for an earlier phase this quarter: the area was uncommitted then and is still, unless
+            return verdict[0]  # that phase got its go on a verdict of '' (then committed: '' again)
         if self.committed(area):
             return ""
-        if not verdict:
-            result = self.opening_result(area) + sum(self.ctx.support.support(area)[::2])
-            walk_away = -self.params.max_deficit_per_home * area.spec.homes
-            verdict.append(
-                f"no land decision: the area's expected result €{result:,.0f} is below what the municipality "
-                f"accepts (€{walk_away:,.0f}, reserves left €{self.budget_left:,.0f})"
-                if result < walk_away or -result > max(0.0, self.budget_left) else "")
+        result = self.opening_result(area) + sum(self.ctx.support.support(area)[::2])
+        walk_away = -self.params.max_deficit_per_home * area.spec.homes
+        verdict.append(
+            f"no land decision: the area's expected result €{result:,.0f} is below what the municipality "
+            f"accepts (€{walk_away:,.0f}, reserves left €{self.budget_left:,.0f})"
+            if result < walk_away or -result > max(0.0, self.budget_left) else "")
         return verdict[0]
 
     def phase_result(self, area: AreaPlan, phase) -> float:
