@@ -31,7 +31,7 @@ from sim.negotiation.economics import (
     Preferences,
     developer_surplus,
     municipal_surplus,
-    party_npvs,
+    party_npvs_pair,
     reprogramme,
 )
 from sim.negotiation.protocols import Outcome, Problem
@@ -123,10 +123,11 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
 
     def evaluate_batch(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> np.ndarray:
         dev_mult, mun_mult = multipliers()
-        dev = developer_surplus(party_npvs(outlook, land, affordable, overrun, coop, dev_mult,
-                                           developer.beliefs.overrun_z), prefs)
-        mun = municipal_surplus(party_npvs(outlook, land, affordable, overrun, coop, mun_mult,
-                                           municipality.beliefs.overrun_z), prefs)
+        dev_value, mun_value = party_npvs_pair(outlook, land, affordable, overrun, coop,
+                                               ((dev_mult, developer.beliefs.overrun_z),
+                                                (mun_mult, municipality.beliefs.overrun_z)))
+        dev = developer_surplus(dev_value, prefs)
+        mun = municipal_surplus(mun_value, prefs)
         return np.stack([dev, mun], axis=1)
 
     def evaluate(terms: Terms) -> tuple[float, float]:

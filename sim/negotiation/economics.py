@@ -120,29 +120,50 @@ def party_npvs(outlook: Outlook, land_price: np.ndarray, affordable_share: np.nd
         multipliers: (K, H) price multipliers (from :class:`sim.beliefs.Beliefs`).
         overrun_z: (K, ≥P) standard normals for public-works overruns.
     """
+    return _on_ensemble(_packages(outlook, land_price, affordable_share, overrun_share, coop), multipliers, overrun_z)
+
+
+def party_npvs_pair(outlook: Outlook, land_price: np.ndarray, affordable_share: np.ndarray,
+                    overrun_share: np.ndarray, coop: CooperationModel, ensembles: tuple[tuple[np.ndarray, np.ndarray], ...]
+                    ) -> tuple[Valuation, ...]:
+    """:func:`party_npvs` of the same packages on several (multipliers, overrun_z) ensembles (one per side),
+    the same arrays as separate calls: what does not depend on the ensemble is computed once."""
+    packages = _packages(outlook, land_price, affordable_share, overrun_share, coop)
+    return tuple(_on_ensemble(packages, multipliers, overrun_z) for multipliers, overrun_z in ensembles)
+
+
+def _packages(outlook: Outlook, land_price: np.ndarray, affordable_share: np.ndarray, overrun_share: np.ndarray,
+              coop: CooperationModel) -> tuple:
+    """The part of :func:`party_npvs` that does not depend on the belief ensemble (programme, flows per home)."""
     land_price = np.asarray(land_price, dtype=float)
     homes = reprogramme(outlook.homes, affordable_share, integer=False)  # (T, P, 4)
-    n_p = outlook.homes.shape[0]
-    horizon = multipliers.shape[1]
-    lag = np.minimum(outlook.lag.astype(int), horizon - 1)
-    m = multipliers[:, lag]  # (K, P)
     owner_mean = homes[..., OWNER] * outlook.owner_price  # (T, P) at today's price
-    owner_rev = owner_mean[:, None, :] * m[None, :, :]  # (T, K, P)
     rental_rev = homes[..., MID_RENT] * outlook.rental_value[MID_RENT] + homes[..., FREE_RENT] * \
         outlook.rental_value[FREE_RENT]  # (T, P)
     per_home = outlook.construction[SOCIAL + 1:] + outlook.finance[SOCIAL + 1:]
     build = homes[..., SOCIAL + 1:] @ per_home  # (T, P)
-    profit = owner_rev * (1 - outlook.sales_cost_share) + (rental_rev - build)[:, None, :]  # (T, K, P)
-
     market_homes = homes[..., SOCIAL + 1:].sum(axis=2)  # (T, P)
     land = (land_price[:, None] * market_homes)[:, None, :]  # (T, 1, P)
     social = (homes[..., SOCIAL] * outlook.social_land_price)[:, None, :]
+    r = (np.asarray(overrun_share, dtype=float) if coop.overrun_negotiable
+         else np.full(len(land_price), coop.default_overrun))[:, None, None]
+    return outlook, coop, homes, owner_mean, rental_rev, build, land, social, r
+
+
+def _on_ensemble(packages: tuple, multipliers: np.ndarray, overrun_z: np.ndarray) -> Valuation:
+    """The rest of :func:`party_npvs`: revenues, overruns and discounting on one belief ensemble."""
+    outlook, coop, homes, owner_mean, rental_rev, build, land, social, r = packages
+    n_p = outlook.homes.shape[0]
+    horizon = multipliers.shape[1]
+    lag = np.minimum(outlook.lag.astype(int), horizon - 1)
+    m = multipliers[:, lag]  # (K, P)
+    owner_rev = owner_mean[:, None, :] * m[None, :, :]  # (T, K, P)
+    profit = owner_rev * (1 - outlook.sales_cost_share) + (rental_rev - build)[:, None, :]  # (T, K, P)
+
     works = outlook.works[None, None, :]
     s = outlook.cost_sigma
     # the parties know the reference class: overruns are +overrun_mean on average and right-skewed (as in sim.area)
     overrun = works * ((1 + outlook.overrun_mean) * np.exp(s * overrun_z[None, :, :n_p] - s * s / 2) - 1)  # (1, K, P)
-    r = (np.asarray(overrun_share, dtype=float) if coop.overrun_negotiable
-         else np.full(len(land_price), coop.default_overrun))[:, None, None]
 
     zero = np.zeros_like(profit)
     cash = {"municipality": zero.copy(), "developer": profit - land, "jv": zero.copy()}
