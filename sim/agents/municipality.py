@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.base import Actor
-from sim.area import SOCIAL, AreaPlan
+from sim.area import SOCIAL, STAGE_INDEX, AreaPlan
 from sim.beliefs import Beliefs
 from sim.finance import accounting, grex
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from sim.context import RunContext
 
+DONE = STAGE_INDEX["done"]
 HORIZON_QUARTERS = 80
 """Look-ahead (quarters) when projecting the remaining land-development account."""
 FREEZE_AFTER_QUARTERS = 4
@@ -57,6 +58,7 @@ class Municipality(Actor):
         self.demand_shift = 0.0
         self.supervised = False  # provisions exceed its reserves: the province restricts new commitments
         self._revenue_expectations: dict[tuple[int, int], float] = {}  # (region, quarter) → fraction/yr
+        self._market_floats: dict = {}  # phase → (its homes array, its market homes as floats), see _market_homes
 
     # ----------------------------------------------------------------- decisions
     def stop_stale_phases(self) -> None:
@@ -245,6 +247,7 @@ class Municipality(Actor):
         coop = area.coop
         share_of = (lambda party: 1.0 if party == "jv" else 0.0) if whole_company else coop.municipal_share
         land_value = ctx.econ.land_value[r, q]
+        market_values, social_value = land_value[SOCIAL + 1:], land_value[SOCIAL]
         costs: dict[int, float] = {}
         revenues: dict[int, float] = {}
         deal = area.deal
@@ -253,7 +256,7 @@ class Municipality(Actor):
         works_share: float | None = None
         acquisition_share: float | None = None
         for phase in area.phases:
-            if not phase.is_open:
+            if phase.stage >= DONE:  # not open
                 continue
             when = int(min(HORIZON_QUARTERS - 1, max(0.0, phase.planned_start - q) + 4))
             unpaid = phase.unpaid
@@ -272,16 +275,28 @@ class Municipality(Actor):
                     total = total + estimates.get(item, 0.0) * share
                 costs[when] = total
             if phase.construction_start is None:
-                market_homes = phase.homes[SOCIAL + 1:]
                 # Python floats (the same doubles as numpy's scalars, without their overhead downstream)
-                price = (float(deal.terms.land_price * market_homes.sum())
-                         if deal is not None and not coop.land_price_at_market
-                         else max(0.0, float(np.dot(market_homes, land_value[SOCIAL + 1:]))))
-                social = float(phase.homes[SOCIAL] * land_value[SOCIAL])
+                if deal is not None and not coop.land_price_at_market:
+                    price = float(deal.terms.land_price * phase.homes[SOCIAL + 1:].sum())
+                else:
+                    price = max(0.0, float(np.dot(self._market_homes(phase), market_values)))
+                social = float(phase.homes[SOCIAL] * social_value)
                 later = min(when + 8, HORIZON_QUARTERS - 1)
                 revenues[later] = revenues.get(later, 0.0) + (price * share_of(coop.land_receiver)
                                                               + social * share_of(coop.social_land_receiver))
         return costs, revenues
+
+    def _market_homes(self, phase) -> np.ndarray:
+        """The phase's market homes (owner, mid rent, free rent) as floats, kept while its programme is unchanged.
+
+        ``np.dot`` of the integer homes with float values converts them to exactly these floats first, so
+        the dot product is the same double; converting once per programme instead of per valuation.
+        """
+        homes = phase.homes
+        known = self._market_floats.get(phase)
+        if known is None or known[0] is not homes:
+            known = self._market_floats[phase] = (homes, homes[SOCIAL + 1:].astype(float))
+        return known[1]
 
     def forward_npv(self, costs: dict[int, float], revenues: dict[int, float]) -> tuple[float, float]:
         """(€ costs, € revenues): net present values of remaining flows ({quarter ahead: €}) as its
