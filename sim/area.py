@@ -7,6 +7,7 @@ segment, and the public-works cost items drawn with their uncertainty. A
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,10 @@ CIVIL_ITEMS = ("demolition", "remediation", "site_preparation", "infrastructure"
 def split_homes(total: int, shares: tuple[float, ...] | np.ndarray) -> np.ndarray:
     """Split ``total`` homes over shares by the largest-remainder method (sums exactly to total)."""
     shares = np.asarray(shares, dtype=float)
+    if 0 < len(shares) < 8:
+        few = _split_homes_few(total, shares.tolist(), float(shares.sum()))
+        if few is not None:
+            return few
     raw = total * shares / shares.sum()
     base = np.floor(raw).astype(np.int64)
     remainder = total - int(base.sum())
@@ -38,6 +43,22 @@ def split_homes(total: int, shares: tuple[float, ...] | np.ndarray) -> np.ndarra
         order = np.argsort(-(raw - base), kind="stable")
         base[order[:remainder]] += 1
     return base
+
+
+def _split_homes_few(total: int, shares: list[float], whole: float) -> np.ndarray | None:
+    """:func:`split_homes` for a few shares in scalar arithmetic, the same result: ``whole`` is numpy's sum of
+    the shares (its summation order is its own), the other steps are element-wise, and the stable sort keeps
+    ties in index order as numpy's stable argsort does."""
+    if not whole > 0:  # degenerate shares: None, numpy's path keeps its own handling
+        return None
+    raw = [total * s / whole for s in shares]
+    base = [math.floor(x) for x in raw]
+    remainder = total - sum(base)
+    if remainder:
+        order = sorted(range(len(raw)), key=lambda i: -(raw[i] - base[i]))
+        for i in order[:remainder]:
+            base[i] += 1
+    return np.array(base, dtype=np.int64)
 
 
 def phase_sizes(spec: AreaSpec) -> list[int]:
