@@ -59,6 +59,7 @@ class Municipality(Actor):
         self.supervised = False  # provisions exceed its reserves: the province restricts new commitments
         self._revenue_expectations: dict[tuple[int, int], float] = {}  # (region, quarter) → fraction/yr
         self._market_floats: dict = {}  # phase → (its homes array, its market homes as floats), see _market_homes
+        self._unpaid: dict = {}  # phase → (its unpaid dict, its length, its estimates), see _unpaid_estimates
 
     # ----------------------------------------------------------------- decisions
     def stop_stale_phases(self) -> None:
@@ -259,12 +260,10 @@ class Municipality(Actor):
             if phase.stage >= DONE:  # not open
                 continue
             when = int(min(HORIZON_QUARTERS - 1, max(0.0, phase.planned_start - q) + 4))
-            unpaid = phase.unpaid
-            if unpaid:  # the plan's estimates: overruns count when they are paid
-                estimates = phase.estimates
+            if phase.unpaid:  # the plan's estimates: overruns count when they are paid
                 total = costs.get(when, 0.0)  # the same additions in the same order as one by one into costs[when]
-                for item in unpaid:
-                    if item == "acquisition":
+                for item, estimate, acquisition in self._unpaid_estimates(phase):
+                    if acquisition:
                         if acquisition_share is None:
                             acquisition_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
                         share = acquisition_share
@@ -272,7 +271,7 @@ class Municipality(Actor):
                         if works_share is None:
                             works_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
                         share = works_share
-                    total = total + estimates.get(item, 0.0) * share
+                    total = total + estimate * share
                 costs[when] = total
             if phase.construction_start is None:
                 # Python floats (the same doubles as numpy's scalars, without their overhead downstream)
@@ -285,6 +284,20 @@ class Municipality(Actor):
                 revenues[later] = revenues.get(later, 0.0) + (price * share_of(coop.land_receiver)
                                                               + social * share_of(coop.social_land_receiver))
         return costs, revenues
+
+    def _unpaid_estimates(self, phase) -> tuple[tuple[str, float, bool], ...]:
+        """(item, estimate €, is it the buy-outs) of each unpaid item of a phase, in the order of ``phase.unpaid``.
+
+        Kept while the phase's unpaid items are the same dict with the same number of items (items are only
+        ever removed, when paid).
+        """
+        unpaid = phase.unpaid
+        known = self._unpaid.get(phase)
+        if known is None or known[0] is not unpaid or known[1] != len(unpaid):
+            estimates = phase.estimates
+            known = self._unpaid[phase] = (unpaid, len(unpaid), tuple(
+                (item, estimates.get(item, 0.0), item == "acquisition") for item in unpaid))
+        return known[2]
 
     def _market_homes(self, phase) -> np.ndarray:
         """The phase's market homes (owner, mid rent, free rent) as floats, kept while its programme is unchanged.
