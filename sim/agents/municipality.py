@@ -248,7 +248,7 @@ class Municipality(Actor):
         coop = area.coop
         share_of = (lambda party: 1.0 if party == "jv" else 0.0) if whole_company else coop.municipal_share
         land_value = ctx.econ.land_value[r, q]
-        market_values, social_value = land_value[SOCIAL + 1:], land_value[SOCIAL]
+        market_values, social_value = land_value[SOCIAL + 1:], float(land_value[SOCIAL])
         costs: dict[int, float] = {}
         revenues: dict[int, float] = {}
         deal = area.deal
@@ -279,7 +279,7 @@ class Municipality(Actor):
                     price = float(deal.terms.land_price * phase.homes[SOCIAL + 1:].sum())
                 else:
                     price = max(0.0, float(np.dot(self._market_homes(phase), market_values)))
-                social = float(phase.homes[SOCIAL] * social_value)
+                social = self._social_homes(phase) * social_value
                 later = min(when + 8, HORIZON_QUARTERS - 1)
                 revenues[later] = revenues.get(later, 0.0) + (price * share_of(coop.land_receiver)
                                                               + social * share_of(coop.social_land_receiver))
@@ -308,8 +308,17 @@ class Municipality(Actor):
         homes = phase.homes
         known = self._market_floats.get(phase)
         if known is None or known[0] is not homes:
-            known = self._market_floats[phase] = (homes, homes[SOCIAL + 1:].astype(float))
+            known = self._market_floats[phase] = (homes, homes[SOCIAL + 1:].astype(float), float(homes[SOCIAL]))
         return known[1]
+
+    def _social_homes(self, phase) -> float:
+        """The phase's social homes as a float (exact), kept with :meth:`_market_homes`: float × float is the
+        same double as numpy's integer × float product."""
+        known = self._market_floats.get(phase)
+        if known is None or known[0] is not phase.homes:
+            self._market_homes(phase)
+            known = self._market_floats[phase]
+        return known[2]
 
     def forward_npv(self, costs: dict[int, float], revenues: dict[int, float]) -> tuple[float, float]:
         """(€ costs, € revenues): net present values of remaining flows ({quarter ahead: €}) as its
