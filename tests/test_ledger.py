@@ -89,3 +89,21 @@ def test_the_municipal_land_development_account_is_a_query_on_the_ledger():
         paid, received = model.ctx.books.land_account(municipality.account, area.name)
         assert (paid, received) == pytest.approx(land_development_account(frame, municipality.account, area.name))
         assert paid > 0 or area.coop.name in ("concession", "private_realisation")
+
+
+def test_paid_by_sums_the_matching_payments_as_the_frame_query_does():
+    """Private investment is read from the ledger without building a frame: only payments from the named kinds
+    of account, only in the named categories, summed exactly as pandas sums the matching rows."""
+    ledger = Ledger()
+    ledger.transfer(0, "developer:d1", "municipality:m", 0.1, "land_sale")
+    ledger.transfer(1, "investor:i", "developer:d1", 0.2, "construction")
+    ledger.transfer(2, "municipality:m", "contractor", 5.0, "construction")  # public money: not counted
+    ledger.transfer(3, "developer:d1", "bank", 7.0, "interest")              # not an investment category
+    ledger.transfer(4, "housing_association:h", "contractor", 0.7, "infrastructure")
+    kinds, categories = ("developer:", "investor:", "housing_association:"), {"land_sale", "construction",
+                                                                             "infrastructure"}
+    frame = ledger.to_frame()
+    mask = frame["source"].str.startswith(kinds) & frame["category"].isin(categories)
+    assert ledger.paid_by(kinds, categories) == float(frame.loc[mask, "amount"].sum())
+    assert ledger.paid_by(kinds, categories) == pytest.approx(1.0)
+    assert ledger.paid_by(("fund:",), categories) == 0.0

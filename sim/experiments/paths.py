@@ -73,7 +73,20 @@ def _select(items: list, sel: str) -> list[int]:
 
 def apply(data: dict, path: str, value: Any) -> dict:
     """A copy of scenario data with ``value`` set at ``path`` (tables created as needed)."""
+    return set_in_place(copy.deepcopy(data), path, value)
+
+
+def apply_all(data: dict, overrides) -> dict:
+    """A copy of scenario data with every ``(path, value)`` of ``overrides`` set in turn (one deep copy, not one
+    per override: the experiment runner calls this once per run)."""
     out = copy.deepcopy(data)
+    for path, value in overrides:
+        set_in_place(out, path, value)
+    return out
+
+
+def set_in_place(out: dict, path: str, value: Any) -> dict:
+    """Set ``value`` at ``path`` in ``out`` itself (tables created as needed); returns ``out``."""
     targets = [out]
     parts = split(path)
     for depth, (key, sel) in enumerate(parts):
@@ -82,7 +95,7 @@ def apply(data: dict, path: str, value: Any) -> dict:
         for node in targets:
             if sel is None:
                 if last:
-                    node[key] = value
+                    node[key] = copy.deepcopy(value) if isinstance(value, dict | list) else value
                 else:
                     nxt.append(node.setdefault(key, {}))
             else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import traceback
 
-from sim.experiments.paths import apply
+from sim.experiments.paths import apply_all
 from sim.negotiation.cache import NegotiationCache
 from sim.plain import plain
 
@@ -18,10 +18,7 @@ YEARLY = ("completed_total_social", "completed_total_mid_rent", "completed_total
 
 
 def scenario_for(task: dict) -> dict:
-    data = task["scenario"]
-    for path, value in task["overrides"]:
-        data = apply(data, path, value)
-    return data
+    return apply_all(task["scenario"], task["overrides"])
 
 
 def run_model(task: dict, cache: NegotiationCache | None = None):

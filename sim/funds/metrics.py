@@ -77,9 +77,7 @@ def fund_outcomes(model: AreaModel) -> dict:
 
 def private_investment(model: AreaModel) -> float:
     """€ private parties paid for land, works and construction in the run."""
-    frame = model.ledger.to_frame()
-    mask = frame["source"].str.startswith(PRIVATE_KINDS) & frame["category"].isin(INVESTMENT_CATEGORIES)
-    return float(frame.loc[mask, "amount"].sum())
+    return model.ledger.paid_by(PRIVATE_KINDS, frozenset(INVESTMENT_CATEGORIES))
 
 
 def homes_by_year(model: AreaModel) -> pd.DataFrame:
