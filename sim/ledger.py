@@ -105,7 +105,7 @@ class Ledger:
         """€ paid from accounts starting with one of ``source_prefixes`` in one of ``categories``, summed in
         booking order exactly as a pandas sum over the matching rows of :meth:`to_frame` would (numpy's
         pairwise sum), without building the frame."""
-        picked = [amount for source, category, amount in zip(self._source, self._category, self._amount, strict=True)
+        picked = [amount for _, source, _, amount, _, _, category in self._rows
                   if category in categories and source.startswith(source_prefixes)]
         return float(np.asarray(picked, dtype=np.float64).sum())
 
