@@ -7,6 +7,7 @@ segment, and the public-works cost items drawn with their uncertainty. A
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,10 @@ CIVIL_ITEMS = ("demolition", "remediation", "site_preparation", "infrastructure"
 def split_homes(total: int, shares: tuple[float, ...] | np.ndarray) -> np.ndarray:
     """Split ``total`` homes over shares by the largest-remainder method (sums exactly to total)."""
     shares = np.asarray(shares, dtype=float)
+    if 0 < len(shares) < 8:
+        few = _split_homes_few(total, shares.tolist(), float(shares.sum()))
+        if few is not None:
+            return few
     raw = total * shares / shares.sum()
     base = np.floor(raw).astype(np.int64)
     remainder = total - int(base.sum())
@@ -38,6 +43,22 @@ def split_homes(total: int, shares: tuple[float, ...] | np.ndarray) -> np.ndarra
         order = np.argsort(-(raw - base), kind="stable")
         base[order[:remainder]] += 1
     return base
+
+
+def _split_homes_few(total: int, shares: list[float], whole: float) -> np.ndarray | None:
+    """:func:`split_homes` for a few shares in scalar arithmetic, the same result: ``whole`` is numpy's sum of
+    the shares (its summation order is its own), the other steps are element-wise, and the stable sort keeps
+    ties in index order as numpy's stable argsort does."""
+    if not whole > 0:  # degenerate shares: None, numpy's path keeps its own handling
+        return None
+    raw = [total * s / whole for s in shares]
+    base = [math.floor(x) for x in raw]
+    remainder = total - sum(base)
+    if remainder:
+        order = sorted(range(len(raw)), key=lambda i: -(raw[i] - base[i]))
+        for i in order[:remainder]:
+            base[i] += 1
+    return np.array(base, dtype=np.int64)
 
 
 def phase_sizes(spec: AreaSpec) -> list[int]:
@@ -66,6 +87,9 @@ def with_overheads(items: dict[str, float], archetype: Archetype) -> dict[str, f
     out["plan_costs"] = archetype.plan_cost_share * civil
     out["contingency"] = archetype.contingency_share * civil
     return out
+
+
+_DONE = STAGE_INDEX["done"]
 
 
 @dataclass(slots=True, eq=False)
@@ -136,12 +160,12 @@ class PhaseState:
     @property
     def waiting(self) -> bool:
         """Open, past its irrevocable zoning plan and not yet given the go (it waits for a decision)."""
-        return self.wait_since is not None and self.go_time is None and self.stage < STAGE_INDEX["done"]
+        return self.wait_since is not None and self.go_time is None and self.stage < _DONE
 
     @property
     def unstarted(self) -> bool:
         """Open and not yet given the go (its terms can still be negotiated)."""
-        return self.go_time is None and self.stage < STAGE_INDEX["done"]
+        return self.go_time is None and self.stage < _DONE
 
     @property
     def started(self) -> bool:
@@ -162,7 +186,7 @@ class PhaseState:
     @property
     def is_open(self) -> bool:
         """Not yet done and not abandoned."""
-        return self.stage < STAGE_INDEX["done"]
+        return self.stage < _DONE
 
 
 @dataclass(slots=True, eq=False)
@@ -190,7 +214,7 @@ class AreaPlan:
     @property
     def unstarted(self) -> list[PhaseState]:
         """Phases that have not had their go and are still open."""
-        return [p for p in self.phases if p.go_time is None and p.is_open]
+        return [p for p in self.phases if p.go_time is None and p.stage < _DONE]
 
     @property
     def developer_land_fraction(self) -> float:
@@ -205,14 +229,17 @@ class AreaPlan:
         A position is held until it is bought (when the cooperation model has developers' land
         bought) or until the phase starts construction (when the developer keeps its land).
         """
+        if self.land_banked:
+            return 0.0
         dev_frac = self.developer_land_fraction
-        if dev_frac <= 0 or self.land_banked:
+        if dev_frac <= 0:
             return 0.0
         held = 0.0
+        bought = self.coop.buys_developer_land
         for phase in self.phases:
-            if not phase.is_open:
+            if phase.stage >= _DONE:  # not open
                 continue
-            if self.coop.buys_developer_land:
+            if bought:
                 if "acquisition" in phase.unpaid:
                     held += phase.estimates.get("acquisition", 0.0) * dev_frac
             elif phase.construction_start is None:

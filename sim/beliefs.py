@@ -104,6 +104,19 @@ class Beliefs:
         """(K, H) multipliers of today's price h = 1..H quarters ahead, for a drift per quarter."""
         return np.exp(drift * self.steps[None, :] + self.shocks)
 
+    def overrun_factors(self, outlook, n_phases: int) -> np.ndarray:
+        """(1, K, P) its imagined overruns per € of works for an area's archetype and P phases
+        (:func:`sim.negotiation.economics.overrun_factors` of its ``overrun_z``), computed once per run (read-only)."""
+        key = (outlook.cost_sigma, outlook.overrun_mean, n_phases)
+        cache = self.__dict__.setdefault("_overrun_factors", {})
+        known = cache.get(key)
+        if known is None:
+            from sim.negotiation.economics import overrun_factors
+
+            known = cache[key] = overrun_factors(self.overrun_z, outlook, n_phases)
+            known.flags.writeable = False
+        return known
+
     def price_multipliers(self, price_history: np.ndarray, cost_history: np.ndarray) -> np.ndarray:
         """(K, H) multipliers of today's price h = 1..H quarters ahead."""
         return self.multipliers(self.drift(price_history, cost_history))

@@ -52,9 +52,10 @@ class Books:
         index = phase.index if (phase is not None and area_name is None) else -1
         self.ledger.transfer(self.clock.now, source, target, amount, category, area, index)
         if area and category not in BOOK_CATEGORIES:
-            for account, sign in ((source, -1.0), (target, 1.0)):
-                if party_kind(account) in INTEREST_PAYERS:
-                    self.invested[(party_of(account), area)] += sign * amount
+            if party_kind(source) in INTEREST_PAYERS:  # the source first, then the target (same order of additions)
+                self.invested[(party_of(source), area)] += -1.0 * amount
+            if party_kind(target) in INTEREST_PAYERS:
+                self.invested[(party_of(target), area)] += amount
             if category in LAND_DEVELOPMENT_COSTS:
                 self.land_flows.setdefault((source, area), [0.0, 0.0])[0] += amount
             elif category in LAND_DEVELOPMENT_REVENUES:
@@ -83,11 +84,16 @@ class Books:
     def charge_interest(self, bond_rate: float, spreads: dict[str, float]) -> None:
         """Quarterly interest on money invested per party and area, at bond rate + the party's spread (fraction/yr)."""
         quarterly: dict[str, float] = {}  # quarterly rate per kind of party (the same for all its areas)
-        for (party, area), net in list(self.invested.items()):
+        transfer, now, invested = self.ledger.transfer, self.clock.now, self.invested
+        for (party, area), net in list(invested.items()):
             if net < 0:
                 kind = party_kind(party)
                 factor = quarterly.get(kind)
                 if factor is None:
                     rate = max(0.0, bond_rate + spreads[kind])
                     factor = quarterly[kind] = (1 + rate) ** 0.25 - 1
-                self.book(party, "outside:lenders", -net * factor, "interest", area_name=area)
+                # book(party, "outside:lenders", amount, "interest", area_name=area), inlined: the payer is an
+                # interest payer with money in the area; the lenders are outside; interest is no land flow
+                amount = -net * factor
+                transfer(now, party, "outside:lenders", amount, "interest", area, -1)
+                invested[(party, area)] += -1.0 * amount

@@ -47,7 +47,12 @@ def stage_durations(scenario: Scenario, uniforms: np.ndarray, archetype_of_phase
     for k, kind in enumerate(STAGE_KINDS):
         if kind in common:
             out[:, k] = triangular_quantile(uniforms[:, k], *common[kind])
-        else:
+        else:  # per archetype: the same element-wise arithmetic on each archetype's phases at once
+            rows: dict[int, list[int]] = {}
+            archetypes = {}
             for i, arch in enumerate(archetype_of_phase):
-                out[i, k] = triangular_quantile(uniforms[i, k:k + 1], *getattr(arch, f"{kind}_quarters"))[0]
+                rows.setdefault(id(arch), []).append(i)
+                archetypes[id(arch)] = arch
+            for key, index in rows.items():
+                out[index, k] = triangular_quantile(uniforms[index, k], *getattr(archetypes[key], f"{kind}_quarters"))
     return out

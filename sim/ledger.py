@@ -12,8 +12,8 @@ Book entries that are not cash (municipal loss provisions, profit taken) use
 the categories in :data:`BOOK_CATEGORIES` and sub-accounts of the actor
 (``municipality:tight/provisions``); business cases and cash positions ignore them.
 
-The ledger is columnar (lists appended per transaction) so a 30-year run with
-thousands of transactions stays cheap; :meth:`Ledger.to_frame` gives pandas.
+The ledger appends one row (a tuple) per transaction, so a 30-year run with
+thousands of transactions stays cheap; :meth:`Ledger.to_frame` gives pandas (columns built on demand).
 """
 
 from __future__ import annotations
@@ -61,17 +61,17 @@ class Transaction:
 class Ledger:
     """Columnar double-entry ledger with running balances per account."""
 
-    __slots__ = ("_time", "_source", "_target", "_amount", "_area", "_phase", "_category", "balances")
+    __slots__ = ("_rows", "balances")
 
     def __init__(self) -> None:
-        self._time: list[float] = []
-        self._source: list[str] = []
-        self._target: list[str] = []
-        self._amount: list[float] = []
-        self._area: list[str] = []
-        self._phase: list[int] = []
-        self._category: list[str] = []
+        self._rows: list[tuple] = []  # (time, source, target, amount, area, phase, category) per transaction
         self.balances: defaultdict[str, float] = defaultdict(float)
+
+    def _columns(self) -> tuple[list, ...]:
+        """The seven columns (time, source, target, amount, area, phase, category) as lists."""
+        if not self._rows:
+            return ([], [], [], [], [], [], [])
+        return tuple(list(column) for column in zip(*self._rows, strict=True))
 
     def transfer(self, time: float, source: str, target: str, amount: float, category: str,
                  area: str = "", phase: int = -1) -> None:
@@ -82,18 +82,12 @@ class Ledger:
             return
         if source == target:
             raise ValueError(f"transfer from {source} to itself ({category})")
-        self._time.append(time)
-        self._source.append(source)
-        self._target.append(target)
-        self._amount.append(amount)
-        self._area.append(area)
-        self._phase.append(phase)
-        self._category.append(category)
+        self._rows.append((time, source, target, amount, area, phase, category))
         self.balances[source] -= amount
         self.balances[target] += amount
 
     def __len__(self) -> int:
-        return len(self._amount)
+        return len(self._rows)
 
     def balance(self, account: str) -> float:
         """Current balance of an account (€)."""
@@ -105,27 +99,27 @@ class Ledger:
 
     def transactions(self) -> list[Transaction]:
         """All transactions as objects (slow; for tests and inspection)."""
-        return [Transaction(*row) for row in zip(self._time, self._source, self._target, self._amount,
-                                                 self._area, self._phase, self._category, strict=True)]
+        return [Transaction(t, s, g, a, area, phase, c) for t, s, g, a, area, phase, c in self._rows]
 
     def paid_by(self, source_prefixes: tuple[str, ...], categories: frozenset[str] | set[str]) -> float:
         """€ paid from accounts starting with one of ``source_prefixes`` in one of ``categories``, summed in
         booking order exactly as a pandas sum over the matching rows of :meth:`to_frame` would (numpy's
         pairwise sum), without building the frame."""
-        picked = [amount for source, category, amount in zip(self._source, self._category, self._amount, strict=True)
+        picked = [amount for _, source, _, amount, _, _, category in self._rows
                   if category in categories and source.startswith(source_prefixes)]
         return float(np.asarray(picked, dtype=np.float64).sum())
 
     def to_frame(self) -> pd.DataFrame:
         """All transactions as a DataFrame (one row each)."""
+        time, source, target, amount, area, phase, category = self._columns()
         return pd.DataFrame({
-            "time": pd.Series(self._time, dtype="float64"),
-            "source": pd.Series(self._source, dtype="string"),
-            "target": pd.Series(self._target, dtype="string"),
-            "amount": pd.Series(self._amount, dtype="float64"),
-            "area": pd.Series(self._area, dtype="string"),
-            "phase": pd.Series(self._phase, dtype="int64"),
-            "category": pd.Series(self._category, dtype="string"),
+            "time": pd.Series(time, dtype="float64"),
+            "source": pd.Series(source, dtype="string"),
+            "target": pd.Series(target, dtype="string"),
+            "amount": pd.Series(amount, dtype="float64"),
+            "area": pd.Series(area, dtype="string"),
+            "phase": pd.Series(phase, dtype="int64"),
+            "category": pd.Series(category, dtype="string"),
         })
 
 

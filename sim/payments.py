@@ -218,7 +218,10 @@ class LifecycleMoney:
         spread = self.ctx.spec.actors.developers.borrowing_spread
         rate_q = (1 + max(0.0, bond_rate + spread)) ** 0.25 - 1
         for area in self.ctx.areas:
-            value = area.developer_land_position() * self.ctx.item_index(area, "acquisition")  # 0 once banked
+            held = area.developer_land_position()  # € at start-year prices; 0 once banked
+            if held <= 0:  # nothing held costs nothing (the index is finite and ≥ 0)
+                continue
+            value = held * self.ctx.item_index(area, "acquisition")
             if value > 0 and area.developer is not None:
                 self.ctx.books.book(area.developer.account, "outside:lenders", value * rate_q, "land_carrying_cost",
                                     area_name=area.name)

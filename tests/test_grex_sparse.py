@@ -42,3 +42,19 @@ def test_sparse_projection_equals_dense_bit_for_bit():
             assert (got.npv, got.nominal_result, got.book_value_end) == (ref.npv, ref.nominal_result, ref.book_value_end)
             assert (total_c, total_r) == (dense_c.sum(), dense_r.sum())
             assert type(got.npv) is float and type(total_c) is np.float64  # types as before: sum() rounds them differently
+
+
+def test_npv_alone_equals_the_full_sparse_projection_bit_for_bit():
+    """``grex.npv_sparse`` (the municipality's opening verdict) is ``project_sparse(...)[0].npv``, exactly."""
+    rng = random.Random(11)
+    for n in (80, 16, 12, 5):  # 80: the municipality's horizon; others take the dense fallback
+        for _ in range(2000 if n == 80 else 200):
+            costs, revenues = _random_account(rng, n)
+            cost_esc, rev_esc, rate, discount = (rng.choice([0.02, 0.03]), rng.uniform(-0.05, 0.08),
+                                                 rng.uniform(0.01, 0.06), 0.04)
+            ref = grex.project_sparse(costs, revenues, n, cost_esc, rev_esc, rate, discount)[0].npv
+            assert grex.npv_sparse(costs, revenues, n, cost_esc, rev_esc, discount) == ref
+            # numpy scalars as inputs (land values read from arrays) give the same doubles
+            as_numpy = ({q: np.float64(v) for q, v in costs.items()}, {q: np.float64(v) for q, v in revenues.items()})
+            assert grex.npv_sparse(*as_numpy, n, cost_esc, rev_esc, discount) == ref
+            assert grex.project_sparse(*as_numpy, n, cost_esc, rev_esc, rate, discount)[0].npv == ref

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from sim.context import RunContext
 
 
+_BANK_MARKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Per run context: {entry quarter: (T,) land-bank write-downs per € of cost} (see Developer._bank_marks)."""
 LAND_BANK_YEARS = 5
 """Years over which a developer's land bank was bought (its cost is the mean land value of those years);
 assumption, checked against the 25-30 % write-down of Dutch land banks 2008-2012 (docs/ODD.md §7.8)."""
@@ -115,8 +118,17 @@ class Developer(Actor):
         return total
 
     def _bank_marks(self) -> np.ndarray:
-        """(T,) the land bank's write-down per € of cost each quarter (≤ 0), computed once per run."""
+        """(T,) the land bank's write-down per € of cost each quarter (≤ 0), computed once per run.
+
+        The same for every developer that entered in the same quarter: computed once per run and entry
+        quarter (kept on the run's context), read-only.
+        """
         if self._bank is None:
+            shared = _BANK_MARKS.setdefault(self.ctx, {})
+            known = shared.get(self.entered)
+            if known is not None:
+                self._bank = known
+                return known
             lv = self.ctx.econ.land_value[:, :, OWNER]  # (R, T) residual land value of an owner-occupied home
             base = np.where(lv[:, :1] > 0, lv[:, :1], 1.0)
             index = np.maximum(0.0, np.where(lv[:, :1] > 0, lv / base, self.ctx.market.price_index)).mean(axis=0)
@@ -125,6 +137,8 @@ class Developer(Actor):
             cost = np.array([index[max(first, q - window + 1):q + 1].mean() if q >= first else index[first]
                              for q in range(len(index))])
             self._bank = np.minimum(0.0, index / np.maximum(cost, 1e-12) - 1) * (cost > 1e-12)  # no cost, no write-down
+            self._bank.flags.writeable = False
+            shared[self.entered] = self._bank
         return self._bank
 
     def project_marks(self) -> float:

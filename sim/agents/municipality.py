@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.base import Actor
-from sim.area import SOCIAL, AreaPlan
+from sim.area import SOCIAL, STAGE_INDEX, AreaPlan
 from sim.beliefs import Beliefs
 from sim.finance import accounting, grex
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from sim.context import RunContext
 
+DONE = STAGE_INDEX["done"]
 HORIZON_QUARTERS = 80
 """Look-ahead (quarters) when projecting the remaining land-development account."""
 FREEZE_AFTER_QUARTERS = 4
@@ -57,6 +58,8 @@ class Municipality(Actor):
         self.demand_shift = 0.0
         self.supervised = False  # provisions exceed its reserves: the province restricts new commitments
         self._revenue_expectations: dict[tuple[int, int], float] = {}  # (region, quarter) → fraction/yr
+        self._market_floats: dict = {}  # phase → (its homes array, its market homes as floats), see _market_homes
+        self._unpaid: dict = {}  # phase → (its unpaid dict, its length, its estimates), see _unpaid_estimates
 
     # ----------------------------------------------------------------- decisions
     def stop_stale_phases(self) -> None:
@@ -125,15 +128,16 @@ class Municipality(Actor):
             if (earlier.is_open and earlier.construction_start is None and earlier.wait_since is not None
                     and earlier.land_ready and self.ctx.env.now - earlier.wait_since >= FREEZE_AFTER_QUARTERS):
                 return "no land decision: re-phased while an earlier phase does not sell"
+        if verdict:  # valued for an earlier phase this quarter: the area was uncommitted then and is still, unless
+            return verdict[0]  # that phase got its go on a verdict of '' (then committed: '' again)
         if self.committed(area):
             return ""
-        if not verdict:
-            result = self.expected_result(area)[0] + sum(self.ctx.support.support(area)[::2])
-            walk_away = -self.params.max_deficit_per_home * area.spec.homes
-            verdict.append(
-                f"no land decision: the area's expected result €{result:,.0f} is below what the municipality "
-                f"accepts (€{walk_away:,.0f}, reserves left €{self.budget_left:,.0f})"
-                if result < walk_away or -result > max(0.0, self.budget_left) else "")
+        result = self.opening_result(area) + sum(self.ctx.support.support(area)[::2])
+        walk_away = -self.params.max_deficit_per_home * area.spec.homes
+        verdict.append(
+            f"no land decision: the area's expected result €{result:,.0f} is below what the municipality "
+            f"accepts (€{walk_away:,.0f}, reserves left €{self.budget_left:,.0f})"
+            if result < walk_away or -result > max(0.0, self.budget_left) else "")
         return verdict[0]
 
     def phase_result(self, area: AreaPlan, phase) -> float:
@@ -222,6 +226,15 @@ class Municipality(Actor):
         expected = done_r - done_c + projection.npv
         return expected, done_c, done_c + cost_total, done_r, done_r + revenue_total
 
+    def opening_result(self, area: AreaPlan) -> float:
+        """``expected_result(area)[0]`` (€), the same float, valued on the net present value alone."""
+        costs, revenues = self.account_flows(area)
+        p = self.params
+        npv = grex.npv_sparse(costs, revenues, HORIZON_QUARTERS, p.cost_escalation,
+                              self.revenue_expectation(area.region_index), p.discount_rate)
+        done_c, done_r = self.realised(area)
+        return done_r - done_c + npv
+
     def account_flows(self, area: AreaPlan, whole_company: bool = False) -> tuple[dict[int, float], dict[int, float]]:
         """(costs, revenues): the remaining land-development flows, {quarter ahead: € at today's values}.
 
@@ -235,6 +248,7 @@ class Municipality(Actor):
         coop = area.coop
         share_of = (lambda party: 1.0 if party == "jv" else 0.0) if whole_company else coop.municipal_share
         land_value = ctx.econ.land_value[r, q]
+        market_values, social_value = land_value[SOCIAL + 1:], float(land_value[SOCIAL])
         costs: dict[int, float] = {}
         revenues: dict[int, float] = {}
         deal = area.deal
@@ -243,15 +257,13 @@ class Municipality(Actor):
         works_share: float | None = None
         acquisition_share: float | None = None
         for phase in area.phases:
-            if not phase.is_open:
+            if phase.stage >= DONE:  # not open
                 continue
             when = int(min(HORIZON_QUARTERS - 1, max(0.0, phase.planned_start - q) + 4))
-            unpaid = phase.unpaid
-            if unpaid:  # the plan's estimates: overruns count when they are paid
-                estimates = phase.estimates
+            if phase.unpaid:  # the plan's estimates: overruns count when they are paid
                 total = costs.get(when, 0.0)  # the same additions in the same order as one by one into costs[when]
-                for item in unpaid:
-                    if item == "acquisition":
+                for item, estimate, acquisition in self._unpaid_estimates(phase):
+                    if acquisition:
                         if acquisition_share is None:
                             acquisition_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
                         share = acquisition_share
@@ -259,17 +271,54 @@ class Municipality(Actor):
                         if works_share is None:
                             works_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
                         share = works_share
-                    total = total + estimates.get(item, 0.0) * share
+                    total = total + estimate * share
                 costs[when] = total
             if phase.construction_start is None:
-                market_homes = phase.homes[SOCIAL + 1:]
-                price = (deal.terms.land_price * market_homes.sum() if deal is not None and not coop.land_price_at_market
-                         else max(0.0, float(np.dot(market_homes, land_value[SOCIAL + 1:]))))
-                social = phase.homes[SOCIAL] * land_value[SOCIAL]
+                # Python floats (the same doubles as numpy's scalars, without their overhead downstream)
+                if deal is not None and not coop.land_price_at_market:
+                    price = float(deal.terms.land_price * phase.homes[SOCIAL + 1:].sum())
+                else:
+                    price = max(0.0, float(np.dot(self._market_homes(phase), market_values)))
+                social = self._social_homes(phase) * social_value
                 later = min(when + 8, HORIZON_QUARTERS - 1)
                 revenues[later] = revenues.get(later, 0.0) + (price * share_of(coop.land_receiver)
                                                               + social * share_of(coop.social_land_receiver))
         return costs, revenues
+
+    def _unpaid_estimates(self, phase) -> tuple[tuple[str, float, bool], ...]:
+        """(item, estimate €, is it the buy-outs) of each unpaid item of a phase, in the order of ``phase.unpaid``.
+
+        Kept while the phase's unpaid items are the same dict with the same number of items (items are only
+        ever removed, when paid).
+        """
+        unpaid = phase.unpaid
+        known = self._unpaid.get(phase)
+        if known is None or known[0] is not unpaid or known[1] != len(unpaid):
+            estimates = phase.estimates
+            known = self._unpaid[phase] = (unpaid, len(unpaid), tuple(
+                (item, estimates.get(item, 0.0), item == "acquisition") for item in unpaid))
+        return known[2]
+
+    def _market_homes(self, phase) -> np.ndarray:
+        """The phase's market homes (owner, mid rent, free rent) as floats, kept while its programme is unchanged.
+
+        ``np.dot`` of the integer homes with float values converts them to exactly these floats first, so
+        the dot product is the same double; converting once per programme instead of per valuation.
+        """
+        homes = phase.homes
+        known = self._market_floats.get(phase)
+        if known is None or known[0] is not homes:
+            known = self._market_floats[phase] = (homes, homes[SOCIAL + 1:].astype(float), float(homes[SOCIAL]))
+        return known[1]
+
+    def _social_homes(self, phase) -> float:
+        """The phase's social homes as a float (exact), kept with :meth:`_market_homes`: float × float is the
+        same double as numpy's integer × float product."""
+        known = self._market_floats.get(phase)
+        if known is None or known[0] is not phase.homes:
+            self._market_homes(phase)
+            known = self._market_floats[phase]
+        return known[2]
 
     def forward_npv(self, costs: dict[int, float], revenues: dict[int, float]) -> tuple[float, float]:
         """(€ costs, € revenues): net present values of remaining flows ({quarter ahead: €}) as its

@@ -31,8 +31,8 @@ from sim.negotiation.economics import (
     Preferences,
     developer_surplus,
     municipal_surplus,
-    party_npvs,
     reprogramme,
+    side_valuations,
 )
 from sim.negotiation.protocols import Outcome, Problem
 
@@ -123,10 +123,13 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
 
     def evaluate_batch(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> np.ndarray:
         dev_mult, mun_mult = multipliers()
-        dev = developer_surplus(party_npvs(outlook, land, affordable, overrun, coop, dev_mult,
-                                           developer.beliefs.overrun_z), prefs)
-        mun = municipal_surplus(party_npvs(outlook, land, affordable, overrun, coop, mun_mult,
-                                           municipality.beliefs.overrun_z), prefs)
+        n_phases = outlook.homes.shape[0]
+        dev_value, mun_value = side_valuations(
+            outlook, land, affordable, overrun, coop,
+            (dev_mult, developer.beliefs.overrun_factors(outlook, n_phases)),
+            (mun_mult, municipality.beliefs.overrun_factors(outlook, n_phases)))
+        dev = developer_surplus(dev_value, prefs)
+        mun = municipal_surplus(mun_value, prefs)
         return np.stack([dev, mun], axis=1)
 
     def evaluate(terms: Terms) -> tuple[float, float]:

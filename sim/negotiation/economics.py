@@ -120,29 +120,72 @@ def party_npvs(outlook: Outlook, land_price: np.ndarray, affordable_share: np.nd
         multipliers: (K, H) price multipliers (from :class:`sim.beliefs.Beliefs`).
         overrun_z: (K, ≥P) standard normals for public-works overruns.
     """
+    packages = _packages(outlook, land_price, affordable_share, overrun_share, coop)
+    return _on_ensemble(packages, multipliers, overrun_factors(overrun_z, outlook, packages[1]), "both")
+
+
+def overrun_factors(overrun_z: np.ndarray, outlook: Outlook, n_phases: int) -> np.ndarray:
+    """(1, K, P) imagined overrun per € of estimated works: the parties know the reference class, so overruns
+    are +overrun_mean on average and right-skewed (as in sim.area)."""
+    s = outlook.cost_sigma
+    return (1 + outlook.overrun_mean) * np.exp(s * overrun_z[None, :, :n_phases] - s * s / 2) - 1
+
+
+def side_valuations(outlook: Outlook, land_price: np.ndarray, affordable_share: np.ndarray,
+                    overrun_share: np.ndarray, coop: CooperationModel, developer_side: tuple[np.ndarray, np.ndarray],
+                    municipal_side: tuple[np.ndarray, np.ndarray]) -> tuple[Valuation, Valuation]:
+    """What each side's surplus needs of :func:`party_npvs` on its own ensemble, the same arrays.
+
+    ``developer_side`` and ``municipal_side`` are (multipliers (K, H), overrun factors (1, K, ≥P) as
+    :func:`overrun_factors` makes them, e.g. cached by ``Beliefs.overrun_factors``). The developer's
+    Valuation has no municipal NPVs, the municipality's none of the developer's fields (None): what does not
+    depend on the ensemble is computed once.
+    """
+    packages = _packages(outlook, land_price, affordable_share, overrun_share, coop)
+    return (_on_ensemble(packages, developer_side[0], developer_side[1], "developer"),
+            _on_ensemble(packages, municipal_side[0], municipal_side[1], "municipality"))
+
+
+def _packages(outlook: Outlook, land_price: np.ndarray, affordable_share: np.ndarray, overrun_share: np.ndarray,
+              coop: CooperationModel) -> tuple:
+    """The part of :func:`party_npvs` that does not depend on the belief ensemble (programme, flows per home)."""
     land_price = np.asarray(land_price, dtype=float)
     homes = reprogramme(outlook.homes, affordable_share, integer=False)  # (T, P, 4)
     n_p = outlook.homes.shape[0]
-    horizon = multipliers.shape[1]
-    lag = np.minimum(outlook.lag.astype(int), horizon - 1)
-    m = multipliers[:, lag]  # (K, P)
     owner_mean = homes[..., OWNER] * outlook.owner_price  # (T, P) at today's price
-    owner_rev = owner_mean[:, None, :] * m[None, :, :]  # (T, K, P)
     rental_rev = homes[..., MID_RENT] * outlook.rental_value[MID_RENT] + homes[..., FREE_RENT] * \
         outlook.rental_value[FREE_RENT]  # (T, P)
     per_home = outlook.construction[SOCIAL + 1:] + outlook.finance[SOCIAL + 1:]
     build = homes[..., SOCIAL + 1:] @ per_home  # (T, P)
-    profit = owner_rev * (1 - outlook.sales_cost_share) + (rental_rev - build)[:, None, :]  # (T, K, P)
-
     market_homes = homes[..., SOCIAL + 1:].sum(axis=2)  # (T, P)
     land = (land_price[:, None] * market_homes)[:, None, :]  # (T, 1, P)
     social = (homes[..., SOCIAL] * outlook.social_land_price)[:, None, :]
-    works = outlook.works[None, None, :]
-    s = outlook.cost_sigma
-    # the parties know the reference class: overruns are +overrun_mean on average and right-skewed (as in sim.area)
-    overrun = works * ((1 + outlook.overrun_mean) * np.exp(s * overrun_z[None, :, :n_p] - s * s / 2) - 1)  # (1, K, P)
     r = (np.asarray(overrun_share, dtype=float) if coop.overrun_negotiable
          else np.full(len(land_price), coop.default_overrun))[:, None, None]
+    affordable = homes[..., SOCIAL].sum(axis=1) + homes[..., MID_RENT].sum(axis=1)
+    discounting: dict[int, tuple] = {}  # belief horizon → (lag, developer's and municipality's discount factors)
+    return outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounting
+
+
+def _on_ensemble(packages: tuple, multipliers: np.ndarray, overrun_factor: np.ndarray, side: str) -> Valuation:
+    """The rest of :func:`party_npvs` on one belief ensemble: revenues, overruns and discounting.
+
+    ``side``: 'both', or only what the 'developer's or the 'municipality's surplus uses (the rest None).
+    """
+    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounting = packages
+    horizon = multipliers.shape[1]
+    known = discounting.get(horizon)
+    if known is None:
+        lag = np.minimum(outlook.lag.astype(int), horizon - 1)
+        known = discounting[horizon] = (lag, (1 + outlook.developer_rate) ** (-lag / 4),
+                                        (1 + outlook.municipal_rate) ** (-lag / 4))
+    lag, dev_df, mun_df = known
+    m = multipliers[:, lag]  # (K, P)
+    owner_rev = owner_mean[:, None, :] * m[None, :, :]  # (T, K, P)
+    profit = owner_rev * (1 - outlook.sales_cost_share) + (rental_rev - build)[:, None, :]  # (T, K, P)
+
+    works = outlook.works[None, None, :]
+    overrun = works * overrun_factor[:, :, :n_p]  # (1, K, P)
 
     zero = np.zeros_like(profit)
     cash = {"municipality": zero.copy(), "developer": profit - land, "jv": zero.copy()}
@@ -161,14 +204,14 @@ def party_npvs(outlook: Outlook, land_price: np.ndarray, affordable_share: np.nd
         cash[coop.acquisition_payer] = cash[coop.acquisition_payer] - devland
         cash["developer"] = cash["developer"] + devland
 
-    dev_df = (1 + outlook.developer_rate) ** (-lag / 4)
-    mun_df = (1 + outlook.municipal_rate) ** (-lag / 4)
-    municipality = (cash["municipality"] + coop.municipal_share("jv") * cash["jv"]) @ mun_df
-    developer = (cash["developer"] + coop.developer_share("jv") * cash["jv"]) @ dev_df
-    mean_m = m.mean(axis=0)
-    revenue = (owner_mean * mean_m + rental_rev) @ dev_df
-    needed = (outlook.margin * owner_mean * mean_m + outlook.rental_margin * rental_rev) @ dev_df
-    affordable = homes[..., SOCIAL].sum(axis=1) + homes[..., MID_RENT].sum(axis=1)
+    municipality = developer = revenue = needed = None
+    if side != "developer":
+        municipality = (cash["municipality"] + coop.municipal_share("jv") * cash["jv"]) @ mun_df
+    if side != "municipality":
+        developer = (cash["developer"] + coop.developer_share("jv") * cash["jv"]) @ dev_df
+        mean_m = m.mean(axis=0)
+        revenue = (owner_mean * mean_m + rental_rev) @ dev_df
+        needed = (outlook.margin * owner_mean * mean_m + outlook.rental_margin * rental_rev) @ dev_df
     return Valuation(municipality, developer, revenue, needed, float(outlook.homes.sum()), affordable)
 
 
