@@ -1,13 +1,14 @@
 """Benchmark the experiment runner (issue #5 bars), on this machine.
 
-    python benchmarks/bench_experiments.py              # 2 fund designs x 40 futures: overhead, efficiency, ...
+    python benchmarks/bench_experiments.py              # 2 fund designs x 20 futures: overhead, efficiency, ...
     python benchmarks/bench_experiments.py --designs 6  # a wider grid (more runs of each future share work)
     python benchmarks/bench_experiments.py --experiment experiments/quick_compare.toml   # a shipped grid
     python benchmarks/bench_experiments.py --full       # also time experiments/fund_designs.toml (2 workers)
 
 Bars: runner overhead ≤ 5 % over calling the run function in a plain loop; parallel efficiency
 ≥ 0.85 with 2 workers; peak memory per worker flat in the number of runs (≤ 500 MB);
-throughput ≥ 1.2 × mesa.batch_run on the same grid while also writing to disk;
+throughput ≥ 1.5 × mesa.batch_run on the same grid while also writing to disk (issue #19; it was 1.2 ×
+for issue #5);
 fund_designs.toml ≤ 10 minutes.
 """
 
@@ -121,7 +122,7 @@ def median(values: list[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--replications", type=int, default=40, help="futures per lever value (2 lever values)")
+    parser.add_argument("--replications", type=int, default=20, help="futures per lever value (2 lever values)")
     parser.add_argument("--repeat", type=int, default=3, help="alternating repeats (medians are reported)")
     parser.add_argument("--designs", type=int, default=2, choices=range(2, len(DESIGNS) + 1), metavar="2-10",
                         help="fund designs in the grid (the first N of experiments/fund_designs.toml)")
@@ -161,7 +162,7 @@ def main() -> None:
         report["runner, 2 worker processes (s)"] = round(parallel, 2)
         report["parallel efficiency (bar >= 0.85)"] = round(serial / (2 * parallel), 3)
         report["mesa.batch_run, 2 processes, no disk (s)"] = round(batch, 2)
-        report["throughput vs mesa.batch_run, median (bar >= 1.2)"] = round(batch / parallel, 2)
+        report["throughput vs mesa.batch_run, median (bar >= 1.5)"] = round(batch / parallel, 2)
         report["  per repeat"] = ", ".join(f"{r:.2f}" for r in ratios)
         small = write_experiment(tmp, max(2, args.replications // 4), names)
         _, rss_small = timed_cli(["experiment", str(small), "--out", str(tmp / "m1"), "--workers", "2"])
