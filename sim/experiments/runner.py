@@ -54,6 +54,10 @@ def make_task(exp: LoadedExperiment, point: RunPoint, designs: dict) -> dict:
             "source": str(exp.scenario_path)}
 
 
+MANIFEST_SECONDS = 10.0
+"""Seconds between rewrites of manifest.json while an experiment runs (it lists every run's status, so
+rewriting it every few runs would cost the parent process seconds over a 10,000-run study)."""
+
 GROUP_RUNS = 16
 """Most runs of one future sent to a worker together (larger groups share more, balance load less)."""
 
@@ -73,8 +77,17 @@ def future_groups(exp: LoadedExperiment, points: list[RunPoint], designs: dict) 
             yield {"key": f"{tasks[0]['key']}+{len(tasks)}", "tasks": tasks}
 
 
+def provenance() -> dict:
+    """Git commit, package versions and host: asked once per session (git and package metadata take ~0.1 s)."""
+    return {"git_commit": git_commit(), "versions": versions(), "host": host()}
+
+
 def manifest(exp: LoadedExperiment, runs: list[RunPoint], store: ExperimentStore, started: str,
-             finished: str | None, executor: str, workers: int) -> dict:
+             finished: str | None, executor: str, workers: int, origin: dict | None = None) -> dict:
+    """The experiment's manifest: what ran, from which files and code, and every run's status.
+
+    ``origin``: :func:`provenance` of this session (asked anew when not given)."""
+    origin = origin or provenance()
     ids = {r.run_id for r in runs}
     done, failed = store.done_ids() & ids, store.failed_ids() & ids
     return {
@@ -82,7 +95,8 @@ def manifest(exp: LoadedExperiment, runs: list[RunPoint], store: ExperimentStore
         "scenario_file": str(exp.scenario_path), "scenario_sha256": exp.scenario_hash,
         "seed": exp.spec.seed, "replications": exp.spec.replications, "design": exp.spec.design.model_dump(),
         "runs_total": len(runs), "runs_done": len(done), "runs_failed": len(failed - done),
-        "git_commit": git_commit(), "versions": versions(), "host": host(), "executor": executor,
+        "git_commit": origin["git_commit"], "versions": origin["versions"], "host": origin["host"],
+        "executor": executor,
         "workers": workers, "started_utc": started, "finished_utc": finished,
         "status": {r.run_id: ("done" if r.run_id in done else "failed" if r.run_id in failed else "pending")
                    for r in runs},
@@ -171,7 +185,8 @@ def _execute(exp, out, store, runs, designs, executor, workers, scheduler, clien
     atomic_write_arrow(annotate(pa.Table.from_pandas(pd.DataFrame([run_columns(r) for r in runs]), preserve_index=False),
                                 "runs"), out / "runs.parquet")
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    store.write_json("manifest.json", manifest(exp, runs, store, started, None, executor, workers))
+    origin = provenance()
+    store.write_json("manifest.json", manifest(exp, runs, store, started, None, executor, workers, origin))
 
     ids = {r.run_id for r in runs}
     if resume:
@@ -191,8 +206,9 @@ def _execute(exp, out, store, runs, designs, executor, workers, scheduler, clien
     from sim.output.console import experiment_progress
 
     failures = 0
+    last_manifest = time.perf_counter()
     with experiment_progress(len(runs), len(done), exp.spec.name, quiet) as advance:
-        for k, result in enumerate(results, start=1):
+        for result in results:
             point = by_id[result["run_id"]]
             if "error" in result:
                 store.write_failure(point, result)
@@ -200,11 +216,14 @@ def _execute(exp, out, store, runs, designs, executor, workers, scheduler, clien
             else:
                 store.write_run(point, result)
             advance(failures)
-            if k % 50 == 0:
-                store.write_json("manifest.json", manifest(exp, runs, store, started, None, executor, workers))
+            if time.perf_counter() - last_manifest >= MANIFEST_SECONDS:  # for people watching; resume reads parts
+                store.write_json("manifest.json", manifest(exp, runs, store, started, None, executor, workers,
+                                                           origin))
+                last_manifest = time.perf_counter()
     elapsed = time.perf_counter() - t0
     store.consolidate()
-    final = manifest(exp, runs, store, started, datetime.now(UTC).isoformat(timespec="seconds"), executor, workers)
+    final = manifest(exp, runs, store, started, datetime.now(UTC).isoformat(timespec="seconds"), executor, workers,
+                     origin)
     final["elapsed_seconds_this_session"] = round(elapsed, 2)
     final["runs_this_session"] = len(pending)
     final["python"] = platform.python_version()
