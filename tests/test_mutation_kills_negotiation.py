@@ -1,0 +1,208 @@
+"""What a deal is worth to each side, and which deal is struck, by hand (sim.negotiation).
+
+Found unchecked by mutation testing (tools/mutation.py, docs/testing.md). The valuation is written out for one
+small outlook (one or two phases, two belief paths, no overrun uncertainty), so every cash flow of every
+cooperation model can be followed: who receives the land price and the social land price, who pays the works,
+the overruns and the buy-outs, and how each party's share is discounted at its own rate. The protocols are
+played on small problems whose offers can be computed by hand, and the broker and upkeep on the mini world.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.cooperation import resolve
+from sim.cooperation.base import CooperationModel
+from sim.negotiation.economics import (
+    Outlook,
+    Preferences,
+    Valuation,
+    conditional_grants,
+    developer_surplus,
+    municipal_surplus,
+    party_npvs,
+    reprogramme,
+    scores,
+)
+
+# ---------------------------------------------------------------- valuation (sim.negotiation.economics)
+
+OWNER_PRICE = 300_000.0
+RENTAL = (11.5e6)  # 20 mid-rent × 200k + 30 free-rent × 250k (investor value)
+BUILD = 16.15e6  # 20 × (160k + 6k) + 30 × (170k + 7k) + 40 × (180k + 8k) (construction + financing)
+SOCIAL_LAND = 200_000.0  # 10 social homes × 20k
+WORKS, BUSINESS, DEV_LAND = 1_000_000.0, 400_000.0, 300_000.0
+OVERRUN = 100_000.0  # +10 % of the works, no uncertainty
+
+
+def outlook(phases: int = 1, **changes) -> Outlook:
+    """One phase of 10 social, 20 mid-rent, 30 free-rent and 40 owner-occupied homes, one year (4 quarters)
+    from construction; the developer discounts at 10 %/yr, the municipality at 5 %/yr."""
+    values = dict(
+        homes=np.array([[10, 20, 30, 40]] * phases), lag=np.array([4.0] * phases),
+        works=np.array([WORKS] * phases), buyout_business=np.array([BUSINESS] * phases),
+        buyout_developer=np.array([DEV_LAND] * phases), owner_price=OWNER_PRICE,
+        rental_value=np.array([0.0, 200_000.0, 250_000.0, 0.0]),
+        construction=np.array([150_000.0, 160_000.0, 170_000.0, 180_000.0]),
+        finance=np.array([5_000.0, 6_000.0, 7_000.0, 8_000.0]), social_land_price=20_000.0, cost_sigma=0.0,
+        overrun_mean=0.1, margin=0.15, rental_margin=0.1, sales_cost_share=0.05, developer_rate=0.1,
+        municipal_rate=0.05)
+    values.update(changes)
+    return Outlook(**values)
+
+
+def paths() -> np.ndarray:
+    """Two belief paths over 8 quarters: prices rising 10 % a quarter, and prices halved throughout."""
+    return np.array([[1.0 + 0.1 * h for h in range(8)], [0.5] * 8])
+
+
+M = (1.4, 0.5)  # the two paths' price multipliers one year (4 quarters) ahead
+DEV_DF, MUN_DF = 1 / 1.1, 1 / 1.05
+
+
+def value(coop: CooperationModel, land: float, overrun_share: float = 0.0, share: float = 0.3,
+          out: Outlook | None = None, z: np.ndarray | None = None) -> Valuation:
+    return party_npvs(out or outlook(), np.array([land]), np.array([share]), np.array([overrun_share]), coop,
+                      paths(), np.zeros((2, 3)) if z is None else z)
+
+
+def profit(m: float) -> float:
+    """The developer's building profit on a path: sales less sales costs, plus investor values, less building."""
+    return 40 * OWNER_PRICE * m * 0.95 + RENTAL - BUILD
+
+
+def test_under_the_traditional_split_the_municipality_receives_the_land_and_pays_works_overruns_and_buy_outs():
+    """Land price 50k on 90 market homes (4.5m) and the social land price to the municipality; it pays the works,
+    the expected +10 % overrun, the business buy-outs and the developer's land position (which the developer
+    receives). Each side discounts one year at its own rate."""
+    v = value(resolve("traditional"), 50_000.0)
+    mun = 4.5e6 + SOCIAL_LAND - WORKS - OVERRUN - BUSINESS - DEV_LAND
+    assert v.municipality[0] == pytest.approx([mun * MUN_DF] * 2)
+    assert v.developer[0] == pytest.approx([(profit(m) - 4.5e6 + DEV_LAND) * DEV_DF for m in M])
+    assert v.revenue[0] == pytest.approx((40 * OWNER_PRICE * 0.95 + RENTAL) * DEV_DF)  # mean multiplier 0.95
+    assert v.required_margin[0] == pytest.approx((0.15 * 40 * OWNER_PRICE * 0.95 + 0.1 * RENTAL) * DEV_DF)
+    assert v.homes == 100.0 and v.affordable_homes[0] == 30.0
+
+
+def test_under_a_concession_the_developer_pays_works_overruns_and_buy_outs_and_keeps_the_social_land_price():
+    v = value(resolve("concession"), 20_000.0)
+    assert v.municipality[0] == pytest.approx([1.8e6 * MUN_DF] * 2)
+    dev = [profit(m) - 1.8e6 + SOCIAL_LAND - WORKS - OVERRUN - BUSINESS for m in M]
+    assert v.developer[0] == pytest.approx([d * DEV_DF for d in dev])
+
+
+def test_under_a_joint_venture_the_company_receives_and_pays_and_each_partner_owns_half():
+    """The company receives land and social land price, pays works, overrun, buy-outs and the developer's
+    land position; each partner's NPV holds half of the company's cash, the developer's also its own."""
+    v = value(resolve("joint_venture"), 10_000.0)
+    jv = 0.9e6 + SOCIAL_LAND - WORKS - OVERRUN - BUSINESS - DEV_LAND
+    assert v.municipality[0] == pytest.approx([0.5 * jv * MUN_DF] * 2)
+    assert v.developer[0] == pytest.approx([(profit(m) - 0.9e6 + DEV_LAND + 0.5 * jv) * DEV_DF for m in M])
+
+
+def test_under_private_realisation_the_owner_buys_out_and_keeps_social_land_and_the_municipality_pays_works():
+    v = value(resolve("private_realisation"), 15_000.0)
+    assert v.municipality[0] == pytest.approx([(1.35e6 - WORKS - OVERRUN) * MUN_DF] * 2)
+    assert v.developer[0] == pytest.approx([(profit(m) - 1.35e6 + SOCIAL_LAND - BUSINESS) * DEV_DF for m in M])
+
+
+def test_a_negotiated_overrun_share_moves_that_share_of_the_overrun_to_the_developer():
+    """The base model leaves the overrun share open: at 0.25 the developer carries 25k of the 100k overrun."""
+    v = value(CooperationModel(), 0.0, overrun_share=0.25)
+    assert v.municipality[0] == pytest.approx([(SOCIAL_LAND - WORKS - 75_000 - BUSINESS - DEV_LAND) * MUN_DF] * 2)
+    assert v.developer[0] == pytest.approx([(profit(m) - 25_000 + DEV_LAND) * DEV_DF for m in M])
+    fixed = value(resolve("building_claim"), 0.0, overrun_share=0.25)  # not negotiable: its default, 0
+    assert fixed.developer[0] == pytest.approx([(profit(m) + DEV_LAND) * DEV_DF for m in M])
+
+
+def test_overruns_are_right_skewed_around_the_expected_overrun():
+    """σ = 0.5: the overrun factor is 1.1 · exp(σz − σ²/2) − 1 at each path's standard normal z (1 and −1)."""
+    z = np.array([[1.0, 9.0, 9.0], [-1.0, 9.0, 9.0]])
+    v = value(resolve("traditional"), 0.0, out=outlook(cost_sigma=0.5), z=z)
+    over = [WORKS * (1.1 * np.exp(0.5 * zi - 0.125) - 1) for zi in (1.0, -1.0)]
+    assert v.municipality[0] == pytest.approx([(SOCIAL_LAND - WORKS - o - BUSINESS - DEV_LAND) * MUN_DF
+                                               for o in over])
+
+
+def test_each_phase_is_priced_and_discounted_at_its_own_start():
+    """Two phases, starting in 0 and 12 quarters; the belief horizon is 8 quarters, so the later phase takes the
+    last multiplier (quarter 7) and is discounted 7 quarters."""
+    out = outlook(phases=2, lag=np.array([0.0, 12.0]))
+    v = value(resolve("traditional"), 0.0, out=out)
+    m0, m1 = (1.0, 0.5), (1.7, 0.5)
+    dev = [(profit(a) + DEV_LAND) + (profit(b) + DEV_LAND) * 1.1 ** -1.75 for a, b in zip(m0, m1, strict=True)]
+    assert v.developer[0] == pytest.approx(dev)
+    mun = SOCIAL_LAND - WORKS - OVERRUN - BUSINESS - DEV_LAND
+    assert v.municipality[0] == pytest.approx([mun * (1 + 1.05 ** -1.75)] * 2)
+    assert v.homes == 200.0 and v.affordable_homes[0] == 60.0
+
+
+def test_several_packages_are_valued_at_once_each_with_its_programme():
+    """Shares 0.3 and 0.5: at 0.5, 40 mid-rent and 20 owner-occupied homes (the 10 social stay)."""
+    v = party_npvs(outlook(), np.array([0.0, 10_000.0]), np.array([0.3, 0.5]), np.array([0.0, 0.0]),
+                   resolve("traditional"), paths(), np.zeros((2, 1)))
+    assert v.affordable_homes.tolist() == [30.0, 50.0]
+    rental = 40 * 200_000.0 + 30 * 250_000.0
+    build = 40 * 166_000.0 + 30 * 177_000.0 + 20 * 188_000.0
+    assert v.developer[1] == pytest.approx([(20 * OWNER_PRICE * m * 0.95 + rental - build - 0.9e6 + DEV_LAND)
+                                            * DEV_DF for m in M])
+
+
+def test_reprogramming_moves_homes_between_owner_occupied_and_mid_rent_only():
+    homes = np.array([[10, 20, 30, 40], [0, 0, 50, 50]])
+    assert reprogramme(homes, 0.5).tolist() == [[10, 40, 30, 20], [0, 50, 50, 0]]
+    assert reprogramme(homes, 0.0).tolist() == [[10, 0, 30, 60], [0, 0, 50, 50]]  # not below the social homes
+    assert reprogramme(homes, 0.333, integer=False)[0].tolist() == pytest.approx([10, 23.3, 30, 36.7])
+    assert reprogramme(homes, 0.333).tolist()[0] == [10, 23, 30, 37]
+    both = reprogramme(homes, np.array([0.1, 0.9]))
+    assert both.shape == (2, 2, 4) and both[1, 0].tolist() == [10, 60, 30, 0]
+    out = outlook()
+    assert out.total_homes == 100 and out.current_affordable_share() == pytest.approx(0.3)
+    assert out.homes_at(0.5).tolist() == [[10, 40, 30, 20]]
+    assert outlook(homes=np.zeros((1, 4), dtype=int)).current_affordable_share() == 0.0
+
+
+def test_a_score_weighs_the_mean_against_the_worst_five_percent():
+    """40 paths 1..40: mean 20.5, worst 5 % = the 2 worst (mean 1.5); 10 paths: the single worst."""
+    values = np.arange(1.0, 41.0)[None, :]
+    assert scores(values, 0.0)[0] == pytest.approx(20.5)
+    assert scores(values, 1.0)[0] == pytest.approx(1.5)
+    assert scores(values, 0.25)[0] == pytest.approx(0.75 * 20.5 + 0.25 * 1.5)
+    assert scores(np.arange(10.0, 0.0, -1.0)[None, :], 1.0)[0] == pytest.approx(1.0)
+    assert scores(values, 1.0, tail=0.1)[0] == pytest.approx(2.5)
+
+
+def prefs(**changes) -> Preferences:
+    values = dict(developer_risk_aversion=0.0, municipal_risk_aversion=0.0, max_deficit_per_home=1_000.0,
+                  affordable_home_value=500.0, budget_left=1e9)
+    values.update(changes)
+    return Preferences(**values)
+
+
+def valuation() -> Valuation:
+    return Valuation(municipality=np.array([[-300_000.0, -100_000.0]]), developer=np.array([[2e6, 4e6]]),
+                     revenue=np.array([10e6]), required_margin=np.array([1.5e6]), homes=100.0,
+                     affordable_homes=np.array([30.0]))
+
+
+def test_the_developer_signs_for_its_npv_less_its_margin_plus_fund_support():
+    v = valuation()
+    assert developer_surplus(v, prefs())[0] == pytest.approx(3e6 - 1.5e6)
+    assert developer_surplus(v, prefs(developer_support=0.2e6))[0] == pytest.approx(1.7e6)
+    assert developer_surplus(v, prefs(developer_risk_aversion=1.0))[0] == pytest.approx(2e6 - 1.5e6)
+
+
+def test_the_municipality_accepts_a_loss_up_to_its_limit_or_budget_and_values_affordable_homes():
+    """NPV −200k; it accepts 1,000 € × 100 homes (or its budget if less), adds 500 € per affordable home (30),
+    the fund money committed to it, and a conditional grant only if the package meets its share."""
+    v = valuation()
+    assert municipal_surplus(v, prefs())[0] == pytest.approx(-200_000 + 100_000 + 15_000)
+    assert municipal_surplus(v, prefs(budget_left=40_000.0))[0] == pytest.approx(-200_000 + 40_000 + 15_000)
+    assert municipal_surplus(v, prefs(municipal_risk_aversion=1.0))[0] == pytest.approx(-300_000 + 115_000)
+    assert municipal_surplus(v, prefs(municipal_support=50_000.0))[0] == pytest.approx(-35_000)
+    met = prefs(conditions=((70_000.0, 0.3), (1e6, 0.31)))
+    assert conditional_grants(v, met).tolist() == [70_000.0]
+    assert municipal_surplus(v, met)[0] == pytest.approx(-15_000)
+    empty = Valuation(v.municipality, v.developer, v.revenue, v.required_margin, 0.0, np.array([0.0]))
+    assert conditional_grants(empty, prefs(conditions=((5.0, 0.0),))).tolist() == [5.0]
