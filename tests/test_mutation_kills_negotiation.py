@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.cooperation import resolve
+from sim.cooperation import Terms, resolve
 from sim.cooperation.base import CooperationModel
+from sim.negotiation.protocols import Problem, resolve_protocol
 from sim.negotiation.economics import (
     Outlook,
     Preferences,
@@ -206,3 +207,109 @@ def test_the_municipality_accepts_a_loss_up_to_its_limit_or_budget_and_values_af
     assert municipal_surplus(v, met)[0] == pytest.approx(-15_000)
     empty = Valuation(v.municipality, v.developer, v.revenue, v.required_margin, 0.0, np.array([0.0]))
     assert conditional_grants(empty, prefs(conditions=((5.0, 0.0),))).tolist() == [5.0]
+
+
+# ---------------------------------------------------------------- protocols (sim.negotiation.protocols)
+
+
+def land_problem(dev_at: float = 30.0, mun_at: float = 10.0, rounds: int = 6, dev_beta: float = 1.0,
+                 mun_beta: float = 1.0, weight: float = 0.5, batch: bool = False) -> Problem:
+    """Only the land price (0-40 €/home) is open: the developer gains ``dev_at − L``, the municipality
+    ``L − mun_at``. Along the line θ the price is 40 − 40θ, so a price of 10 lies exactly at θ = 0.75."""
+
+    def evaluate(terms: Terms) -> tuple[float, float]:
+        return dev_at - terms.land_price, terms.land_price - mun_at
+
+    def evaluate_batch(land, affordable, overrun):
+        return np.stack([dev_at - land, land - mun_at], axis=1)
+
+    return Problem(evaluate=evaluate, evaluate_batch=evaluate_batch if batch else None, land_bounds=(0.0, 40.0),
+                   affordable_bounds=(0.3, 0.3), overrun_bounds=(0.0, 0.0), developer_weight=weight,
+                   max_rounds=rounds, developer_beta=dev_beta, municipal_beta=mun_beta)
+
+
+def test_the_line_runs_from_the_municipal_to_the_developer_ideal():
+    problem = Problem(evaluate=lambda t: (0.0, 0.0), evaluate_batch=None, land_bounds=(-10.0, 30.0),
+                      affordable_bounds=(0.2, 0.6), overrun_bounds=(0.0, 1.0))
+    assert problem.municipal_ideal() == Terms(30.0, 0.6, 1.0)
+    assert problem.developer_ideal() == Terms(-10.0, 0.2, 0.0)
+    assert problem.on_line(0.25).as_tuple() == pytest.approx((20.0, 0.5, 0.75))
+    defaults = (problem.developer_weight, problem.max_rounds, problem.developer_beta, problem.municipal_beta)
+    assert defaults == (0.5, 12, 1.0, 1.0) and problem.cache_key is None
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_reservation_points_are_the_last_packages_each_side_accepts_at_zero_surplus(batch):
+    """Surplus exactly 0 is acceptable: the municipality accepts up to θ = 0.75 (price 10), the developer from
+    θ = 0.25 (price 30); a side that gains nowhere has no reservation point."""
+    assert land_problem(batch=batch).reservation_points() == (0.75, 0.25)
+    assert land_problem(mun_at=50.0, batch=batch).reservation_points() == (None, 0.25)
+    assert land_problem(dev_at=-1.0, batch=batch).reservation_points() == (0.75, None)
+    values = land_problem(batch=batch).evaluate_line(np.array([0.0, 0.5, 1.0]))
+    assert values.tolist() == [[-10.0, 30.0], [10.0, 10.0], [30.0, -10.0]]
+
+
+def test_alternating_offers_concede_by_each_sides_tactic_until_the_developer_accepts():
+    """β_mun = 2 (concedes early: θ = 0.75·√(t/5)), β_dev = 0.5 (holds out: θ = 1 − 0.75·(t/5)²). Round 3 the
+    municipality offers θ = 0.474 (price 21.03, worth 8.97 to the developer, less than its own next offer
+    at price 10.8); round 4 the developer offers 10.8 (worth 0.8 to the municipality, less than its next
+    offer at 13.17); round 5 the municipality offers 13.17, worth 16.83 to the developer, at least its last
+    offer (price 30, worth 0): accepted."""
+    outcome = resolve_protocol("alternating_offers").negotiate(land_problem(dev_beta=0.5, mun_beta=2.0))
+    script = [(o.round, o.proposer, round(o.terms.land_price, 2), round(o.developer_surplus, 2),
+               round(o.municipal_surplus, 2)) for o in outcome.offers]
+    assert script == [(1, "municipality", 40.0, -10.0, 30.0), (2, "developer", 1.2, 28.8, -8.8),
+                      (3, "municipality", 21.03, 8.97, 11.03), (4, "developer", 10.8, 19.2, 0.8),
+                      (5, "municipality", 13.17, 16.83, 3.17)]
+    assert (outcome.success, outcome.rounds, outcome.reason) == (True, 5, "developer accepted")
+    assert outcome.terms.land_price == pytest.approx(40 - 40 * 0.75 * 0.8 ** 0.5)
+
+
+@pytest.mark.parametrize(("dev_at", "mun_at", "who"), [(30.0, 50.0, "municipality"), (-1.0, 10.0, "developer"),
+                                                       (-1.0, 50.0, "municipality")])
+def test_alternating_offers_without_an_acceptable_package_end_at_once_naming_the_side(dev_at, mun_at, who):
+    outcome = resolve_protocol("alternating_offers").negotiate(land_problem(dev_at, mun_at))
+    assert (outcome.success, outcome.terms, outcome.rounds, outcome.protocol, outcome.reason, outcome.offers) == \
+        (False, None, 0, "alternating_offers", f"no package is acceptable to the {who}", [])
+
+
+def test_alternating_offers_that_never_meet_end_at_the_deadline_with_the_reason():
+    """Reservation points apart (the municipality accepts a price ≥ 20, the developer ≤ 10): every offer made,
+    no deal. With overlapping points but one round, the municipality's opening offer is refused."""
+    apart = resolve_protocol("alternating_offers").negotiate(land_problem(dev_at=10.0, mun_at=20.0, rounds=4))
+    assert (apart.success, apart.terms, apart.rounds, len(apart.offers)) == (False, None, 4, 4)
+    assert apart.reason == "deadline passed: the parties' reservation points do not overlap"
+    short = resolve_protocol("alternating_offers").negotiate(land_problem(rounds=1))
+    assert (short.success, short.rounds, short.reason) == (False, 1, "deadline passed before the offers met")
+    assert [(o.round, o.proposer, o.terms.land_price) for o in short.offers] == [(1, "municipality", 40.0)]
+
+
+def test_the_municipality_accepts_a_developer_offer_worth_at_least_its_own_next_offer():
+    """Two rounds: the developer's θ = 1 − 0.75 = 0.25 (price 30, worth 20 to the municipality) is at least the
+    municipality's own next (last) offer θ = 0.75 (price 10, worth 0): accepted in round 2."""
+    outcome = resolve_protocol("alternating_offers").negotiate(land_problem(rounds=2))
+    assert (outcome.success, outcome.rounds, outcome.reason) == (True, 2, "municipality accepted")
+    assert outcome.terms.land_price == pytest.approx(30.0)
+    assert [(o.proposer, o.municipal_surplus) for o in outcome.offers] == [("municipality", 30.0), ("developer", 20.0)]
+
+
+@pytest.mark.parametrize(("weight", "price"), [(0.5, 20.0), (0.75, 15.0), (0.25, 25.0)])
+def test_nash_maximises_the_weighted_log_surpluses(weight, price):
+    """max w·log(30 − L) + (1 − w)·log(L − 10): L = 30 − 20w (20 at equal weights, 15 for a strong developer)."""
+    problem = land_problem(weight=weight)
+    outcome = resolve_protocol("nash").negotiate(problem)
+    assert (outcome.success, outcome.rounds, outcome.protocol, outcome.reason) == \
+        (True, 1, "nash", "Nash bargaining solution")
+    assert outcome.terms.land_price == pytest.approx(price, abs=0.01)
+    assert outcome.terms.affordable_share == 0.3 and outcome.terms.overrun_share == 0.0
+    (offer,) = outcome.offers
+    assert (offer.round, offer.proposer, offer.terms) == (1, "arbiter", outcome.terms)
+    assert (offer.developer_surplus, offer.municipal_surplus) == pytest.approx((30 - price, price - 10), abs=0.01)
+
+
+def test_nash_fails_without_a_package_both_sides_gain_from():
+    """Touching reservation points (both gain 0 at price 20) are not enough: the surplus must be positive."""
+    for problem in (land_problem(dev_at=10.0, mun_at=20.0), land_problem(dev_at=20.0, mun_at=20.0)):
+        outcome = resolve_protocol("nash").negotiate(problem)
+        assert (outcome.success, outcome.terms, outcome.rounds, outcome.protocol, outcome.reason) == \
+            (False, None, 1, "nash", "no package gives both sides a positive surplus")
