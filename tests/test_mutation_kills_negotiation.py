@@ -14,7 +14,6 @@ import pytest
 
 from sim.cooperation import Terms, resolve
 from sim.cooperation.base import CooperationModel
-from sim.negotiation.protocols import Problem, resolve_protocol
 from sim.negotiation.economics import (
     Outlook,
     Preferences,
@@ -26,6 +25,7 @@ from sim.negotiation.economics import (
     reprogramme,
     scores,
 )
+from sim.negotiation.protocols import Problem, resolve_protocol
 
 # ---------------------------------------------------------------- valuation (sim.negotiation.economics)
 
