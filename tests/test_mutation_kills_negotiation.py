@@ -14,6 +14,14 @@ import pytest
 
 from sim.cooperation import Terms, resolve
 from sim.cooperation.base import CooperationModel
+from sim.negotiation.cache import (
+    COOP_ATTRIBUTES,
+    NegotiationCache,
+    ProblemKey,
+    Settlement,
+    cooperation_fingerprint,
+    is_builtin,
+)
 from sim.negotiation.economics import (
     Outlook,
     Preferences,
@@ -313,3 +321,70 @@ def test_nash_fails_without_a_package_both_sides_gain_from():
         outcome = resolve_protocol("nash").negotiate(problem)
         assert (outcome.success, outcome.terms, outcome.rounds, outcome.protocol, outcome.reason) == \
             (False, None, 1, "nash", "no package gives both sides a positive surplus")
+
+
+# ---------------------------------------------------------------- the settlement cache (sim.negotiation.cache)
+
+
+def test_a_problem_key_tells_apart_every_byte_shape_type_name_and_value():
+    def key(*arrays, scalars=()):
+        k = ProblemKey()
+        for a in arrays:
+            k.array(a)
+        return k.scalars(*scalars).digest()
+
+    base = key(np.array([1.0, 2.0]), scalars=(1, "a"))
+    assert len(base) == 20 and base == key(np.array([1.0, 2.0]), scalars=(1, "a"))
+    assert base != key(np.array([1.0, 2.5]), scalars=(1, "a"))  # another value
+    assert base != key(np.array([1.0, 2.0], dtype=np.float32), scalars=(1, "a"))  # another type
+    assert key(np.zeros((2, 3))) != key(np.zeros((3, 2)))  # same bytes, another shape
+    assert key(np.arange(6.0).reshape(2, 3).T) == key(np.ascontiguousarray(np.arange(6.0).reshape(2, 3).T))
+    assert base != key(np.array([1.0, 2.0]), scalars=(1.0, "a"))  # 1 and 1.0 differ by repr
+    assert ProblemKey().digest() == ProblemKey().digest() != key(np.array([]))
+
+    a, b = Terms(1.0, 0.3, 0.0), Terms(1.0, 0.3, 0.0)
+    assert ProblemKey().dataclass(a).digest() == ProblemKey().dataclass(b).digest()
+    assert ProblemKey().dataclass(a).digest() != ProblemKey().dataclass(Terms(1.0, 0.3, 1e-12)).digest()
+    assert ProblemKey().dataclass(a).digest() != ProblemKey().scalars(1.0, 0.3, 0.0).digest()  # names count
+    out = outlook()
+    changed = outlook()
+    changed.works = np.array([WORKS + 1])
+    assert ProblemKey().dataclass(out).digest() == ProblemKey().dataclass(outlook()).digest()
+    assert ProblemKey().dataclass(out).digest() != ProblemKey().dataclass(changed).digest()
+
+
+def test_the_cache_counts_hits_and_misses_and_drops_the_least_recently_used():
+    cache = NegotiationCache(max_entries=2)
+    assert NegotiationCache().max_entries == 20_000 and len(cache) == 0 and (cache.hits, cache.misses) == (0, 0)
+    one, two, three = (Settlement(None, Terms(x, 0.3, 0.0), False, 1.0, 2.0) for x in (1.0, 2.0, 3.0))
+    assert cache.get(b"a") is None and (cache.hits, cache.misses) == (0, 1)
+    cache.put(b"a", one)
+    cache.put(b"b", two)
+    assert cache.get(b"a") is one and (cache.hits, cache.misses) == (1, 1)  # a is now the most recent
+    cache.put(b"c", three)  # b, the least recently used, goes
+    assert len(cache) == 2 and cache.get(b"b") is None and cache.get(b"a") is one and cache.get(b"c") is three
+    assert (cache.hits, cache.misses) == (3, 2)
+    assert one.offers_log == "[]"
+
+
+def test_only_the_packages_own_protocols_and_models_are_cached_and_every_model_attribute_is_keyed():
+    import tests.plugin_models
+    import tests.plugin_protocols
+
+    assert is_builtin(resolve("joint_venture")) and is_builtin(resolve_protocol("nash"))
+    assert not is_builtin(tests.plugin_models.HalfOverrunSharing())
+    assert not is_builtin(tests.plugin_protocols.SplitTheDifference())
+    prints = {name: cooperation_fingerprint(resolve(name)) for name in
+              ("traditional", "building_claim", "joint_venture", "concession", "private_realisation")}
+    assert len(set(prints.values())) == 5
+    assert prints["joint_venture"][0] == "sim.cooperation.models.JointVenture"
+    assert prints["joint_venture"][2:4] == (0.5, 0.5)
+    assert dict(zip(COOP_ATTRIBUTES, prints["concession"][1], strict=True))["works_payer"] == "developer"
+    for attribute, other in (("jv_municipal_share", 0.7), ("developer_weight", 0.9), ("default_overrun", 0.5)):
+        coop = resolve("joint_venture")
+        setattr(coop, attribute, other)
+        assert cooperation_fingerprint(coop) != prints["joint_venture"], attribute
+    shared = resolve("joint_venture")
+    shared.jv_municipal_share = 0.6
+    assert cooperation_fingerprint(shared)[2:4] == pytest.approx((0.6, 0.4))
+    assert cooperation_fingerprint(shared)[4] == "[('jv_municipal_share', 0.6)]"
