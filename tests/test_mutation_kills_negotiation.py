@@ -14,6 +14,8 @@ import pytest
 
 from sim.cooperation import Terms, resolve
 from sim.cooperation.base import CooperationModel
+from sim.deal import Deal
+from sim.model import AreaModel
 from sim.negotiation.cache import (
     COOP_ATTRIBUTES,
     NegotiationCache,
@@ -34,6 +36,9 @@ from sim.negotiation.economics import (
     scores,
 )
 from sim.negotiation.protocols import Problem, resolve_protocol
+from sim.negotiation.upkeep import check_developers, hand_over, upkeep
+from sim.scenario import from_dict
+from tests.conftest import mini
 
 # ---------------------------------------------------------------- valuation (sim.negotiation.economics)
 
@@ -388,3 +393,214 @@ def test_only_the_packages_own_protocols_and_models_are_cached_and_every_model_a
     shared.jv_municipal_share = 0.6
     assert cooperation_fingerprint(shared)[2:4] == pytest.approx((0.6, 0.4))
     assert cooperation_fingerprint(shared)[4] == "[('jv_municipal_share', 0.6)]"
+
+
+# ---------------------------------------------------------------- deal upkeep (sim.negotiation.upkeep)
+
+
+def mini_world(**changes):
+    """The mini world (steady market): north (middle, developer:1) and south (relaxed, developer:2);
+    three developers; the quarter is 0 and no phase has started preparation."""
+    return AreaModel(from_dict(mini(market={"mode": "steady"}, **changes)), seed=1)
+
+
+def events_of(model, name: str) -> list[dict]:
+    return [e for e in model.events if e["event"] == name]
+
+
+def test_a_position_passes_to_the_next_solvent_developer_in_turn():
+    """north is developer:1's: it passes to developer:2; if that one failed, to developer:3; from developer:3 it
+    wraps round to developer:1. The deal and the last attempt are void (a new developer negotiates afresh)."""
+    model = mini_world()
+    north, south = model.areas
+    d1, d2, d3 = model.parties.developers
+    north.deal, north.last_attempt = "a deal", 3.0
+    hand_over(model.desk, north, "developer failed")
+    assert north.developer is d2 and north in d2.areas and north not in d1.areas
+    assert (north.deal, north.last_attempt) == (None, None)
+    assert events_of(model, "developer_exit") == [
+        {"time": 0.0, "area": "north", "phase": -1, "event": "developer_exit", "leaving": "developer:1",
+         "joining": "developer:2", "reason": "developer failed"}]
+    d3.failed = True
+    hand_over(model.desk, south, "renegotiation failed")
+    assert south.developer is d1 and d2.areas == [north] and d1.areas == [south]
+    d3.failed, d1.failed = False, True
+    north.developer, d2.areas, d3.areas = d3, [], [north]
+    hand_over(model.desk, north, "x")
+    assert north.developer is d2
+
+
+def test_with_no_solvent_developer_left_the_position_stays_and_the_deal_is_void():
+    model = mini_world()
+    north = model.areas[0]
+    d1, d2, d3 = model.parties.developers
+    d2.failed = d3.failed = True
+    north.deal, north.last_attempt = "a deal", 3.0
+    hand_over(model.desk, north, "developer failed")
+    assert north.developer is d1 and d1.areas == [north]
+    assert (north.deal, north.last_attempt) == (None, None)
+    (event,) = events_of(model, "developer_exit")
+    assert (event["leaving"], event["joining"], event["reason"]) == \
+        ("developer:1", "", "developer failed; no developer left")
+
+
+def test_a_developer_beyond_its_credit_limit_fails_and_hands_over_only_its_unstarted_areas():
+    """developer:1 (north) and developer:2 (south) both pay out more than their credit lines; south has all its
+    phases given the go, so only north passes on: to developer:2, which fails next in the same check and passes
+    it on to developer:3; south stays with developer:2."""
+    model = mini_world()
+    north, south = model.areas
+    d1, d2, d3 = model.parties.developers
+    for p in south.phases:
+        p.go_time = 0.0
+    books = model.ctx.books
+    books.book(d1.account, "outside:shareholders", d1.credit_limit + 1.0, "setup")
+    books.book(d2.account, "outside:shareholders", d2.credit_limit + 1.0, "setup")
+    check_developers(model.desk)
+    failed = events_of(model, "developer_failed")
+    assert [(e["party"], e["cash"]) for e in failed] == [("developer:1", d1.cash), ("developer:2", d2.cash)]
+    assert failed[0]["credit_limit"] == pytest.approx(d1.credit_limit)
+    assert d1.failed and d2.failed and not d3.failed
+    assert north.developer is d3 and south.developer is d2
+    assert [(e["area"], e["joining"], e["reason"]) for e in events_of(model, "developer_exit")] == \
+        [("north", "developer:2", "developer failed"), ("north", "developer:3", "developer failed")]
+    check_developers(model.desk)  # a failed developer fails once
+    assert len(events_of(model, "developer_failed")) == 2
+
+
+@pytest.fixture
+def upkeep_world(monkeypatch):
+    """(model, calls, replies): north and south have started preparation; `negotiate` is replaced by a recorder
+    that returns replies[area name] (default: a new deal string)."""
+    model = mini_world()
+    for area in model.areas:
+        area.phases[0].stage = 0
+    calls, replies = [], {}
+
+    def negotiate(desk, area, why):
+        calls.append((area.name, why))
+        return replies.get(area.name, f"deal {len(calls)}")
+
+    monkeypatch.setattr("sim.negotiation.upkeep.negotiate", negotiate)
+    return model, calls, replies
+
+
+def price_now(model, area) -> float:
+    return float(model.ctx.market.price_index[area.region_index, 0])
+
+
+def test_a_first_deal_is_opened_once_preparation_starts(upkeep_world):
+    model, calls, _ = upkeep_world
+    north, south = model.areas
+    for p in north.phases:
+        p.stage = -1  # north has not started preparation: nothing to negotiate yet
+    upkeep(model.desk)
+    assert calls == [("south", "first deal")] and south.deal == "deal 1" and north.deal is None
+
+
+@pytest.mark.parametrize("skip", ["failed", "no developer", "all given the go"])
+def test_no_deal_is_opened_without_a_solvent_developer_or_an_unstarted_phase(upkeep_world, skip):
+    model, calls, _ = upkeep_world
+    north = model.areas[0]
+    if skip == "failed":
+        north.developer.failed = True
+    elif skip == "no developer":
+        north.developer = None
+    else:
+        for p in north.phases:
+            p.go_time = 0.0
+    upkeep(model.desk)
+    assert calls == [("south", "first deal")]
+
+
+@pytest.mark.parametrize(("last", "move", "retried"), [(-7.0, 1.0, False), (-8.0, 1.0, True), (-1.0, 1.21, True),
+                                                      (-1.0, 1.19, False), (-1.0, 0.79, True), (-1.0, 0.81, False)])
+def test_a_failed_negotiation_is_retried_after_eight_quarters_or_a_price_move_of_over_20_percent(
+        upkeep_world, last, move, retried):
+    model, calls, _ = upkeep_world
+    north, south = model.areas
+    for area in (north, south):
+        area.last_attempt = last
+        area.last_attempt_price = price_now(model, area) / move
+    upkeep(model.desk)
+    assert calls == ([("north", "retry"), ("south", "retry")] if retried else [])
+
+
+def deal_on(area, share: float = 0.5, time: float = -8.0, index: float = 1.0, imposed: bool = False) -> Deal:
+    return Deal(Terms(1000.0, share, 0.0), area.developer, time, time, index, 4, "nash", imposed)
+
+
+@pytest.mark.parametrize(("time", "move", "demand", "why"), [
+    (-8.0, 1.21, None, "market moved"), (-7.0, 1.21, None, None), (-8.0, 1.19, None, None),
+    (-8.0, 0.79, None, "market moved"), (-8.0, 1.0, 0.5 + 0.11, "programme demand changed"),
+    (-8.0, 1.0, 0.5 - 0.11, "programme demand changed"), (-8.0, 1.0, 0.5 + 0.09, None),
+    (-7.0, 1.0, 0.5 + 0.2, None)])
+def test_a_deal_is_reopened_when_the_market_or_the_programme_demand_moved_after_eight_quarters(
+        upkeep_world, time, move, demand, why):
+    """Threshold 20 % on the price index since signing; the demanded affordable share off the deal's 0.5 by more
+    than the municipality's flexibility (0.1); never within 8 quarters of signing."""
+    model, calls, _ = upkeep_world
+    assert model.spec.actors.municipality.affordable_flexibility == 0.1
+    north = model.areas[0]
+    model.areas[1].phases[0].stage = -1
+    north.deal = deal_on(north, time=time, index=price_now(model, north) / move)
+    north.affordable_demand = 0.5 if demand is None else demand
+    upkeep(model.desk)
+    assert calls == ([] if why is None else [("north", "renegotiation: " + why)])
+    assert north.deal == ("deal 1" if why else deal_on(north, time=time, index=price_now(model, north) / move))
+
+
+def test_an_imposed_deal_is_never_reopened(upkeep_world, monkeypatch):
+    model, calls, _ = upkeep_world
+    north = model.areas[0]
+    model.areas[1].phases[0].stage = -1
+    north.deal = deal_on(north, index=price_now(model, north) / 2, imposed=True)
+    north.affordable_demand = 0.9
+    monkeypatch.setattr(model.desk.funds, "conditions", lambda area: [(1e6, 0.0, 0.6)])
+    upkeep(model.desk)
+    assert calls == []
+
+
+def test_a_grant_on_a_higher_share_reopens_a_fresh_deal_at_once_and_if_that_fails_the_grant_is_lost(
+        upkeep_world, monkeypatch):
+    """A grant needs share 0.6 and the deal (signed this quarter) has 0.5: reopened at once. No agreement: the
+    old deal holds, the developer stays, and the funds are told the deal in force (which costs the grant)."""
+    model, calls, replies = upkeep_world
+    north = model.areas[0]
+    model.areas[1].phases[0].stage = -1
+    old = north.deal = deal_on(north, time=0.0, index=price_now(model, north))
+    north.affordable_demand = 0.5
+    monkeypatch.setattr(model.desk.funds, "conditions", lambda area: [(1e6, 0.0, 0.6)] if area is north else [])
+    told = []
+    monkeypatch.setattr(model.desk.funds, "on_deal", lambda area, terms: told.append((area.name, terms)))
+    replies["north"] = None
+    upkeep(model.desk)
+    assert calls == [("north", "renegotiation: grant condition (affordable share)")]
+    assert north.deal is old and north.developer is model.parties.developers[0] and told == [("north", old.terms)]
+    del replies["north"]
+    upkeep(model.desk)
+    assert north.deal == "deal 2"
+
+
+def test_a_grant_condition_the_deal_meets_reopens_nothing(upkeep_world, monkeypatch):
+    model, calls, _ = upkeep_world
+    north = model.areas[0]
+    model.areas[1].phases[0].stage = -1
+    north.deal = deal_on(north, share=0.6 - 0.5e-6, time=0.0, index=price_now(model, north))
+    north.affordable_demand = 0.6
+    monkeypatch.setattr(model.desk.funds, "conditions", lambda area: [(1e6, 0.0, 0.6)])
+    upkeep(model.desk)
+    assert calls == []
+
+
+def test_a_failed_renegotiation_passes_the_position_to_the_next_developer(upkeep_world):
+    model, calls, replies = upkeep_world
+    north = model.areas[0]
+    model.areas[1].phases[0].stage = -1
+    north.deal = deal_on(north, index=price_now(model, north) / 1.5)
+    replies["north"] = None
+    upkeep(model.desk)
+    assert calls == [("north", "renegotiation: market moved")]
+    assert north.deal is None and north.developer is model.parties.developers[1]
+    assert [(e["leaving"], e["joining"], e["reason"]) for e in events_of(model, "developer_exit")] == \
+        [("developer:1", "developer:2", "renegotiation failed")]
