@@ -604,3 +604,66 @@ def test_a_failed_renegotiation_passes_the_position_to_the_next_developer(upkeep
     assert north.deal is None and north.developer is model.parties.developers[1]
     assert [(e["leaving"], e["joining"], e["reason"]) for e in events_of(model, "developer_exit")] == \
         [("developer:1", "developer:2", "renegotiation failed")]
+
+
+def test_a_side_accepts_an_offer_worth_exactly_nothing_to_it_when_that_is_its_last_position():
+    """Reservation points touch at price 20 (both gain 0 there). Over two rounds the developer's last offer, 20,
+    is worth 0 to the municipality, as much as its own last offer: accepted. Over three rounds the
+    municipality's last offer, 20, is accepted by the developer the same way. Over one round the opening
+    offer (40) is refused: the deadline passes before the offers met (the points do not lie apart)."""
+    two = resolve_protocol("alternating_offers").negotiate(land_problem(dev_at=20.0, mun_at=20.0, rounds=2))
+    assert (two.success, two.rounds, two.protocol, two.reason) == \
+        (True, 2, "alternating_offers", "municipality accepted")
+    assert two.terms.land_price == 20.0 and two.offers[-1].municipal_surplus == 0.0
+    three = resolve_protocol("alternating_offers").negotiate(land_problem(dev_at=20.0, mun_at=20.0, rounds=3))
+    assert (three.success, three.rounds, three.protocol, three.reason) == \
+        (True, 3, "alternating_offers", "developer accepted")
+    assert three.terms.land_price == 20.0 and three.offers[-1].developer_surplus == 0.0
+    one = resolve_protocol("alternating_offers").negotiate(land_problem(dev_at=20.0, mun_at=20.0, rounds=1))
+    assert (one.success, one.protocol, one.reason) == \
+        (False, "alternating_offers", "deadline passed before the offers met")
+
+
+def test_nash_finds_a_small_surplus_and_splits_it():
+    """Only 60 cents to share (developer 10.5 − L, municipality L − 9.9): each side gains 30 cents at L = 10.2.
+    (The zone of agreement must hold a point of the 41-point line: here L = 10.)"""
+    outcome = resolve_protocol("nash").negotiate(land_problem(dev_at=10.5, mun_at=9.9))
+    assert outcome.success and outcome.terms.land_price == pytest.approx(10.2, abs=1e-3)
+
+
+def two_issue_problem(weight: float = 0.5) -> Problem:
+    """Land price −40…40 and affordable share 0…1 open: an affordable home costs the developer 10 and is worth 40
+    to the municipality (developer 30 − L − 10a, municipality L − 10 + 40a). The line between the ideals
+    (40, 1) and (−40, 0) moves both issues together; the best package is off it: a = 1 and L = 30 − 10 − 50w."""
+
+    def evaluate(terms: Terms) -> tuple[float, float]:
+        a = terms.affordable_share
+        return 30.0 - terms.land_price - 10.0 * a, terms.land_price - 10.0 + 40.0 * a
+
+    return Problem(evaluate=evaluate, evaluate_batch=None, land_bounds=(-40.0, 40.0), affordable_bounds=(0.0, 1.0),
+                   overrun_bounds=(0.0, 0.0), developer_weight=weight)
+
+
+@pytest.mark.parametrize(("weight", "price"), [(0.5, -5.0), (0.3, 5.0)])
+def test_nash_searches_all_issues_not_only_the_line_between_the_ideals(weight, price):
+    """Surplus 20 + 30a is largest at a = 1 (50 to share): split by weight, w·50 to the developer."""
+    outcome = resolve_protocol("nash").negotiate(two_issue_problem(weight))
+    assert outcome.terms.affordable_share == pytest.approx(1.0, abs=1e-3)
+    assert outcome.terms.land_price == pytest.approx(price, abs=0.05)
+    assert outcome.offers[0].developer_surplus == pytest.approx(50 * weight, abs=0.05)
+
+
+@pytest.mark.parametrize("flat", ["developer", "municipality"])
+def test_nash_never_settles_on_a_package_worth_nothing_to_a_side(flat):
+    """The developer gains 30 − L, the municipality L − 10, but one side's surplus is floored at zero (a flat
+    zero beyond its reservation price). The Nash package (L = 20) gives both 10; a package worth exactly
+    0 to a side is never taken for a gain (its log is not taken)."""
+
+    def evaluate(terms: Terms) -> tuple[float, float]:
+        dev, mun = 30.0 - terms.land_price, terms.land_price - 10.0
+        return (max(0.0, dev), mun) if flat == "developer" else (dev, max(0.0, mun))
+
+    problem = Problem(evaluate=evaluate, evaluate_batch=None, land_bounds=(0.0, 40.0), affordable_bounds=(0.3, 0.3),
+                      overrun_bounds=(0.0, 0.0))
+    outcome = resolve_protocol("nash").negotiate(problem)
+    assert outcome.success and outcome.terms.land_price == pytest.approx(20.0, abs=0.01)
