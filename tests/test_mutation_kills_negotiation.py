@@ -9,6 +9,9 @@ played on small problems whose offers can be computed by hand, and the broker an
 
 from __future__ import annotations
 
+import json
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -16,6 +19,15 @@ from sim.cooperation import Terms, resolve
 from sim.cooperation.base import CooperationModel
 from sim.deal import Deal
 from sim.model import AreaModel
+from sim.negotiation.broker import (
+    apply_programme,
+    build_outlook,
+    experience,
+    make_problem,
+    negotiate,
+    offers_log,
+    settle,
+)
 from sim.negotiation.cache import (
     COOP_ATTRIBUTES,
     NegotiationCache,
@@ -35,7 +47,7 @@ from sim.negotiation.economics import (
     reprogramme,
     scores,
 )
-from sim.negotiation.protocols import Problem, resolve_protocol
+from sim.negotiation.protocols import Offer, Outcome, Problem, Protocol, resolve_protocol
 from sim.negotiation.upkeep import check_developers, hand_over, upkeep
 from sim.scenario import from_dict
 from tests.conftest import mini
@@ -667,3 +679,197 @@ def test_nash_never_settles_on_a_package_worth_nothing_to_a_side(flat):
                       overrun_bounds=(0.0, 0.0))
     outcome = resolve_protocol("nash").negotiate(problem)
     assert outcome.success and outcome.terms.land_price == pytest.approx(20.0, abs=0.01)
+
+
+# ---------------------------------------------------------------- the broker (sim.negotiation.broker)
+
+
+class Scripted(Protocol):
+    """A protocol that returns a set outcome and counts its calls (to follow what the broker does with it)."""
+
+    name = "scripted"
+
+    def __init__(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        self.calls = 0
+
+    def negotiate(self, problem: Problem) -> Outcome:
+        self.calls += 1
+        return self.outcome
+
+
+AGREED = Terms(1000.0, 0.5, 0.0)
+
+
+def agreed(rounds: int = 6) -> Outcome:
+    return Outcome(True, AGREED, rounds, "scripted", "developer accepted",
+                   [Offer(1, "municipality", AGREED, 12_345.6, -7.4)])
+
+
+def broker_world(cooperation: str = "joint_venture", outcome: Outcome | None = None, **negotiation):
+    """(model, north, protocol): north (middle, developer:1, 1,200 homes, 55 % affordable demanded) under
+    ``cooperation`` has started preparation; the desk's protocol is scripted."""
+    data = mini(market={"mode": "steady"})
+    data["areas"][0]["cooperation"] = cooperation
+    data["actors"]["negotiation"] = negotiation
+    model = AreaModel(from_dict(data), seed=1)
+    north = model.areas[0]
+    north.phases[0].stage = 0
+    model.desk.protocol = protocol = Scripted(outcome or agreed())
+    return model, north, protocol
+
+
+def cost_entries(model) -> list[tuple[str, str, float, str, str]]:
+    return [(t.source, t.target, round(t.amount, 2), t.category, t.area) for t in model.ledger.transactions()
+            if t.category == "transaction_cost"]
+
+
+def test_a_first_deal_costs_both_sides_their_consultants_and_takes_effect_when_its_rounds_are_over(monkeypatch):
+    """Six rounds at four a quarter: 1.5 quarters, after which the deal takes effect. Each side pays €250,000 of
+    transaction costs, the programme of the unstarted phases is re-split to the agreed 50 % affordable, the
+    funds hear of the deal, and each side has one deal of experience with the joint venture."""
+    model, north, protocol = broker_world()
+    told = []
+    monkeypatch.setattr(model.desk.funds, "on_deal", lambda area, terms: told.append((area.name, terms)))
+    municipality = model.parties.municipality_of(north)
+    problem = make_problem(model.desk, north, municipality, north.developer, build_outlook(model.desk, north,
+                                                                                          north.developer))
+    deal = negotiate(model.desk, north, "first deal")
+    price = float(model.ctx.market.price_index[0, 0])
+    assert deal == Deal(AGREED, north.developer, 0.0, 1.5, price, 6, "scripted", False)
+    assert cost_entries(model) == [("developer:1", "outside:consultants", 250_000.0, "transaction_cost", "north"),
+                                   ("municipality:middle", "outside:consultants", 250_000.0, "transaction_cost",
+                                    "north")]
+    assert model.desk.experience == {("developer:1", "joint_venture"): 1, ("municipality:middle", "joint_venture"): 1}
+    assert (north.last_attempt, north.last_attempt_price) == (0.0, price)
+    assert told == [("north", AGREED)] and protocol.calls == 1
+    assert all(abs((p.homes[0] + p.homes[1]) / p.homes.sum() - 0.5) < 0.01 for p in north.phases)
+    (event,) = events_of(model, "negotiation")
+    s_dev, s_mun = problem.evaluate(AGREED)
+    assert event == {"time": 0.0, "area": "north", "phase": -1, "event": "negotiation", "why": "first deal",
+                     "protocol": "scripted", "success": True, "imposed": False, "rounds": 6, "duration_quarters": 1.5,
+                     "reason": "developer accepted", "developer": "developer:1", "cooperation": "joint_venture",
+                     "land_price": 1000.0, "affordable_share": 0.5, "overrun_share": 0.0,
+                     "developer_surplus": pytest.approx(s_dev), "municipal_surplus": pytest.approx(s_mun),
+                     "offers": offers_log(agreed())}
+
+
+def test_experience_makes_the_next_deal_cheaper_and_faster_and_a_renegotiation_holds_the_old_deal_meanwhile():
+    """With one deal of experience each (learning rate 0.3): consultants cost 250,000 × 0.7 = 175,000 and the six
+    rounds take 6 / (4 × 1.3) quarters; a renegotiated deal takes effect at once (the old one held meanwhile)."""
+    model, north, _ = broker_world()
+    north.deal = negotiate(model.desk, north, "first deal")
+    again = negotiate(model.desk, north, "renegotiation: market moved")
+    assert again.effective_at == again.time == 0.0
+    assert cost_entries(model)[2:] == [
+        ("developer:1", "outside:consultants", 175_000.0, "transaction_cost", "north"),
+        ("municipality:middle", "outside:consultants", 175_000.0, "transaction_cost", "north")]
+    second = events_of(model, "negotiation")[1]
+    assert second["duration_quarters"] == pytest.approx(6 / 5.2) and second["why"] == "renegotiation: market moved"
+    assert model.desk.experience[("developer:1", "joint_venture")] == 2
+
+
+@pytest.mark.parametrize("sharing", [False, True])
+def test_experience_is_counted_per_party_and_model_and_pooled_among_municipalities_that_share_knowledge(sharing):
+    desk = broker_world(knowledge_sharing=sharing)[0].desk
+    desk.experience.update({("municipality:relaxed", "joint_venture"): 2, ("municipality:middle", "joint_venture"): 1,
+                            ("municipality:middle", "concession"): 5, ("developer:2", "joint_venture"): 4})
+    assert experience(desk, "municipality:middle", "joint_venture", True) == (3 if sharing else 1)
+    assert experience(desk, "developer:1", "joint_venture", False) == 0  # developers do not pool
+    assert experience(desk, "developer:2", "joint_venture", False) == 4
+
+
+def test_a_failed_negotiation_still_costs_both_sides_and_gives_no_deal_nor_experience():
+    failed = Outcome(False, None, 12, "scripted", "deadline passed before the offers met", [])
+    model, north, _ = broker_world(outcome=failed)
+    assert negotiate(model.desk, north, "first deal") is None
+    assert len(cost_entries(model)) == 2 and model.desk.experience == {}
+    (event,) = events_of(model, "negotiation")
+    assert (event["success"], event["land_price"], event["affordable_share"], event["overrun_share"]) == \
+        (False, None, None, None)
+    assert np.isnan(event["developer_surplus"]) and np.isnan(event["municipal_surplus"])
+    assert (event["rounds"], event["duration_quarters"], event["offers"]) == (12, 3.0, "[]")
+
+
+def test_under_the_land_price_policy_plots_are_sold_at_todays_residual_value_with_the_municipal_programme():
+    """Traditional: no protocol is run; the terms are the lowest land price bound (today's residual value), the
+    demanded affordable share and no overruns for the developer."""
+    model, north, protocol = broker_world("traditional")
+    municipality = model.parties.municipality_of(north)
+    problem = make_problem(model.desk, north, municipality, north.developer, build_outlook(model.desk, north,
+                                                                                          north.developer))
+    settlement = settle(model.desk, north, problem)
+    assert protocol.calls == 0
+    assert settlement.terms == Terms(problem.land_bounds[0], problem.affordable_bounds[1], 0.0)
+    assert settlement.outcome.protocol == "land-price policy" and settlement.outcome.rounds == 0
+    assert settlement.outcome.success and not settlement.imposed
+    assert (settlement.developer_surplus, settlement.municipal_surplus) == problem.evaluate(settlement.terms)
+
+
+def fallback_problem(dev_at: float) -> Problem:
+    def evaluate(terms: Terms) -> tuple[float, float]:
+        return dev_at - terms.land_price, terms.land_price - 10.0
+
+    return Problem(evaluate=evaluate, evaluate_batch=None, land_bounds=(0.0, 40.0), affordable_bounds=(0.2, 0.4),
+                   overrun_bounds=(0.0, 0.0))
+
+
+@pytest.mark.parametrize(("dev_at", "imposed"), [(40.0, True), (39.0, False)])
+def test_a_failed_voluntary_agreement_falls_back_to_the_capped_contribution_only_if_the_owner_can_still_build(
+        dev_at, imposed):
+    """Private realisation: no deal → the contribution at its cap (the highest land price, 40) with the demanded
+    programme (0.4) is imposed, if the owner's surplus is still ≥ 0 (exactly 0 at 40); else no deal."""
+    failed = Outcome(False, None, 12, "scripted", "deadline passed", [])
+    desk = SimpleNamespace(cache=None, protocol=Scripted(failed))
+    settlement = settle(desk, SimpleNamespace(coop=resolve("private_realisation")), fallback_problem(dev_at))
+    assert settlement.imposed is imposed and settlement.outcome is failed
+    if imposed:
+        assert settlement.terms == Terms(40.0, 0.4, 0.0)
+        assert (settlement.developer_surplus, settlement.municipal_surplus) == (0.0, 30.0)
+    else:
+        assert settlement.terms is None and np.isnan(settlement.developer_surplus)
+    other = settle(desk, SimpleNamespace(coop=resolve("concession")), fallback_problem(dev_at))
+    assert other.terms is None and not other.imposed  # no public-law fallback under other models
+
+
+def test_an_identical_negotiation_reuses_the_settlement_and_a_new_one_is_stored():
+    desk = SimpleNamespace(cache=NegotiationCache(), protocol=Scripted(agreed()))
+    area = SimpleNamespace(coop=resolve("concession"))
+    problem = fallback_problem(40.0)
+    problem.cache_key = b"k"
+    first = settle(desk, area, problem)
+    assert desk.protocol.calls == 1 and len(desk.cache) == 1 and first.terms == AGREED
+    assert first.offers_log == offers_log(agreed())
+    assert settle(desk, area, problem) is first and desk.protocol.calls == 1
+    problem.cache_key = None  # not cacheable: settled afresh, not stored
+    assert settle(desk, area, problem) is not first and desk.protocol.calls == 2 and len(desk.cache) == 1
+
+
+def test_the_offers_are_logged_rounded_to_euros_and_thousandths():
+    outcome = Outcome(True, AGREED, 2, "x", "y", [
+        Offer(1, "municipality", Terms(1234.56, 0.45678, 0.12345), 1e6 + 0.6, -2.4),
+        Offer(2, "developer", Terms(-10.4, 0.3, 1.0), -0.5, 7.5)])
+    assert json.loads(offers_log(outcome)) == [
+        {"round": 1, "by": "municipality", "land_price": 1235, "affordable_share": 0.457, "overrun_share": 0.123,
+         "developer_surplus": 1000001, "municipal_surplus": -2},
+        {"round": 2, "by": "developer", "land_price": -10, "affordable_share": 0.3, "overrun_share": 1.0,
+         "developer_surplus": 0, "municipal_surplus": 8}]
+
+
+def test_a_new_programme_keeps_homes_already_sold_to_buyers_owner_occupied():
+    """Phase 1 of north (400 homes) with 150.2 owner-occupied homes presold: at 80 % affordable only 80 would stay
+    owner-occupied, but 151 are sold (rounded up): they stay, the mid-rent homes give way. Started phases
+    keep their programme."""
+    model, north, _ = broker_world()
+    first, second, third = north.phases
+    first.owner_sold = 150.2
+    third.go_time = 0.0
+    kept = third.homes.copy()
+    apply_programme(north, 0.8)
+    assert first.homes[3] == 151 and first.homes.sum() == 400
+    assert second.homes[3] == 400 - round(0.8 * 400) and (second.homes[0] + second.homes[1]) == 320
+    assert third.homes.tolist() == kept.tolist()
+    for p in north.phases:
+        p.go_time = 0.0
+    apply_programme(north, 0.1)  # nothing unstarted: nothing changes
+    assert first.homes[3] == 151
