@@ -873,3 +873,61 @@ def test_a_new_programme_keeps_homes_already_sold_to_buyers_owner_occupied():
         p.go_time = 0.0
     apply_programme(north, 0.1)  # nothing unstarted: nothing changes
     assert first.homes[3] == 151
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_trade_offs_on_land_price_alone_offer_the_price_nearest_the_other_side_that_meets_the_aspiration(batch):
+    """Only the land price is open (0-40; developer 30 − L, municipality L − 10; both at best 30). Aspirations
+    fall linearly to 0 over rounds 0-5: 30, 24, 18, 12, 6. The municipality opens at 40; the developer offers
+    the highest price still worth 24 to it (6, on the 0.5-step fine grid), the municipality the lowest
+    worth 18 (28), the developer 18 (worth 12); that is worth 8 to the municipality, above its next
+    aspiration of 6: accepted in round 4."""
+    outcome = resolve_protocol("tradeoffs").negotiate(land_problem(batch=batch))
+    script = [(o.round, o.proposer, o.terms.land_price, o.developer_surplus, o.municipal_surplus)
+              for o in outcome.offers]
+    assert script == [(1, "municipality", 40.0, -10.0, 30.0), (2, "developer", 6.0, 24.0, -4.0),
+                      (3, "municipality", 28.0, 2.0, 18.0), (4, "developer", 18.0, 12.0, 8.0)]
+    assert (outcome.success, outcome.rounds, outcome.protocol, outcome.reason) == \
+        (True, 4, "tradeoffs", "municipality accepted")
+    assert outcome.terms == Terms(18.0, 0.3, 0.0)
+
+
+def test_trade_offs_concede_by_each_sides_tactic():
+    """β_mun = 2 (aspiration 30·(1 − √(t/5))), β_dev = 0.5 (30·(1 − (t/5)²)): offers 40, 1 (worth ≥ 28.8 to the
+    developer), 21.5 (≥ 11.03 to the municipality), 10.5 (≥ 19.2), 13.5 (≥ 3.17); the developer accepts
+    the last (16.5, at least its final aspiration 0) in round 5."""
+    outcome = resolve_protocol("tradeoffs").negotiate(land_problem(dev_beta=0.5, mun_beta=2.0))
+    assert [(o.proposer, o.terms.land_price) for o in outcome.offers] == [
+        ("municipality", 40.0), ("developer", 1.0), ("municipality", 21.5), ("developer", 10.5),
+        ("municipality", 13.5)]
+    assert (outcome.success, outcome.rounds, outcome.reason) == (True, 5, "developer accepted")
+
+
+@pytest.mark.parametrize(("dev_at", "mun_at", "who"), [(30.0, 50.0, "municipality"), (-1.0, 10.0, "developer"),
+                                                       (-1.0, 50.0, "municipality")])
+def test_trade_offs_without_an_acceptable_package_end_at_once_naming_the_side(dev_at, mun_at, who):
+    outcome = resolve_protocol("tradeoffs").negotiate(land_problem(dev_at, mun_at))
+    assert (outcome.success, outcome.terms, outcome.rounds, outcome.protocol, outcome.reason, outcome.offers) == \
+        (False, None, 0, "tradeoffs", f"no package is acceptable to the {who}", [])
+
+
+def test_trade_offs_that_never_meet_end_at_the_deadline_with_the_reason():
+    """Points apart (the developer accepts ≤ 10, the municipality ≥ 20): no package for both. Touching at 20
+    (both gain 0 there) but one round: the opening offer is refused before the offers met."""
+    apart = resolve_protocol("tradeoffs").negotiate(land_problem(dev_at=10.0, mun_at=20.0, rounds=4))
+    assert (apart.success, apart.terms, apart.rounds, apart.protocol, len(apart.offers)) == \
+        (False, None, 4, "tradeoffs", 4)
+    assert apart.reason == "deadline passed: no package is acceptable to both"
+    short = resolve_protocol("tradeoffs").negotiate(land_problem(dev_at=20.0, mun_at=20.0, rounds=1))
+    assert (short.success, short.rounds, short.reason) == (False, 1, "deadline passed before the offers met")
+
+
+def test_trade_off_packages_span_every_open_issue_and_keep_a_closed_one_fixed():
+    problem = Problem(evaluate=lambda t: (0.0, 0.0), evaluate_batch=None, land_bounds=(0.0, 40.0),
+                      affordable_bounds=(0.2, 0.6), overrun_bounds=(0.5, 0.5))
+    x = resolve_protocol("tradeoffs").candidates(problem)
+    assert x.shape == (17 * 9, 3)
+    assert sorted(set(x[:, 0])) == pytest.approx(list(np.linspace(0.0, 40.0, 17)))
+    assert sorted(set(x[:, 1])) == pytest.approx(list(np.linspace(0.2, 0.6, 9)))
+    assert set(x[:, 2]) == {0.5}
+    assert x[:9, 0].tolist() == [0.0] * 9 and x[:9, 1].tolist() == pytest.approx(list(np.linspace(0.2, 0.6, 9)))
