@@ -931,3 +931,32 @@ def test_trade_off_packages_span_every_open_issue_and_keep_a_closed_one_fixed():
     assert sorted(set(x[:, 1])) == pytest.approx(list(np.linspace(0.2, 0.6, 9)))
     assert set(x[:, 2]) == {0.5}
     assert x[:9, 0].tolist() == [0.0] * 9 and x[:9, 1].tolist() == pytest.approx(list(np.linspace(0.2, 0.6, 9)))
+
+
+def test_with_shared_knowledge_a_municipality_pays_and_takes_time_by_the_pooled_experience_a_developer_by_its_own():
+    """developer:1 has two joint-venture deals (consultants 250,000 × 0.7² = 122,500); the middle municipality
+    none but the relaxed one one, pooled: 1 (175,000). The rounds go at the pair's mean experience, 1.5."""
+    model, north, _ = broker_world(knowledge_sharing=True)
+    model.desk.experience.update({("developer:1", "joint_venture"): 2, ("municipality:relaxed", "joint_venture"): 1})
+    negotiate(model.desk, north, "first deal")
+    assert cost_entries(model) == [("developer:1", "outside:consultants", 122_500.0, "transaction_cost", "north"),
+                                   ("municipality:middle", "outside:consultants", 175_000.0, "transaction_cost",
+                                    "north")]
+    (event,) = events_of(model, "negotiation")
+    assert event["duration_quarters"] == pytest.approx(6 / (4 * 1.3 ** 1.5))
+
+
+def test_the_land_price_policy_sells_at_the_lowest_bound_with_the_programme_demanded_and_no_overrun_share():
+    """Any model with the land-price policy (here a stand-in with open bounds): land price 0 (today's residual
+    value, the lower bound), affordable 0.4 (the upper bound, the programme demanded), overrun share 0."""
+    coop = SimpleNamespace(land_price_at_market=True, fallback_on_failure=False)
+    problem = fallback_problem(40.0)
+    problem.overrun_bounds = (0.0, 1.0)
+    desk = SimpleNamespace(cache=None, protocol=Scripted(agreed()))
+    settlement = settle(desk, SimpleNamespace(coop=coop), problem)
+    assert settlement.terms == Terms(0.0, 0.4, 0.0) and desk.protocol.calls == 0
+    assert settlement.outcome.reason == ("serviced plots sold at the municipality's land price (today's residual "
+                                         "value) with the programme it sets")
+    assert settlement.outcome.offers == [] and settlement.offers_log == "[]"
+    problem.cache_key = b"k"  # a key but no cache (a single run): settled without one
+    assert settle(desk, SimpleNamespace(coop=coop), problem).terms == Terms(0.0, 0.4, 0.0)
