@@ -193,3 +193,149 @@ def test_a_take_below_a_millionth_of_a_euro_is_neither_taken_nor_reversed(monkey
     expectation["now"] = (4e-6, 50.0, 100.0, 40.0, 100.0)
     municipality.close_books()
     assert len(model.ledger) == 0 and municipality.profit_taken == {}
+
+
+# ---------------------------------------------------------------- investors, parties, entry (decisions by hand)
+
+
+def steady_world():
+    """The mini world in a steady market at quarter 0 (north: middle, developer:1; south: relaxed, developer:2)."""
+    return AreaModel(from_dict(mini(market={"mode": "steady"})), seed=1)
+
+
+def test_an_investor_forward_funds_a_rental_block_at_its_capitalised_value_while_its_allocation_lasts():
+    """North's first phase: 100 mid-rent homes (free rent 0) at the mid-rent investor value of today. The
+    allocation is 800m a year × appetite 1: a block that fits is funded (booked on the phase, logged), one
+    that would pass the allocation is not; a new year resets what was committed."""
+    model = steady_world()
+    investor = model.parties.investors[0]
+    phase = model.areas[0].phases[0]
+    value = model.ctx.econ.sale_value[0, 0]
+    price = 100 * value[1]
+    assert investor.block_value(phase) == pytest.approx(price)
+    investor.committed = 800e6 - price  # exactly at the allocation: still funded
+    assert investor.consider_forward_funding(phase) is True
+    assert (phase.forward_funded, phase.rental_price, phase.investor) == (True, pytest.approx(price), investor)
+    assert investor.committed == pytest.approx(800e6)
+    (event,) = [e for e in model.events if e["event"] == "forward_funded"]
+    assert (event["area"], event["phase"], event["price"], event["homes"]) == ("north", 0, pytest.approx(price), 100)
+    assert investor.consider_forward_funding(phase) is True and investor.committed == pytest.approx(800e6)  # funded once
+    other = model.areas[0].phases[1]
+    assert investor.consider_forward_funding(other) is False and not other.forward_funded
+    investor.new_year()
+    assert investor.committed == 0.0 and investor.consider_forward_funding(other) is True
+
+
+def test_an_investors_allocation_shrinks_with_its_appetite_and_a_block_without_rental_homes_needs_none():
+    model = steady_world()
+    investor = model.parties.investors[0]
+    phase = model.areas[0].phases[0]
+    model.ctx.market.investor_appetite[0] = 0.5
+    investor.committed = 400e6 - investor.block_value(phase) + 1.0
+    assert investor.consider_forward_funding(phase) is False
+    phase.homes[1] = phase.homes[2] = 0
+    assert phase.rental_homes == 0 and investor.consider_forward_funding(phase) is True
+    assert not phase.forward_funded and not [e for e in model.events if e["event"] == "forward_funded"]
+
+
+def test_rental_blocks_are_offered_to_investors_in_turn_by_region_and_phase():
+    """Investor k of n is asked first for phase i of an area in region r when (r + i) mod n = k; if it has no
+    room the next one is asked."""
+    model = steady_world()
+    first, second = model.parties.investors
+    north, south = model.areas
+    asked = []
+    for inv in (first, second):
+        inv.consider_forward_funding = lambda phase, inv=inv: asked.append(inv.account) or inv is second
+    assert model.parties.pick_investor(north.phases[0]) is True and asked == ["investor:1", "investor:2"]
+    asked.clear()
+    assert model.parties.pick_investor(north.phases[1]) is True and asked == ["investor:2"]
+    asked.clear()
+    assert model.parties.pick_investor(south.phases[0]) is True and asked == ["investor:2"]  # region 1
+    second.consider_forward_funding = lambda phase: asked.append("investor:2") and False
+    asked.clear()
+    assert model.parties.pick_investor(south.phases[1]) is False and asked == ["investor:1", "investor:2"]
+
+
+def test_each_role_in_an_area_has_its_ledger_account():
+    model = steady_world()
+    north, south = model.areas
+    parties = model.parties
+    assert parties.municipality_of(south) is parties.municipalities[1]
+    assert parties.account_of(south, "municipality") == "municipality:relaxed"
+    assert parties.account_of(north, "developer") == "developer:1"
+    assert parties.account_of(south, "jv") == "jv:south"
+    municipality = parties.municipalities[0]
+    assert (municipality.account, municipality.public, model.developers[0].public) == \
+        ("municipality:middle", True, False)
+    municipality.pay("outside:x", 5.0, "works", north.phases[0])
+    municipality.receive("outside:y", 2.0, "land_sale")
+    entries = [(t.source, t.target, t.amount, t.category, t.area, t.phase) for t in model.ledger.transactions()]
+    assert entries == [("municipality:middle", "outside:x", 5.0, "works", "north", 0),
+                       ("outside:y", "municipality:middle", 2.0, "land_sale", "", -1)]
+    assert municipality.cash == -3.0
+
+
+def test_a_new_developer_enters_when_all_have_failed_and_takes_every_stranded_position():
+    """All three developers failed; north still has unstarted phases, south none: a fourth developer enters
+    (outside a crash) and takes north. Not while one developer is solvent, nor in a crash, nor with nothing
+    stranded."""
+    from sim.agents.entry import enter_if_stranded
+
+    model = steady_world()
+    north, south = model.areas
+    developers = model.parties.developers
+    for d in developers[:2]:
+        d.failed = True
+    assert enter_if_stranded(model, model.desk) is None
+    developers[2].failed = True
+    model.ctx.market.regime[0] = 2  # a crash: banks do not lend
+    assert enter_if_stranded(model, model.desk) is None
+    model.ctx.market.regime[0] = 0
+    for p in south.phases:
+        p.go_time = 0.0
+    entrant = enter_if_stranded(model, model.desk)
+    assert entrant.account == "developer:4" and developers[-1] is entrant and len(developers) == 4
+    assert north.developer is entrant and entrant.areas == [north] and south.developer is developers[1]
+    entered = [e for e in model.events if e["event"] == "developer_entered"]
+    assert [(e["party"], e["areas"]) for e in entered] == [("developer:4", 1)]
+    (exit_,) = [e for e in model.events if e["event"] == "developer_exit"]
+    assert (exit_["leaving"], exit_["joining"], exit_["reason"]) == \
+        ("developer:1", "developer:4", "a new developer takes over the positions of a failed one")
+    for p in north.phases:
+        p.go_time = 0.0
+    for d in developers:
+        d.failed = True
+    assert enter_if_stranded(model, model.desk) is None  # nothing stranded
+
+
+@pytest.mark.parametrize(("change", "shift_draw", "shift"), [(0.49, 1.0, 0.1), (0.49, 0.0, -0.1), (0.49, 0.75, 0.05),
+                                                             (0.5, 1.0, 0.0)])
+def test_an_election_shifts_the_affordable_demand_of_every_area_with_the_change_probability(change, shift_draw,
+                                                                                          shift):
+    """Change probability 0.5: a draw below it changes the council; the shift is (2u − 1) × 0.1 share points."""
+    model = steady_world()
+    municipality = model.municipalities[0]
+    north = model.areas[0]
+    north.affordable_demand = 0.55
+    municipality.hold_election(change, shift_draw)
+    assert north.affordable_demand == pytest.approx(0.55 + shift)
+    assert municipality.demand_shift == pytest.approx(shift)
+    assert model.areas[1].affordable_demand == 0.55  # another municipality's area
+    (event,) = [e for e in model.events if e["event"] == "election"]
+    assert event["party"] == "municipality:middle" and event["changed"] is (change < 0.5)
+    if change < 0.5:
+        assert event["shift"] == pytest.approx(shift)
+
+
+def test_an_elections_shift_keeps_the_demand_between_nothing_and_everything():
+    model = steady_world()
+    municipality = model.municipalities[0]
+    north = model.areas[0]
+    north.affordable_demand = 0.97
+    municipality.hold_election(0.0, 1.0)
+    municipality.hold_election(0.0, 1.0)
+    assert north.affordable_demand == 1.0 and municipality.demand_shift == pytest.approx(0.2)
+    north.affordable_demand = 0.03
+    municipality.hold_election(0.0, 0.0)
+    assert north.affordable_demand == 0.0
