@@ -7,8 +7,11 @@ out: provisions for expected losses at once, profit by percentage of completion,
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from sim.cooperation.base import Terms
+from sim.deal import Deal
 from sim.model import AreaModel
 from sim.scenario import from_dict
 from tests.conftest import mini
@@ -339,3 +342,142 @@ def test_an_elections_shift_keeps_the_demand_between_nothing_and_everything():
     north.affordable_demand = 0.03
     municipality.hold_election(0.0, 0.0)
     assert north.affordable_demand == 0.0
+
+
+# ---------------------------------------------------------------- the municipality's land decisions
+
+
+def land_world(monkeypatch, cooperation: str = "traditional", result: float = -48e6):
+    """(model, municipality, north): north (1,200 homes, middle) under ``cooperation``; its three phases wait for
+    a land decision; the area's expected result is ``result`` (the walk-away loss is 40,000 × 1,200 = 48m)."""
+    data = mini(market={"mode": "steady"})
+    data["areas"][0]["cooperation"] = cooperation
+    model = AreaModel(from_dict(data), seed=1)
+    municipality = model.municipalities[0]
+    north = model.areas[0]
+    for phase in north.phases:
+        phase.land_event = model.ctx.env.event()
+    monkeypatch.setattr(municipality, "expected_result", lambda area: (result, 0.0, 1.0, 0.0, 1.0))
+    return model, municipality, north
+
+
+def land_goes(model) -> list[tuple[int, str]]:
+    return [(e["phase"], e["basis"]) for e in model.events if e["event"] == "land_go"]
+
+
+def test_the_council_opens_an_areas_account_when_its_expected_loss_is_what_it_accepts(monkeypatch):
+    """Expected −48m, exactly the walk-away loss and within 400m of reserves: every phase's land may be bought,
+    on the municipality's own decision (logged with the phase's expected result)."""
+    model, municipality, north = land_world(monkeypatch)
+    municipality.decide_land_works()
+    assert land_goes(model) == [(0, "municipal decision"), (1, "municipal decision"), (2, "municipal decision")]
+    assert all(p.land_event.triggered for p in north.phases)
+    first = [e for e in model.events if e["event"] == "land_go"][0]
+    assert first["expected_result"] == pytest.approx(municipality.phase_result(north, north.phases[0]))
+    municipality.decide_land_works()  # decided once
+    assert len(land_goes(model)) == 3
+
+
+def test_a_loss_beyond_the_walk_away_loss_keeps_the_land_waiting_with_the_reason(monkeypatch):
+    model, municipality, north = land_world(monkeypatch, result=-48e6 - 1)
+    north.phases[2].go_time = 0.0  # a phase the developer gave the go keeps its reason
+    north.phases[2].reason = "go"
+    municipality.decide_land_works()
+    assert land_goes(model) == []
+    why = ("no land decision: the area's expected result €-48,000,001 is below what the municipality accepts "
+           "(€-48,000,000, reserves left €400,000,000)")
+    assert [p.reason for p in north.phases] == [why, why, "go"]
+
+
+def test_a_loss_beyond_the_reserves_left_keeps_the_land_waiting(monkeypatch):
+    model, municipality, north = land_world(monkeypatch, result=-10e6)
+    municipality.provisions["south"] = 390e6 + 1  # 9,999,999 left
+    municipality.decide_land_works()
+    assert land_goes(model) == [] and "reserves left €9,999,999" in north.phases[0].reason
+    municipality.provisions["south"] = 390e6  # exactly 10m left: it goes
+    municipality.decide_land_works()
+    assert len(land_goes(model)) == 3
+
+
+def test_under_provincial_supervision_no_account_is_opened_without_an_agreement(monkeypatch):
+    model, municipality, north = land_world(monkeypatch, result=0.0)
+    municipality.supervised = True
+    municipality.decide_land_works()
+    assert land_goes(model) == [] and north.phases[0].reason == \
+        "no land decision: provincial supervision allows no new commitments without an agreement"
+
+
+@pytest.mark.parametrize("cooperation", ["joint_venture", "concession", "private_realisation"])
+def test_without_active_land_policy_land_waits_for_an_agreement_in_force(monkeypatch, cooperation):
+    model, municipality, north = land_world(monkeypatch, cooperation, result=0.0)
+    municipality.decide_land_works()
+    assert land_goes(model) == []
+    assert north.phases[0].reason == "no land decision: nobody pays for land before an agreement"
+    north.deal = Deal(Terms(0.0, 0.5, 0.0), north.developer, 0.0, 0.5, 1.0, 4, "nash")  # in force next quarter
+    municipality.decide_land_works()
+    assert land_goes(model) == []
+    north.deal.effective_at = 0.0
+    municipality.decide_land_works()
+    assert land_goes(model) == [(0, "agreement"), (1, "agreement"), (2, "agreement")]
+
+
+@pytest.mark.parametrize(("waited", "rephased"), [(4.0, True), (3.0, False)])
+def test_later_phases_are_re_phased_while_an_earlier_phase_on_ready_land_does_not_sell(monkeypatch, waited,
+                                                                                    rephased):
+    """Phase 0's land is ready and it has waited for presales 4 quarters: phases 1 and 2 are not bought, even
+    though the account is open (phase 0's land was decided). After 3 quarters they go."""
+    model, municipality, north = land_world(monkeypatch, result=0.0)
+    first = north.phases[0]
+    first.land_event.succeed()
+    first.land_ready, first.wait_since = True, -waited
+    municipality.decide_land_works()
+    if rephased:
+        assert land_goes(model) == []
+        assert [p.reason for p in north.phases[1:]] == ["no land decision: re-phased while an earlier phase does "
+                                                        "not sell"] * 2
+    else:
+        assert land_goes(model) == [(1, "municipal decision"), (2, "municipal decision")]
+
+
+def test_an_account_is_open_once_land_is_decided_for_a_phase_or_an_agreement_is_signed(monkeypatch):
+    model, municipality, north = land_world(monkeypatch)
+    assert not municipality.committed(north)
+    north.phases[1].land_event.succeed()
+    assert municipality.committed(north)
+    model2, municipality2, north2 = land_world(monkeypatch)
+    north2.phases[2].land_go_time = 3.0
+    assert municipality2.committed(north2)
+    model3, municipality3, north3 = land_world(monkeypatch, "joint_venture")
+    north3.deal = Deal(Terms(0.0, 0.5, 0.0), north3.developer, 0.0, 9.0, 1.0, 4, "nash")
+    assert municipality3.committed(north3)  # signed (in force or not)
+    model4, municipality4, north4 = land_world(monkeypatch)  # traditional: a plot sale commits nobody
+    north4.deal = Deal(Terms(0.0, 0.5, 0.0), north4.developer, 0.0, 0.0, 1.0, 0, "land-price policy")
+    assert not municipality4.committed(north4)
+
+
+@pytest.mark.parametrize(("quarter", "prices", "expected"), [
+    (0, [1.0], 0.02), (8, [1.0] * 8 + [1.02], 1.02 ** 0.5 - 1), (8, [1.0] * 8 + [1.5], 0.08),
+    (8, [1.0] * 8 + [0.8], -0.05), (9, [100.0] + [1.0] * 8 + [1.02], 1.02 ** 0.5 - 1),
+    (2, [1.0, 1.0, 1.01], 1.01 ** 2 - 1)])
+def test_an_extrapolating_account_expects_the_last_two_years_price_growth_within_bounds(quarter, prices, expected):
+    """The region's annualised price growth over the last 8 quarters (fewer early on), within −5 % … +8 %/yr;
+    with one price only, the scenario's revenue escalation (2 %/yr)."""
+    model = steady_world()
+    municipality = model.municipalities[0]
+    model.ctx.quarter = quarter
+    model.ctx.market.price_index[1, : quarter + 1] = prices
+    model.ctx.market.price_index[0, : quarter + 1] = 1.0
+    assert municipality.revenue_expectation(1) == pytest.approx(expected)
+    model.ctx.market.price_index[1, quarter] = 3.0  # known for the quarter: not recomputed
+    assert municipality.revenue_expectation(1) == pytest.approx(expected)
+    assert municipality.revenue_expectation(0) == pytest.approx(0.02 if quarter == 0 else 0.0)
+
+
+def test_a_fixed_expectation_is_the_scenarios_revenue_escalation():
+    data = mini(market={"mode": "steady"})
+    data["actors"]["municipality"]["grex_expectation"] = "fixed"
+    data["actors"]["municipality"]["revenue_escalation"] = 0.013
+    model = AreaModel(from_dict(data), seed=1)
+    model.ctx.quarter = 8
+    model.ctx.market.price_index[0, :9] = 2.0 ** np.arange(9)
+    assert model.municipalities[0].revenue_expectation(0) == 0.013
