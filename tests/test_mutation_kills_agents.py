@@ -481,3 +481,104 @@ def test_a_fixed_expectation_is_the_scenarios_revenue_escalation():
     model.ctx.quarter = 8
     model.ctx.market.price_index[0, :9] = 2.0 ** np.arange(9)
     assert model.municipalities[0].revenue_expectation(0) == 0.013
+
+
+# ---------------------------------------------------------------- the developer's go decision
+
+
+def go_world(monkeypatch, cooperation: str = "joint_venture", value: float = 10e6, investor: bool = True,
+             social: bool = True):
+    """(model, developer, phase): north's first phase (120 social, 100 mid-rent, 180 owner-occupied homes) under
+    ``cooperation``, waiting for its go, 70 % presold (126 of 180), a deal in force at €40,000 per market home
+    (280 × 40,000 = 11.2m), the residual land value of its market homes ``value``."""
+    data = mini(market={"mode": "steady"})
+    data["areas"][0]["cooperation"] = cooperation
+    model = AreaModel(from_dict(data), seed=1)
+    north = model.areas[0]
+    developer = north.developer
+    phase = north.phases[0]
+    for p in north.phases:
+        p.go_event = model.ctx.env.event() if p is phase else None
+    phase.owner_sold = 126.0
+    north.deal = Deal(Terms(40_000.0, 0.55, 0.0), developer, 0.0, 0.0, 1.0, 4, "nash")
+    monkeypatch.setattr("sim.agents.developer.phase_market_value", lambda econ, p, q: value)
+    monkeypatch.setattr(phase.housing_association, "consider_social_block", lambda p: social)
+    phase.housing_association.refusal = "" if social else "LTV"
+    model.test_investor = investor
+    return model, developer, phase
+
+
+def decide(model, developer):
+    developer.decide(lambda phase: model.test_investor)
+
+
+@pytest.mark.parametrize(("cooperation", "value", "go"), [("joint_venture", 5.6e6, True),
+                                                          ("joint_venture", 5.6e6 - 1, False),
+                                                          ("concession", 11.2e6, True),
+                                                          ("concession", 11.2e6 - 1, False)])
+def test_a_phase_goes_when_its_residual_land_value_covers_the_land_price_net_to_the_developer(
+        monkeypatch, cooperation, value, go):
+    """A joint venture pays half the 11.2m land price back to the developer (its half of the company): net 5.6m;
+    under a concession the developer pays the municipality all 11.2m."""
+    model, developer, phase = go_world(monkeypatch, cooperation, value)
+    decide(model, developer)
+    if go:
+        assert (phase.go_time, phase.reason, phase.go_event.triggered) == (0.0, "go", True)
+        (event,) = [e for e in model.events if e["event"] == "go"]
+        net = 5.6e6 if cooperation == "joint_venture" else 11.2e6
+        assert (event["land_value"], event["land_price"], event["net_land_price"], event["presale_share"]) == \
+            (value, 11.2e6, net, 0.7)
+    else:
+        assert phase.go_time is None and not phase.go_event.triggered
+        net = "5,600,000" if cooperation == "joint_venture" else "11,200,000"
+        assert phase.reason == (f"residual land value €{value:,.0f} below the agreed land price €11,200,000 "
+                                f"(net to the developer €{net})")
+
+
+def test_under_the_land_price_policy_the_developer_pays_todays_residual_value_but_never_builds_on_a_negative_one(
+        monkeypatch):
+    model, developer, phase = go_world(monkeypatch, "traditional", value=3e6)
+    decide(model, developer)
+    (event,) = [e for e in model.events if e["event"] == "go"]
+    assert (event["land_price"], event["net_land_price"]) == (3e6, 3e6)
+    model, developer, phase = go_world(monkeypatch, "traditional", value=-1e6)
+    decide(model, developer)
+    assert phase.go_time is None and phase.reason == \
+        "residual land value €-1,000,000 below the agreed land price €0 (net to the developer €0)"
+
+
+def test_a_phase_waits_for_a_deal_in_force_and_for_presales(monkeypatch):
+    model, developer, phase = go_world(monkeypatch)
+    phase.owner_sold = 125.0
+    decide(model, developer)
+    assert phase.reason == "presales 69% < 70%" and phase.go_time is None
+    phase.owner_sold = 126.0
+    phase.area.deal.effective_at = 0.5
+    decide(model, developer)
+    assert phase.reason == "deal not yet in force"
+    phase.area.deal = None
+    decide(model, developer)
+    assert phase.reason == "no deal in force" and not [e for e in model.events if e["event"] == "go"]
+
+
+def test_a_phase_waits_for_the_housing_association_and_an_investor(monkeypatch):
+    model, developer, phase = go_world(monkeypatch, social=False)
+    decide(model, developer)
+    assert phase.reason == "housing association cannot invest (LTV limit)" and phase.go_time is None
+    model, developer, phase = go_world(monkeypatch, investor=False)
+    decide(model, developer)
+    assert phase.reason == "no investor with capital for the rental homes" and phase.go_time is None
+    phase.homes[1] = 0  # no rental homes: no investor needed
+    decide(model, developer)
+    assert phase.reason == "go"
+
+
+def test_a_failed_developer_decides_nothing_and_a_phase_given_the_go_is_not_given_it_again(monkeypatch):
+    model, developer, phase = go_world(monkeypatch)
+    developer.failed = True
+    decide(model, developer)
+    assert phase.go_time is None and phase.reason != "go"
+    developer.failed = False
+    decide(model, developer)
+    decide(model, developer)
+    assert len([e for e in model.events if e["event"] == "go"]) == 1
