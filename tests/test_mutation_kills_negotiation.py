@@ -960,3 +960,56 @@ def test_the_land_price_policy_sells_at_the_lowest_bound_with_the_programme_dema
     assert settlement.outcome.offers == [] and settlement.offers_log == "[]"
     problem.cache_key = b"k"  # a key but no cache (a single run): settled without one
     assert settle(desk, SimpleNamespace(coop=coop), problem).terms == Terms(0.0, 0.4, 0.0)
+
+
+def test_the_negotiators_see_each_unstarted_phase_with_its_remaining_works_buy_outs_and_expected_start(monkeypatch):
+    """North under a joint venture at quarter 0: phase 0 given the go (not negotiated), phase 1 with marketing open
+    (starts 2 quarters after its planned start, 8), phase 2 with its plan (12 quarters after 16). Works at a
+    cost index of 1.2, buy-outs at 1.1; the land not the municipality's is 20 % developers', 60 % businesses'
+    (a quarter of the buy-outs is developers' positions). Financing: half the construction cost over 5/4 years
+    at bond rate + spread."""
+    model, north, _ = broker_world()
+    first, second, third = north.phases
+    first.go_time = 0.0
+    second.marketing_open = True
+    for p in (second, third):
+        p.estimates = {"acquisition": 1000.0, "demolition": 100.0, "infrastructure": 10.0}
+        p.unpaid = dict(p.estimates)
+    del third.unpaid["infrastructure"]  # paid already
+    monkeypatch.setattr(model.ctx, "item_index", lambda area, item: 1.1 if item == "acquisition" else 1.2)
+    out = build_outlook(model.desk, north, north.developer)
+    assert out.homes.tolist() == [second.homes.tolist(), third.homes.tolist()]
+    assert (second.planned_start, third.planned_start) == (8.0, 16.0)
+    assert out.lag.tolist() == [8.0 + 2.0, 16.0 + 12.0]
+    assert out.works.tolist() == pytest.approx([110 * 1.2, 100 * 1.2])
+    assert out.buyout_business.tolist() == pytest.approx([1100 * 0.75] * 2)
+    assert out.buyout_developer.tolist() == pytest.approx([1100 * 0.25] * 2)
+    spec, econ = model.spec, model.ctx.econ
+    bond = model.ctx.market.bond_rate[0]
+    spread = spec.actors.developers.borrowing_spread
+    assert out.construction.tolist() == econ.construction_cost[0].tolist()
+    assert out.finance.tolist() == pytest.approx((econ.construction_cost[0] * (bond + spread) * 5 / 8).tolist())
+    assert (out.developer_rate, out.municipal_rate) == (pytest.approx(bond + spread), 0.02)
+    assert out.owner_price == econ.sale_value[0, 0, 3] and out.rental_value.tolist() == econ.sale_value[0, 0].tolist()
+    assert out.social_land_price == econ.land_value[0, 0, 0]
+    assert (out.cost_sigma, out.overrun_mean) == (north.archetype.cost_uncertainty, north.archetype.overrun_mean)
+    dev = spec.actors.developers
+    assert (out.margin, out.rental_margin, out.sales_cost_share) == \
+        (dev.required_margin, dev.rental_margin, dev.sales_cost_share)
+    second.planned_start, third.planned_start = -3.0, 1.0  # past its planned start: only the lead is left
+    assert build_outlook(model.desk, north, north.developer).lag.tolist() == [2.0, 1.0 + 12.0]
+    for p in north.phases:
+        p.go_time = 0.0
+    assert build_outlook(model.desk, north, north.developer) is None
+
+
+def test_without_private_owners_there_are_no_developer_positions_to_buy(monkeypatch):
+    data = mini(market={"mode": "steady"})
+    data["areas"][0]["cooperation"] = "joint_venture"
+    data["areas"][0]["ownership"] = {"municipality": 1.0, "developers": 0.0, "businesses": 0.0}
+    model = AreaModel(from_dict(data), seed=1)
+    north = model.areas[0]
+    for p in north.phases:
+        p.estimates["acquisition"] = p.unpaid["acquisition"] = 1000.0
+    out = build_outlook(model.desk, north, north.developer)
+    assert out.buyout_developer.tolist() == [0.0] * 3 and (out.buyout_business > 0).all()
