@@ -1013,3 +1013,97 @@ def test_without_private_owners_there_are_no_developer_positions_to_buy(monkeypa
         p.estimates["acquisition"] = p.unpaid["acquisition"] = 1000.0
     out = build_outlook(model.desk, north, north.developer)
     assert out.buyout_developer.tolist() == [0.0] * 3 and (out.buyout_business > 0).all()
+
+
+def expected_surpluses(model, north, outlook, prefs, land, share, overrun):
+    """Each side's surplus by the valuation of sim.negotiation.economics on its own beliefs (drift from today's
+    price and cost history) and its own imagined overruns."""
+    municipality, developer = model.parties.municipality_of(north), north.developer
+    prices, costs = model.ctx.market.price_index[0, :1], model.ctx.market.cost_index[:1]
+    args = (outlook, np.array([land]), np.array([share]), np.array([overrun]), north.coop)
+    dev = developer_surplus(party_npvs(*args, developer.beliefs.multipliers(developer.beliefs.drift(prices, costs)),
+                                       developer.beliefs.overrun_z), prefs)
+    mun = municipal_surplus(party_npvs(*args, municipality.beliefs.multipliers(
+        municipality.beliefs.drift(prices, costs)), municipality.beliefs.overrun_z), prefs)
+    return float(dev[0]), float(mun[0])
+
+
+def test_the_problem_values_each_package_on_each_sides_beliefs_with_the_funds_and_the_programme_demanded(
+        monkeypatch):
+    """North under a joint venture with funds: 3m for the municipality of which 2.5m (2m outstanding + 0.5m paid)
+    is a grant kept only at an affordable share ≥ 0.6, 1m for the developer, and a quarter of the remaining works
+    co-funded. The programme demanded is 0.6 (the grant's minimum, above the 0.55 demand), so the share is
+    open from 0.5 (flexibility 0.1) to 0.6. The municipality can lose at most 40,000 × 1,200 = 48m here."""
+    model, north, _ = broker_world()
+    municipality, developer = model.parties.municipality_of(north), north.developer
+    outlook = build_outlook(model.desk, north, developer)
+    works = outlook.works.copy()
+    monkeypatch.setattr(model.desk.funds, "support", lambda area: (3e6, 1e6, 0.25 * works.sum()))
+    monkeypatch.setattr(model.desk.funds, "conditions", lambda area: [(2e6, 0.5e6, 0.6)])
+    problem = make_problem(model.desk, north, municipality, developer, outlook)
+    assert outlook.works == pytest.approx(0.75 * works)
+    assert problem.affordable_bounds == pytest.approx((0.5, 0.6)) and problem.overrun_bounds == (0.0, 0.0)
+    attributable = (outlook.works.sum() + outlook.buyout_business.sum()) / 1200
+    market = outlook.homes[:, 1:].sum()
+    land_now = model.ctx.econ.land_value[0, 0, 1:] @ outlook.homes[:, 1:].sum(axis=0)
+    assert problem.land_bounds == pytest.approx(north.coop.land_price_bounds(attributable, land_now / market))
+    assert (problem.developer_weight, problem.max_rounds, problem.cache_key) == (0.5, 12, None)
+    prefs = Preferences(developer.risk_aversion, municipality.risk_aversion, 40_000.0, 20_000.0, 48e6, 1e6, 1e6,
+                        ((2.5e6, 0.6),))
+    for terms in (Terms(10_000.0, 0.6, 0.0), Terms(-5_000.0, 0.5, 0.0)):
+        assert problem.evaluate(terms) == pytest.approx(expected_surpluses(model, north, outlook, prefs,
+                                                                           *terms.as_tuple()), rel=1e-12)
+    batch = problem.evaluate_batch(np.array([10_000.0, -5_000.0]), np.array([0.6, 0.5]), np.array([0.0, 0.0]))
+    assert batch[:, 0].tolist() == pytest.approx([problem.evaluate(Terms(10_000.0, 0.6, 0.0))[0],
+                                                  problem.evaluate(Terms(-5_000.0, 0.5, 0.0))[0]], rel=1e-12)
+    assert batch[:, 1].tolist() == pytest.approx([problem.evaluate(Terms(10_000.0, 0.6, 0.0))[1],
+                                                  problem.evaluate(Terms(-5_000.0, 0.5, 0.0))[1]], rel=1e-12)
+
+
+def test_a_municipality_beyond_its_budget_accepts_no_loss_and_an_open_overrun_share_is_valued(monkeypatch):
+    """Provisions elsewhere exceed the 400m budget: no room for a loss here. Under a model with an open overrun
+    share (the base model), the share runs 0-1 and the developer's part of the overruns is valued."""
+    model, north, _ = broker_world()
+    north.coop = CooperationModel()
+    municipality, developer = model.parties.municipality_of(north), north.developer
+    municipality.provisions["south"] = 401e6
+    outlook = build_outlook(model.desk, north, developer)
+    problem = make_problem(model.desk, north, municipality, developer, outlook)
+    assert problem.overrun_bounds == (0.0, 1.0)
+    prefs = Preferences(developer.risk_aversion, municipality.risk_aversion, 40_000.0, 20_000.0, 0.0)
+    for terms in (Terms(10_000.0, 0.55, 0.0), Terms(10_000.0, 0.55, 0.8)):
+        assert problem.evaluate(terms) == pytest.approx(expected_surpluses(model, north, outlook, prefs,
+                                                                           *terms.as_tuple()), rel=1e-12)
+    assert problem.evaluate(Terms(10_000.0, 0.55, 0.8))[0] < problem.evaluate(Terms(10_000.0, 0.55, 0.0))[0]
+
+
+def test_the_weaker_side_concedes_faster_and_experience_speeds_both():
+    """Joint venture (weight 0.5) with 2 deals of developer and 1 of municipal experience: β_dev = 1.3², β_mun = 1.3.
+    Building claim: the exclusive claim gives the developer weight 0.6: β_dev = 0.4/0.6, β_mun = 0.6/0.4."""
+    model, north, _ = broker_world()
+    model.desk.experience.update({("developer:1", "joint_venture"): 2, ("municipality:middle", "joint_venture"): 1,
+                                  ("developer:1", "concession"): 7})
+    problem = make_problem(model.desk, north, model.parties.municipality_of(north), north.developer,
+                           build_outlook(model.desk, north, north.developer))
+    assert (problem.developer_beta, problem.municipal_beta) == pytest.approx((1.69, 1.3))
+    model, north, _ = broker_world("building_claim")
+    problem = make_problem(model.desk, north, model.parties.municipality_of(north), north.developer,
+                           build_outlook(model.desk, north, north.developer))
+    assert problem.developer_weight == 0.6
+    assert (problem.developer_beta, problem.municipal_beta) == pytest.approx((0.4 / 0.6, 0.6 / 0.4))
+
+
+def test_a_shared_cache_keys_a_problem_by_its_inputs_unless_a_plug_in_protocol_is_used():
+    model, north, _ = broker_world()
+    model.desk.cache = NegotiationCache()
+
+    def key():
+        return make_problem(model.desk, north, model.parties.municipality_of(north), north.developer,
+                            build_outlook(model.desk, north, north.developer)).cache_key
+
+    assert key() is None  # the scripted protocol is not the package's own
+    model.desk.protocol = resolve_protocol("nash")
+    first = key()
+    assert first is not None and key() == first
+    north.affordable_demand = 0.65
+    assert key() != first
