@@ -582,3 +582,116 @@ def test_a_failed_developer_decides_nothing_and_a_phase_given_the_go_is_not_give
     decide(model, developer)
     decide(model, developer)
     assert len([e for e in model.events if e["event"] == "go"]) == 1
+
+
+# ---------------------------------------------------------------- the housing association's balance sheet
+
+
+def association_world():
+    """(model, association, phase): the middle region's associations with 1,000 homes, 50m of debt at 3 %,
+    a policy value of 100m, rents of €500 a month and costs of €2,000 a year per home; bond rate 3 %, spread
+    1 %: new debt at 4 %. A social home costs 170,000 to build on land of 30,000 (200,000). Limits: interest
+    cover ≥ 1.4, loan-to-value ≤ 0.7; a new home adds 0.6 of its cost to the policy value."""
+    data = mini(market={"mode": "steady"})
+    data["actors"]["housing_associations"] = {
+        "stock_homes": 1000, "debt_per_home": 50_000.0, "policy_value_per_home": 100_000.0, "rent_per_month": 500.0,
+        "operating_cost_per_home": 2000.0, "stock_investment_per_home": 1000.0, "min_icr": 1.4, "max_ltv": 0.7,
+        "new_home_policy_value_share": 0.6, "borrowing_spread": 0.01}
+    model = AreaModel(from_dict(data), seed=1)
+    market, econ = model.ctx.market, model.ctx.econ
+    assert market.rent_index[0, 0] == 1.0 and market.cost_index[0] == 1.0
+    market.bond_rate[0] = 0.03
+    econ.construction_cost[0, 0] = 170_000.0
+    econ.land_value[0, 0, 0] = 30_000.0
+    association = model.parties.housing_associations[0]
+    association.coupon = 0.03
+    phase = model.areas[0].phases[0]
+    assert phase.homes[0] == 120 and phase.housing_association is association
+    return model, association, phase
+
+
+def test_the_associations_ratios_and_building_room_by_hand():
+    """Rents 6m, costs 2m, interest 1.5m: cover 4/1.5, LTV 0.5. Room for homes of 200,000 (net rent 4,000 a year):
+    ICR (4m − 1.4 × 0.03 × 50m) / (1.4 × 0.04 − 4,000/200,000) = 1.9m / 0.036; LTV (0.7 × 100m − 50m) / (1 − 0.42)."""
+    model, association, _ = association_world()
+    acc = association.accounts()
+    assert (acc["rents"], acc["operating_costs"], acc["interest"]) == pytest.approx((6e6, 2e6, 1.5e6))
+    assert (acc["icr"], acc["ltv"]) == pytest.approx((4 / 1.5, 0.5))
+    assert association.rate() == pytest.approx(0.04)
+    assert association.room(200_000.0) == pytest.approx((1.9e6 / 0.036, 20e6 / 0.58))
+    model.ctx.market.bond_rate[0] = -0.02  # a rate never falls below 0.01 %
+    assert association.rate() == 1e-4
+
+
+def test_a_limit_new_homes_cannot_breach_gives_unlimited_room_and_no_debt_unlimited_cover():
+    model, association, _ = association_world()
+    assert association.room(10_000.0)[0] == float("inf")  # each new home's net rent covers its interest
+    association.params = association.params.model_copy(update={"new_home_policy_value_share": 1 / 0.7 + 0.01})
+    assert association.room(200_000.0)[1] == float("inf")
+    association.debt = 0.0
+    assert association.accounts()["icr"] == float("inf")
+    association.debt, association.policy_value_real = 200e6, 100e6  # beyond both limits, and no slope to fix it
+    assert association.room(10_000.0)[0] == -float("inf") and association.room(200_000.0)[1] == -float("inf")
+
+
+def test_a_social_block_that_fits_is_financed_with_new_debt():
+    """120 homes × 200,000 = 24m (within both rooms): 1,120 homes, 74m of debt at (50m × 3 % + 24m × 4 %) / 74m,
+    policy value 100m + 0.6 × 24m; logged with the new ratios."""
+    model, association, phase = association_world()
+    assert association.consider_social_block(phase) is True
+    assert (association.homes, association.debt) == (1120, pytest.approx(74e6))
+    assert association.coupon == pytest.approx((1.5e6 + 0.96e6) / 74e6)
+    assert association.policy_value == pytest.approx(114.4e6) and phase.social_committed
+    (event,) = [e for e in model.events if e["event"] == "social_block_committed"]
+    assert (event["homes"], event["cost"], event["ltv"]) == (120, pytest.approx(24e6), pytest.approx(74 / 114.4))
+    assert association.consider_social_block(phase) is True and association.homes == 1120  # committed once
+
+
+def test_a_start_subsidy_lowers_what_the_association_finances(monkeypatch):
+    model, association, phase = association_world()
+    monkeypatch.setattr(model.ctx.support, "housing_support_phase", lambda p: 4e6)
+    association.consider_social_block(phase)
+    assert association.debt == pytest.approx(70e6)
+
+
+@pytest.mark.parametrize(("coupon", "homes", "binding"), [(0.03, 200, "LTV"), (0.04, 170, "ICR")])
+def test_a_block_beyond_the_room_is_refused_naming_the_binding_ratio_once(coupon, homes, binding):
+    """At 3 % the LTV room (34.5m) binds: 200 homes (40m) are refused. At 4 % the ICR room (1.2m / 0.036 = 33.3m)
+    binds: 170 homes (34m) are refused. The refusal is logged once per spell."""
+    model, association, phase = association_world()
+    association.coupon = coupon
+    phase.homes[0] = homes
+    assert association.consider_social_block(phase) is False
+    assert association.refusal == binding and association.debt == 50e6 and association.homes == 1000
+    (event,) = [e for e in model.events if e["event"] == "social_block_refused"]
+    icr_room, ltv_room = association.room(200_000.0)
+    assert (event["homes"], event["cost"], event["binding"]) == (homes, pytest.approx(homes * 200_000.0), binding)
+    assert (event["icr_room"], event["ltv_room"]) == pytest.approx((icr_room, ltv_room))
+    phase.reason = "housing association cannot invest (LTV limit)"
+    association.consider_social_block(phase)
+    assert len([e for e in model.events if e["event"] == "social_block_refused"]) == 1
+
+
+def test_a_phase_without_social_homes_needs_nothing_from_the_association():
+    model, association, phase = association_world()
+    phase.homes[0] = 0
+    assert association.consider_social_block(phase) is True and association.debt == 50e6
+
+
+def test_at_year_end_the_association_invests_in_its_stock_from_its_operating_cash_flow():
+    """Operating cash flow 6m − 2m − 1.5m = 2.5m; stock investment 1m: 1.5m of debt repaid (48.5m). A tenth of the
+    old debt reprices: 45m keeps 3 %, the 3.5m above it is at today's 4 %."""
+    model, association, _ = association_world()
+    association.new_year()
+    assert association.debt == pytest.approx(48.5e6)
+    assert association.coupon == pytest.approx((45e6 * 0.03 + 3.5e6 * 0.04) / 48.5e6)
+    (event,) = [e for e in model.events if e["event"] == "housing_association_year"]
+    assert (event["homes"], event["debt"], event["policy_value"]) == (1000, pytest.approx(48.5e6), 100e6)
+    assert event["room"] == pytest.approx(min(association.room(170_000.0)))
+
+
+def test_an_association_whose_rents_repay_all_its_debt_keeps_its_coupon():
+    model, association, _ = association_world()
+    association.debt = 1e6
+    association.new_year()
+    assert association.debt == 0.0 and association.coupon == 0.03
