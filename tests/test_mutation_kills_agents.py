@@ -695,3 +695,75 @@ def test_an_association_whose_rents_repay_all_its_debt_keeps_its_coupon():
     association.debt = 1e6
     association.new_year()
     assert association.debt == 0.0 and association.coupon == 0.03
+
+
+# ---------------------------------------------------------------- what the municipality expects of a phase
+
+
+def valued_world(monkeypatch, cooperation: str = "traditional", grant: float = 0.0, works_fund: float = 0.0):
+    """(model, municipality, north) at quarter 0: residual land values per home 30k social, 20k mid-rent, 25k free
+    rent, 50k owner-occupied; each phase still has to pay 1m of buy-outs (index 1.1) and 2m of infrastructure
+    (index 1.2). North's first phase has 120 social, 100 mid-rent and 180 owner-occupied homes."""
+    data = mini(market={"mode": "steady"})
+    data["areas"][0]["cooperation"] = cooperation
+    model = AreaModel(from_dict(data), seed=1)
+    model.ctx.econ.land_value[0, 0] = [30_000.0, 20_000.0, 25_000.0, 50_000.0]
+    north = model.areas[0]
+    for p in north.phases:
+        p.estimates = {"acquisition": 1e6, "infrastructure": 2e6}
+        p.unpaid = dict(p.estimates)
+    monkeypatch.setattr(model.ctx, "item_index", lambda area, item: 1.1 if item == "acquisition" else 1.2)
+    monkeypatch.setattr(model.ctx.support, "support", lambda area: (grant, 0.0, works_fund))
+    return model, model.municipalities[0], north
+
+
+def test_a_phases_expected_result_under_the_traditional_split(monkeypatch):
+    """Plots at today's residual value (100 × 20k + 180 × 50k = 11m), social land 120 × 30k = 3.6m, works and
+    buy-outs 2.4m + 1.1m; a 1m grant and 0.5m of co-funded works, a third of them for this phase's 400 of 1,200
+    homes: 11 + 3.6 − 3.5 + 0.5 = 11.6m."""
+    model, municipality, north = valued_world(monkeypatch, grant=1e6, works_fund=0.5e6)
+    assert municipality.phase_result(north, north.phases[0]) == pytest.approx(11.1e6 + 0.5e6)
+    model.ctx.econ.land_value[0, 0, 1:] = -10_000.0  # a negative residual value sells for nothing
+    assert municipality.phase_result(north, north.phases[0]) == pytest.approx(3.6e6 - 3.5e6 + 0.5e6)
+
+
+@pytest.mark.parametrize(("cooperation", "expected"), [
+    ("joint_venture", 0.5 * (2.8e6 + 3.6e6 - 3.5e6)),  # the company receives and pays; half is the municipality's
+    ("concession", 2.8e6),  # the fee only: the developer pays all works and keeps the social land price
+    ("private_realisation", 2.8e6 + 0.0 - 2.4e6)])  # contribution in, works out; the owner buys out
+def test_a_phases_expected_result_is_the_municipalitys_share_at_the_agreed_price(monkeypatch, cooperation, expected):
+    """A deal at €10,000 per market home: 280 × 10,000 = 2.8m."""
+    model, municipality, north = valued_world(monkeypatch, cooperation)
+    north.deal = Deal(Terms(10_000.0, 0.55, 0.0), north.developer, 0.0, 0.0, 1.0, 4, "nash")
+    assert municipality.phase_result(north, north.phases[0]) == pytest.approx(expected)
+
+
+def test_the_land_development_account_places_costs_a_year_after_the_planned_start_and_revenues_two_years_later(
+        monkeypatch):
+    """Phases planned at quarters 0, 8 and 100: costs in quarters 4, 12 and 79 (the horizon's last), revenues 8
+    quarters later (capped at 79). Phase 1 is under construction (its land sold: no revenue left); phase 0
+    pays only its infrastructure (buy-outs paid). A closed phase counts nothing."""
+    model, municipality, north = valued_world(monkeypatch)
+    first, second, third = north.phases
+    del first.unpaid["acquisition"]
+    second.construction_start = 0.0
+    third.planned_start = 100.0
+    costs, revenues = municipality.account_flows(north)
+    assert costs == pytest.approx({4: 2.4e6, 12: 3.5e6, 79: 3.5e6})
+    land = [100 * 20_000.0 + 180 * 50_000.0, None, None]
+    land[2] = float(third.homes[1:] @ np.array([20_000.0, 25_000.0, 50_000.0]))
+    assert revenues == pytest.approx({12: land[0] + 3.6e6, 79: land[2] + third.homes[0] * 30_000.0})
+    third.stage = 99  # done
+    assert 79 not in municipality.account_flows(north)[0]
+
+
+def test_a_joint_companys_whole_account_and_the_municipalitys_half_of_it(monkeypatch):
+    model, municipality, north = valued_world(monkeypatch, "joint_venture")
+    north.deal = Deal(Terms(10_000.0, 0.55, 0.0), north.developer, 0.0, 0.0, 1.0, 4, "nash")
+    first = north.phases[0]
+    for p in north.phases[1:]:
+        p.stage = 99
+    whole = municipality.account_flows(north, whole_company=True)
+    assert whole == (pytest.approx({4: 3.5e6}), pytest.approx({12: 2.8e6 + 3.6e6}))
+    assert municipality.account_flows(north) == (pytest.approx({4: 1.75e6}), pytest.approx({12: 3.2e6}))
+    assert first.homes[0] == 120
