@@ -767,3 +767,55 @@ def test_a_joint_companys_whole_account_and_the_municipalitys_half_of_it(monkeyp
     assert whole == (pytest.approx({4: 3.5e6}), pytest.approx({12: 2.8e6 + 3.6e6}))
     assert municipality.account_flows(north) == (pytest.approx({4: 1.75e6}), pytest.approx({12: 3.2e6}))
     assert first.homes[0] == 120
+
+
+# ---------------------------------------------------------------- what a developer's projects are worth
+
+
+def test_a_developers_projects_count_what_buyers_and_investors_still_owe_and_unsold_homes_less_the_discount():
+    """Two of north's phases under construction by developer:1 (owner-occupied price 400,000, unsold discount
+    10 %). Phase 0: 180 owner-occupied homes, 150 presold for 60m of which 20m received; 30 unsold; an investor
+    pays 30m (half still to come); the contractor's 50m (half still to pay). Phase 1: completed, all 180 sold
+    (10m still owed). Phase 2 is another developer's (not counted)."""
+    model = steady_world()
+    developer, other = model.developers[0], model.developers[2]
+    first, second, third = model.areas[0].phases
+    model.ctx.econ.sale_value[0, 0, 3] = 400_000.0
+    for p in (first, second, third):
+        p.construction_start, p.developer = 0.0, developer
+    third.developer = other
+    first.owner_sold, first.owner_revenue, first.owner_received = 150.0, 60e6, 20e6
+    first.rental_price, first.investor, first.contract_market = 30e6, model.parties.investors[0], 50e6
+    second.owner_sold = float(second.owner_homes)
+    second.owner_revenue, second.owner_received, second.completion = 72e6, 62e6, 1.0
+    second.contract_market = 40e6
+    expected = (60e6 - 20e6) + 30 * 400_000.0 * 0.9 + 15e6 - 25e6 + (72e6 - 62e6)
+    assert developer.project_marks() == pytest.approx(expected)
+    first.investor = None  # not forward-funded: nothing to come from an investor
+    assert developer.project_marks() == pytest.approx(expected - 15e6)
+    first.stage = 99 + 1  # abandoned (not open, not transferred): worth nothing
+    first.transferred = False
+    assert developer.project_marks() == pytest.approx(72e6 - 62e6)
+
+
+def test_a_land_bank_is_written_down_below_the_mean_land_value_of_the_last_five_years():
+    """Residual land values (owner-occupied, both regions) double at quarter 10 and fall back at quarter 30: at 30
+    the land bank's cost is the mean index of quarters 11-30, (19 × 2 + 1) / 20 = 1.95, so it is written down by
+    1 − 1/1.95 of land_bank × equity; an entrant at quarter 20 bought at the prices from its entry on."""
+    model = steady_world()
+    land = model.ctx.econ.land_value
+    base = land[:, 0, 3].copy()
+    path = np.ones(land.shape[1])
+    path[10:30] = 2.0
+    land[:, :, 3] = base[:, None] * path[None, :]
+    developer = model.developers[0]
+    developer.areas = []
+    marks = developer._bank_marks()
+    assert marks[30] == pytest.approx(1 / 1.95 - 1) and marks[29] == 0.0 and marks[5] == 0.0
+    model.ctx.quarter = 30
+    p = developer.params
+    assert p.land_bank > 0
+    assert developer.write_downs() == pytest.approx(p.land_bank * p.equity * (1 / 1.95 - 1))
+    entrant = model.developers[1]
+    entrant.entered, entrant.areas = 20, []
+    assert entrant._bank_marks()[30] == pytest.approx(1 / ((10 * 2 + 1) / 11) - 1)  # quarters 20-30
