@@ -1107,3 +1107,68 @@ def test_a_shared_cache_keys_a_problem_by_its_inputs_unless_a_plug_in_protocol_i
     assert first is not None and key() == first
     north.affordable_demand = 0.65
     assert key() != first
+
+
+def test_each_side_reads_the_price_and_cost_history_up_to_today_by_its_own_rule():
+    """Fundamental expectations (prices revert to costs) at quarter 8 after prices rose 20 % and costs 5 %: each
+    side's drift comes from today's price and cost index, and the problem values packages on them."""
+    data = mini(market={"mode": "steady"})
+    data["areas"][0]["cooperation"] = "joint_venture"
+    data["actors"]["developers"] = {"expectation": "fundamental"}
+    data["actors"]["municipality"]["expectation"] = "fundamental"
+    model = AreaModel(from_dict(data), seed=1)
+    north = model.areas[0]
+    north.phases[0].stage = 0
+    model.ctx.quarter = 8
+    market = model.ctx.market
+    market.price_index[0, :12] = np.linspace(1.0, 1.2, 9).tolist() + [2.0, 2.0, 2.0]
+    market.cost_index[:12] = np.linspace(1.0, 1.05, 9).tolist() + [3.0, 3.0, 3.0]
+    municipality, developer = model.parties.municipality_of(north), north.developer
+    outlook = build_outlook(model.desk, north, developer)
+    problem = make_problem(model.desk, north, municipality, developer, outlook)
+    prices, costs = market.price_index[0, :9], market.cost_index[:9]
+    terms = Terms(10_000.0, 0.55, 0.0)
+    args = (outlook, np.array([terms.land_price]), np.array([0.55]), np.array([0.0]), north.coop)
+    prefs = Preferences(developer.risk_aversion, municipality.risk_aversion, 40_000.0, 20_000.0, 48e6)
+    dev = developer_surplus(party_npvs(*args, developer.beliefs.multipliers(developer.beliefs.drift(prices, costs)),
+                                       developer.beliefs.overrun_z), prefs)[0]
+    mun = municipal_surplus(party_npvs(*args, municipality.beliefs.multipliers(
+        municipality.beliefs.drift(prices, costs)), municipality.beliefs.overrun_z), prefs)[0]
+    assert problem.evaluate(terms) == pytest.approx((dev, mun), rel=1e-12)
+
+
+def test_the_exclusive_claim_power_sets_the_developers_weight_under_a_building_claim_and_shared_knowledge_speeds():
+    """exclusive_claim_power 0.7 (the model's own 0.6 is replaced); shared municipal experience (2 deals of another
+    municipality) counts for the municipality's concessions, not for the developer's."""
+    model, north, _ = broker_world("building_claim", knowledge_sharing=True, exclusive_claim_power=0.7)
+    model.desk.experience.update({("municipality:relaxed", "building_claim"): 2})
+    problem = make_problem(model.desk, north, model.parties.municipality_of(north), north.developer,
+                           build_outlook(model.desk, north, north.developer))
+    assert problem.developer_weight == 0.7
+    assert (problem.developer_beta, problem.municipal_beta) == pytest.approx((0.3 / 0.7, 1.69 * 0.7 / 0.3))
+
+
+def test_a_shared_settlement_is_keyed_by_experience_beliefs_and_protocol():
+    model, north, _ = broker_world()
+    model.desk.cache = NegotiationCache()
+    model.desk.protocol = resolve_protocol("nash")
+
+    def key():
+        return make_problem(model.desk, north, model.parties.municipality_of(north), north.developer,
+                            build_outlook(model.desk, north, north.developer)).cache_key
+
+    first = key()
+    model.desk.experience[("developer:1", "joint_venture")] = 1  # concedes faster: another negotiation
+    second = key()
+    model.desk.experience[("municipality:middle", "joint_venture")] = 1
+    third = key()
+    model.desk.protocol = resolve_protocol("alternating_offers")
+    fourth = key()
+    model.desk.protocol.max_rounds_hint = 3  # a protocol's own settings count too
+    fifth = key()
+    north.developer.beliefs, other = model.developers[1].beliefs, north.developer.beliefs
+    sixth = key()
+    north.developer.beliefs = other
+    model.parties.municipality_of(north).beliefs = model.municipalities[1].beliefs
+    seventh = key()
+    assert len({first, second, third, fourth, fifth, sixth, seventh}) == 7
