@@ -819,3 +819,11 @@ def test_a_land_bank_is_written_down_below_the_mean_land_value_of_the_last_five_
     entrant = model.developers[1]
     entrant.entered, entrant.areas = 20, []
     assert entrant._bank_marks()[30] == pytest.approx(1 / ((10 * 2 + 1) / 11) - 1)  # quarters 20-30
+
+
+def test_a_new_investor_can_fund_a_block_before_its_first_year_end():
+    model = steady_world()
+    investor = model.parties.investors[1]
+    phase = model.areas[0].phases[0]
+    assert investor.committed == 0.0 and investor.consider_forward_funding(phase) is True
+    assert investor.committed == pytest.approx(investor.block_value(phase))
