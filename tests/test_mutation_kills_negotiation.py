@@ -1172,3 +1172,48 @@ def test_a_shared_settlement_is_keyed_by_experience_beliefs_and_protocol():
     model.parties.municipality_of(north).beliefs = model.municipalities[1].beliefs
     seventh = key()
     assert len({first, second, third, fourth, fifth, sixth, seventh}) == 7
+
+
+def batched(problem: Problem) -> Problem:
+    """The same problem with a batch evaluator (every issue passed through, as in the model)."""
+
+    def evaluate_batch(land, affordable, overrun):
+        return np.array([problem.evaluate(Terms(*row)) for row in zip(land, affordable, overrun, strict=True)])
+
+    return Problem(evaluate=problem.evaluate, evaluate_batch=evaluate_batch, land_bounds=problem.land_bounds,
+                   affordable_bounds=problem.affordable_bounds, overrun_bounds=problem.overrun_bounds,
+                   developer_weight=problem.developer_weight, max_rounds=problem.max_rounds)
+
+
+def three_issue_problem() -> Problem:
+    """Land −40…40, affordable share 0…1 and overrun share 0…1 open: an affordable home costs the developer 10 and
+    is worth 40 to the municipality; carrying the overruns costs the developer 12 and saves the municipality 4."""
+
+    def evaluate(terms: Terms) -> tuple[float, float]:
+        a, r = terms.affordable_share, terms.overrun_share
+        return 30.0 - terms.land_price - 10.0 * a - 12.0 * r, terms.land_price - 10.0 + 40.0 * a + 4.0 * r
+
+    return Problem(evaluate=evaluate, evaluate_batch=None, land_bounds=(-40.0, 40.0), affordable_bounds=(0.0, 1.0),
+                   overrun_bounds=(0.0, 1.0))
+
+
+@pytest.mark.parametrize("name", ["tradeoffs", "alternating_offers"])
+def test_a_batch_evaluator_and_one_package_at_a_time_give_the_same_negotiation(name):
+    problem = three_issue_problem()
+    one, batch = resolve_protocol(name).negotiate(problem), resolve_protocol(name).negotiate(batched(problem))
+    assert [o.terms for o in one.offers] == [o.terms for o in batch.offers] and one.terms == batch.terms
+
+
+def test_trade_offs_give_on_the_issue_each_side_values_less():
+    """The municipality values affordable homes four times what they cost the developer, the developer values
+    carrying no overruns three times what they save the municipality. The municipality opens with its best package
+    (price 40, all affordable, all overruns on the developer); the deal carries no overruns for the developer and
+    at least 7/8 affordable, and shares more than 90 % of the most the two can share (50: all affordable, no
+    overruns), more than any package on the line between the ideals (all issues moving together: at most 42)."""
+    problem = three_issue_problem()
+    outcome = resolve_protocol("tradeoffs").negotiate(problem)
+    assert outcome.success and outcome.offers[0].terms == Terms(40.0, 1.0, 1.0)
+    assert outcome.terms.overrun_share == 0.0 and outcome.terms.affordable_share >= 0.875
+    s_dev, s_mun = problem.evaluate(outcome.terms)
+    line = problem.evaluate_line(np.linspace(0.0, 1.0, 41)).sum(axis=1)
+    assert s_dev >= 0 and s_mun >= 0 and s_dev + s_mun > 45.0 > line.max() == pytest.approx(42.0)
