@@ -18,6 +18,7 @@ import pytest
 from sim.cooperation import Terms, resolve
 from sim.cooperation.base import CooperationModel
 from sim.deal import Deal
+from sim.errors import InputError
 from sim.model import AreaModel
 from sim.negotiation.broker import (
     apply_programme,
@@ -162,6 +163,8 @@ def test_each_phase_is_priced_and_discounted_at_its_own_start():
     mun = SOCIAL_LAND - WORKS - OVERRUN - BUSINESS - DEV_LAND
     assert v.municipality[0] == pytest.approx([mun * (1 + 1.05 ** -1.75)] * 2)
     assert v.homes == 200.0 and v.affordable_homes[0] == 60.0
+    sales = 40 * OWNER_PRICE
+    assert v.revenue[0] == pytest.approx(sales * 0.75 + RENTAL + (sales * 1.1 + RENTAL) * 1.1 ** -1.75)  # mean paths
 
 
 def test_several_packages_are_valued_at_once_each_with_its_programme():
@@ -1217,3 +1220,44 @@ def test_trade_offs_give_on_the_issue_each_side_values_less():
     s_dev, s_mun = problem.evaluate(outcome.terms)
     line = problem.evaluate_line(np.linspace(0.0, 1.0, 41)).sum(axis=1)
     assert s_dev >= 0 and s_mun >= 0 and s_dev + s_mun > 45.0 > line.max() == pytest.approx(42.0)
+
+
+def test_a_shared_settlement_is_never_reused_under_another_cooperation_model():
+    """A joint venture and a concession can face the same outlook, bounds and weights: the model keys them apart."""
+    keys = []
+    for name in ("joint_venture", "concession"):
+        model, north, _ = broker_world(name)
+        model.desk.cache = NegotiationCache()
+        model.desk.protocol = resolve_protocol("nash")
+        problem = make_problem(model.desk, north, model.parties.municipality_of(north), north.developer,
+                               build_outlook(model.desk, north, north.developer))
+        keys.append((problem.land_bounds, problem.developer_weight, problem.cache_key))
+    assert keys[0][:2] == keys[1][:2] and keys[0][2] != keys[1][2]
+
+
+def test_an_unknown_protocol_is_one_line_naming_the_file_and_field():
+    with pytest.raises(InputError) as error:
+        resolve_protocol("haggling", "my.toml")
+    assert "my.toml" in str(error.value) and "actors.negotiation.protocol" in str(error.value)
+    assert "haggling" in str(error.value)
+
+
+def test_a_deal_at_the_edge_of_the_municipalitys_flexibility_is_not_reopened(upkeep_world):
+    """Demand 0.55, deal at 0.45 (its lowest acceptable share, 0.55 − 0.1): within flexibility, however the
+    subtraction rounds."""
+    model, calls, _ = upkeep_world
+    north = model.areas[0]
+    model.areas[1].phases[0].stage = -1
+    north.deal = deal_on(north, share=0.55 - 0.1, index=price_now(model, north))
+    north.affordable_demand = 0.55
+    upkeep(model.desk)
+    assert calls == []
+
+
+def test_an_area_whose_deal_holds_does_not_stop_the_next_areas_upkeep(upkeep_world):
+    model, calls, _ = upkeep_world
+    north, south = model.areas
+    north.deal = deal_on(north, index=price_now(model, north))
+    north.affordable_demand = 0.5
+    upkeep(model.desk)
+    assert calls == [("south", "first deal")]
