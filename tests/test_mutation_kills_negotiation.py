@@ -172,6 +172,9 @@ def test_several_packages_are_valued_at_once_each_with_its_programme():
     v = party_npvs(outlook(), np.array([0.0, 10_000.0]), np.array([0.3, 0.5]), np.array([0.0, 0.0]),
                    resolve("traditional"), paths(), np.zeros((2, 1)))
     assert v.affordable_homes.tolist() == [30.0, 50.0]
+    smooth = party_npvs(outlook(), np.array([0.0]), np.array([0.333]), np.array([0.0]), resolve("traditional"),
+                        paths(), np.zeros((2, 1)))
+    assert smooth.affordable_homes[0] == pytest.approx(33.3)  # valuations keep fractional homes
     rental = 40 * 200_000.0 + 30 * 250_000.0
     build = 40 * 166_000.0 + 30 * 177_000.0 + 20 * 188_000.0
     assert v.developer[1] == pytest.approx([(20 * OWNER_PRICE * m * 0.95 + rental - build - 0.9e6 + DEV_LAND)
@@ -200,6 +203,7 @@ def test_a_score_weighs_the_mean_against_the_worst_five_percent():
     assert scores(values, 0.25)[0] == pytest.approx(0.75 * 20.5 + 0.25 * 1.5)
     assert scores(np.arange(10.0, 0.0, -1.0)[None, :], 1.0)[0] == pytest.approx(1.0)
     assert scores(values, 1.0, tail=0.1)[0] == pytest.approx(2.5)
+    assert scores(np.array([[5.0, 1.0, 9.0, 3.0] * 5]), 1.0)[0] == 1.0  # 20 paths: the worst one, wherever it is
 
 
 def prefs(**changes) -> Preferences:
@@ -1222,17 +1226,19 @@ def test_trade_offs_give_on_the_issue_each_side_values_less():
     assert s_dev >= 0 and s_mun >= 0 and s_dev + s_mun > 45.0 > line.max() == pytest.approx(42.0)
 
 
-def test_a_shared_settlement_is_never_reused_under_another_cooperation_model():
-    """A joint venture and a concession can face the same outlook, bounds and weights: the model keys them apart."""
+def test_a_shared_settlement_is_never_reused_under_another_cooperation_setting():
+    """Two joint ventures that differ only in the municipality's share of the company (a lever of an experiment)
+    face the same outlook, bounds and weights: the model's setting keys them apart."""
     keys = []
-    for name in ("joint_venture", "concession"):
-        model, north, _ = broker_world(name)
+    for share in (0.5, 0.6):
+        model, north, _ = broker_world()
+        north.coop.jv_municipal_share = share
         model.desk.cache = NegotiationCache()
         model.desk.protocol = resolve_protocol("nash")
         problem = make_problem(model.desk, north, model.parties.municipality_of(north), north.developer,
                                build_outlook(model.desk, north, north.developer))
-        keys.append((problem.land_bounds, problem.developer_weight, problem.cache_key))
-    assert keys[0][:2] == keys[1][:2] and keys[0][2] != keys[1][2]
+        keys.append((problem.land_bounds, problem.overrun_bounds, problem.developer_weight, problem.cache_key))
+    assert keys[0][:3] == keys[1][:3] and keys[0][3] != keys[1][3]
 
 
 def test_an_unknown_protocol_is_one_line_naming_the_file_and_field():
