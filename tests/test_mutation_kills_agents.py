@@ -358,6 +358,7 @@ def land_world(monkeypatch, cooperation: str = "traditional", result: float = -4
     for phase in north.phases:
         phase.land_event = model.ctx.env.event()
     monkeypatch.setattr(municipality, "expected_result", lambda area: (result, 0.0, 1.0, 0.0, 1.0))
+    monkeypatch.setattr(municipality, "opening_result", lambda area: result)  # the land decision's own valuation
     return model, municipality, north
 
 
