@@ -828,3 +828,65 @@ def test_a_new_investor_can_fund_a_block_before_its_first_year_end():
     phase = model.areas[0].phases[0]
     assert investor.committed == 0.0 and investor.consider_forward_funding(phase) is True
     assert investor.committed == pytest.approx(investor.block_value(phase))
+
+
+# ---------------------------------------------------------------- survivors of the second agents sample (fifth session)
+
+
+def test_a_start_subsidy_lowers_only_the_subsidised_phases_financing(monkeypatch):
+    """The association asks the fund support for the phase it finances, not for any other."""
+    model, association, phase = association_world()
+    monkeypatch.setattr(model.ctx.support, "housing_support_phase", lambda p: 4e6 if p is phase else 0.0)
+    association.consider_social_block(phase)
+    assert association.debt == pytest.approx(70e6)
+
+
+def test_a_phase_counts_only_the_fund_money_awarded_to_its_own_area(monkeypatch):
+    """The municipality's expected result of north's first phase includes north's grant (1m) and co-funded works
+    (0.5m) pro rata (400 of 1,200 homes), not another area's: 11.1m + 0.5m."""
+    model, municipality, north = valued_world(monkeypatch)
+    monkeypatch.setattr(model.ctx.support, "support", lambda area: (1e6, 0.0, 0.5e6) if area is north else (0, 0, 0))
+    assert municipality.phase_result(north, north.phases[0]) == pytest.approx(11.1e6 + 0.5e6)
+
+
+def test_without_a_positive_land_value_at_the_start_land_moves_with_the_buy_out_index(monkeypatch):
+    """Where the residual land value at the start is not positive, the developer's land index is the buy-out
+    (acquisition) index of the area, not another item's."""
+    model = steady_world()
+    developer, area = model.developers[0], model.areas[0]
+    model.ctx.econ.land_value[area.region_index, 0, 1:] = -5_000.0
+    monkeypatch.setattr(model.ctx, "item_index", lambda a, item: 1.3 if (a is area and item == "acquisition") else 0.7)
+    assert developer.land_index(area) == pytest.approx(1.3)
+
+
+def test_a_position_taken_over_later_is_written_down_against_its_value_at_take_over(monkeypatch):
+    """Booked at an index of 0.8 when taken over, a position of 10m at an index of 0.6 now stands 25 % below
+    its cost: 10m × (0.6 / 0.8 − 1) = −2.5m."""
+    model = steady_world()
+    developer, area = model.developers[0], model.areas[0]
+    developer.areas = [area]
+    monkeypatch.setattr(type(area), "developer_land_position", lambda self: 10e6 if self is area else 0.0)
+    monkeypatch.setattr(developer, "land_index", lambda a: 0.6)
+    developer._area_cost[area.name] = 0.8
+    developer.params = developer.params.model_copy(update={"land_bank": 0.0})
+    assert developer.write_downs() == pytest.approx(10e6 * (0.6 / 0.8 - 1))
+
+
+def test_a_land_bank_index_is_each_regions_value_over_its_own_start_and_can_fall_below_it():
+    """Two regions with different start values (10k and 40k per home); the first's land value halves at quarter
+    10, the second's stays. The index is the mean over regions of value / own start: 0.75 from quarter 10, so at
+    quarter 29 the land bank's cost (mean of quarters 10-29 = 0.75) is not written down, and at quarter 12 (mean
+    of quarters 0-12: (10 × 1 + 3 × 0.75) / 13) it is written down by 1 − 0.75 / that mean."""
+    model = steady_world()
+    land = model.ctx.econ.land_value
+    assert land.shape[0] == 2
+    path = np.ones(land.shape[1])
+    path[10:] = 0.5
+    land[0, :, 3] = 10_000.0 * path
+    land[1, :, 3] = 40_000.0
+    developer = model.developers[0]
+    developer.areas, developer._bank = [], None
+    marks = developer._bank_marks()
+    assert marks[9] == 0.0
+    assert marks[12] == pytest.approx(0.75 / ((10 * 1 + 3 * 0.75) / 13) - 1)
+    assert marks[29] == pytest.approx(0.0)
