@@ -43,9 +43,12 @@ def study_file(folder: Path, runs: int) -> tuple[Path, int]:
     d = len(spec["uncertainties"])
     n = max(2, math.ceil(runs / (d + 2)))
     text = STUDY.read_text()
-    text = text.replace('scenario = "../scenarios/nl_programme.toml"',
-                        f'scenario = "{ROOT / "scenarios" / "nl_programme.toml"}"')
-    text = text.replace(f"samples = {spec['design']['samples']}", f"samples = {n}")
+    for old, new in (('scenario = "../scenarios/nl_programme.toml"',
+                      f'scenario = "{ROOT / "scenarios" / "nl_programme.toml"}"'),
+                     (f"samples = {spec['design']['samples']}", f"samples = {n}")):
+        if old not in text:
+            raise SystemExit(f"{STUDY}: expected the line '{old}' (the benchmark rewrites it)")
+        text = text.replace(old, new)
     path = folder / "sobol_study.toml"
     path.write_text(text)
     return path, n * (d + 2)

@@ -36,6 +36,11 @@ def split_homes(total: int, shares: tuple[float, ...] | np.ndarray) -> np.ndarra
         few = _split_homes_few(total, shares.tolist(), float(shares.sum()))
         if few is not None:
             return few
+    return split_homes_array(total, shares)
+
+
+def split_homes_array(total: int, shares: np.ndarray) -> np.ndarray:
+    """:func:`split_homes` in numpy for any number of shares (the general path)."""
     raw = total * shares / shares.sum()
     base = np.floor(raw).astype(np.int64)
     remainder = total - int(base.sum())

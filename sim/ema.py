@@ -17,7 +17,6 @@ import re
 import numpy as np
 
 from sim.experiments.design import replication_seeds
-from sim.experiments.paths import apply
 from sim.experiments.runner import fund_designs_for
 from sim.experiments.spec import load_experiment
 
@@ -42,14 +41,11 @@ class AreasimFunction:
     def __call__(self, **parameters) -> dict:
         from sim.experiments.task import outcomes_of, run_model
 
-        data = self.base
-        for name, value in parameters.items():
-            if name in self.paths:
-                value = value.item() if hasattr(value, "item") else value
-                data = apply(data, self.paths[name], value)
+        overrides = [(self.paths[name], value.item() if hasattr(value, "item") else value)
+                     for name, value in parameters.items() if name in self.paths]
         values = {o: [] for o in self.outcomes}
         for seed in self.seeds:
-            result = outcomes_of(run_model({"run_id": "ema", "scenario": data, "overrides": [], "seed": seed,
+            result = outcomes_of(run_model({"run_id": "ema", "scenario": self.base, "overrides": overrides, "seed": seed,
                                             "fund_designs": self.designs}))
             for o in self.outcomes:
                 values[o].append(np.nan if result.get(o) is None else float(result[o]))

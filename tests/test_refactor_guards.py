@@ -9,24 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.area import split_homes
+from sim.area import split_homes, split_homes_array
 from sim.model import AreaModel
 from sim.negotiation.broker import build_outlook
 from sim.negotiation.economics import overrun_factors, party_npvs, side_valuations
 from sim.scenario import from_dict
 from tests.conftest import mini
-
-
-def _split_homes_numpy(total: int, shares) -> np.ndarray:
-    """The largest-remainder split in numpy, as ``split_homes`` was written before its scalar path."""
-    shares = np.asarray(shares, dtype=float)
-    raw = total * shares / shares.sum()
-    base = np.floor(raw).astype(np.int64)
-    remainder = total - int(base.sum())
-    if remainder:
-        order = np.argsort(-(raw - base), kind="stable")
-        base[order[:remainder]] += 1
-    return base
 
 
 def test_split_homes_scalar_path_equals_numpy():
@@ -37,7 +25,7 @@ def test_split_homes_scalar_path_equals_numpy():
         shares = [rng.random(n), np.ones(n), np.round(rng.random(n), 2) + 0.01, rng.dirichlet(np.ones(n))][i % 4]
         total = int(rng.integers(0, 3000))
         got = split_homes(total, tuple(shares) if i % 2 else shares)
-        assert got.dtype == np.int64 and np.array_equal(got, _split_homes_numpy(total, shares))
+        assert got.dtype == np.int64 and np.array_equal(got, split_homes_array(total, np.asarray(shares, dtype=float)))
 
 
 @pytest.mark.parametrize("cooperation", ["traditional", "building_claim", "joint_venture", "concession",

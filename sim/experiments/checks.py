@@ -60,13 +60,10 @@ def check_seed_not_varied(spec, source: str) -> None:
 
 
 def _validate(base: dict, overrides: dict[str, Any], scenario_source: str) -> None:
-    from sim.experiments.paths import apply
+    from sim.experiments.paths import apply_all
     from sim.scenario.inputs import validate_data
 
-    data = base
-    for path, value in overrides.items():
-        data = apply(data, path, value)
-    validate_data(data, scenario_source)
+    validate_data(apply_all(base, overrides.items()), scenario_source)
 
 
 def check_combinations(spec, base: dict, source: str, scenario_source: str) -> int:

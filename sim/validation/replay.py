@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pandas as pd
 
-from sim.experiments.paths import apply
+from sim.experiments.paths import apply_all
 from sim.model import AreaModel
 from sim.output.summary import area_delay_years
 from sim.scenario import from_dict, read_toml
@@ -57,9 +55,7 @@ def yearly(model: AreaModel) -> pd.DataFrame:
 
 def run_replay(seeds: list[int], overrides: dict | None = None) -> tuple[pd.DataFrame, list[AreaModel]]:
     """Run the replay for each seed (with optional parameter overrides); returns yearly rows and the models."""
-    data = read_toml(REPLAY)
-    for path, value in (overrides or {}).items():
-        data = apply(copy.deepcopy(data), path, value)
+    data = apply_all(read_toml(REPLAY), (overrides or {}).items())
     scenario = from_dict(data, str(REPLAY))
     frames, models = [], []
     for seed in seeds:
