@@ -138,7 +138,8 @@ def build_parser() -> ArgumentParser:
 def load_for_run(path: str | None, years: int | None = None):
     """Load, override and fully check a scenario; returns (scenario, source path, fund design).
 
-    The same path as ``areasim check`` (:func:`sim.scenario.inputs.load_run_inputs`).
+    The same checks as ``areasim check`` (:func:`sim.scenario.inputs.load_run_inputs`, which goes
+    through :func:`sim.scenario.inputs.check_data` like :func:`sim.scenario.inputs.check_file`).
     """
     from sim.scenario.inputs import load_run_inputs
 
@@ -147,7 +148,9 @@ def load_for_run(path: str | None, years: int | None = None):
 
 
 def cmd_check(args) -> int:
-    scenario, source, _ = load_for_run(args.scenario)
+    from sim.scenario.inputs import check_file
+
+    scenario, source = check_file(args.scenario)
     homes = sum(a.homes for a in scenario.areas)
     print(f"{source}: ok — {len(scenario.areas)} areas, {homes:,} homes, {len(scenario.regions)} regions, "
           f"{scenario.horizon_years} years from {scenario.start_year}")

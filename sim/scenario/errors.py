@@ -7,7 +7,6 @@ valid keys for an unknown key, with the nearest match first).
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any, Literal
@@ -126,6 +125,8 @@ def from_validation_error(source: str, exc: ValidationError, root: type[BaseMode
     path = field_path(loc)
     kind = err["type"]
     if kind == "extra_forbidden":
+        import difflib  # here: only a mistake needs it (keeps `areasim check` of a valid file light)
+
         parent = section_model(root, loc[:-1])
         keys = sorted(parent.model_fields) if parent is not None else []
         near = difflib.get_close_matches(str(loc[-1]), keys, n=3, cutoff=0.5)

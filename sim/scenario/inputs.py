@@ -1,7 +1,7 @@
 """One validation path for everything a run will use: the scenario, its fund design, overrides.
 
 ``areasim check``, ``areasim run`` and ``areasim experiment`` (for every lever combination)
-all go through :func:`validate_data`, so whatever passes ``check`` runs, and whatever would
+all go through :func:`check_data`, so whatever passes ``check`` runs, and whatever would
 fail a run fails here first, before anything runs or is written. Errors blame what the user
 wrote: a field of the scenario file, a field of a fund design file, or a command-line argument.
 """
@@ -15,14 +15,30 @@ from sim.errors import InputError
 from sim.scenario.loader import DEFAULT_SCENARIO, from_dict, read_toml
 
 
-def validate_data(data: dict[str, Any], source: str):
-    """Validate scenario data fully (schema, cross-field rules, plug-ins, fund design); returns (scenario, design)."""
-    from sim.funds.design import check_design_for
+def check_data(data: dict[str, Any], source: str):
+    """Validate scenario data fully (schema, cross-field rules, plug-ins, fund design); returns (scenario, design).
+
+    ``design`` is None for the baseline ``none``: nothing to load or check, and the fund modules stay
+    unimported (``areasim check`` of a scenario without a fund). :func:`validate_data` gives the design.
+    """
     from sim.plugins import check_plugins
 
     scenario = from_dict(data, source)
     design = check_plugins(scenario, source)
-    check_design_for(design, scenario, source, "funds.design")
+    if design is not None:
+        from sim.funds.design import check_design_for
+
+        check_design_for(design, scenario, source, "funds.design")
+    return scenario, design
+
+
+def validate_data(data: dict[str, Any], source: str):
+    """:func:`check_data`, with the baseline as ``NO_FUND``; returns (scenario, design) for a run."""
+    scenario, design = check_data(data, source)
+    if design is None:
+        from sim.funds.design import NO_FUND
+
+        design = NO_FUND
     return scenario, design
 
 
@@ -46,6 +62,14 @@ def with_override(data: dict[str, Any], source: str, key: str, value: Any, arg_s
         return validate_data({**data, key: value}, source)
     except InputError as exc:
         raise blame(exc, arg_source, arg, value) from None
+
+
+def check_file(path: str | Path) -> tuple[Any, str]:
+    """What ``areasim check`` does: read a scenario file and check it fully (:func:`check_data`, the
+    checks of :func:`load_run_inputs` without ``--years``); returns (scenario, source)."""
+    source = str(path)
+    scenario, _ = check_data(read_toml(source), source)
+    return scenario, source
 
 
 def load_run_inputs(path: str | Path | None, years: int | None = None):
