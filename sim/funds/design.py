@@ -5,8 +5,9 @@ each with ``[[funds.instruments]]``. Designs are data: comparing a new design ne
 Parameters follow the published fund rules listed in docs/sources.md ("Public funds").
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: pydantic would evaluate each field's annotation from its
+# string when the classes are created (~45 fields, a few ms per command that loads a fund design;
+# sim/scenario/schema.py: ~0.01 s. docs/performance.md, sixth session).
 import difflib
 from pathlib import Path
 from typing import Literal

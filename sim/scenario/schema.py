@@ -13,8 +13,9 @@ Money is in nominal euros of the scenario's start year; rates are fractions per
 year unless the name says otherwise; durations are in quarters.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: pydantic would evaluate each field's annotation from its
+# string when the classes are created (~170 fields; the string form costs every command that
+# imports the schema ~0.01 s: docs/performance.md, sixth session).
 import functools
 import typing
 from typing import Any, Literal
