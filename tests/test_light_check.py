@@ -27,7 +27,7 @@ LAZY = ("sim.funds", "sim.funds.design", "sim.funds.instruments", "difflib")
 for the suggestions of an unknown-key error."""
 
 PROBE = """
-import importlib.metadata, json, os, sys
+import gc, importlib.metadata, json, os, sys
 scans = []
 _entry_points = importlib.metadata.entry_points
 def entry_points(**params):  # counts pydantic's plug-in discovery (it imports this name when it first looks)
@@ -42,7 +42,8 @@ except SystemExit as exc:
     code = exc.code
 print(json.dumps({"code": code, "loaded": [m for m in HEAVY if m in sys.modules],
                   "lazy": [m for m in LAZY if m in sys.modules], "plugin_scans": scans.count("pydantic"),
-                  "plugins_env": os.environ.get("PYDANTIC_DISABLE_PLUGINS")}))
+                  "plugins_env": os.environ.get("PYDANTIC_DISABLE_PLUGINS"), "gc_enabled": gc.isenabled(),
+                  "gc_frozen": gc.get_freeze_count()}))
 """.replace("HEAVY", repr(HEAVY)).replace("LAZY", repr(LAZY))
 
 
@@ -80,6 +81,23 @@ def test_check_without_a_fund_design_skips_the_fund_modules_and_plugin_discovery
     assert result["lazy"] == []
     assert result["plugin_scans"] == 0
     assert result["plugins_env"] == "__all__"
+
+
+def test_the_check_process_leaves_its_objects_to_the_operating_system():
+    """``areasim check`` as its own process: no collections while it runs, none of its objects collected at exit
+    (gc.disable, then gc.freeze). Called in-process (``main(argv)``, e.g. from a notebook) it leaves the
+    caller's collector alone."""
+    import gc
+
+    from sim.cli import main
+
+    result = run_check("scenarios/nl_programme.toml")
+    assert result["code"] in (0, None)
+    assert result["gc_enabled"] is False and result["gc_frozen"] > 10_000
+    frozen = gc.get_freeze_count()
+    assert gc.isenabled()
+    assert main(["check", str(ROOT / "scenarios" / "nl_programme.toml")]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
 
 
 def test_a_users_pydantic_plugin_setting_is_kept():
