@@ -59,6 +59,7 @@ def main() -> None:
             times[c].append(time_command(c, args.command))
     print(f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}, "
           f"load {os.getloadavg()[0]:.1f}")
+
     def medians(c: Path) -> tuple[float, float]:
         return statistics.median(w for w, _ in times[c]), statistics.median(u for _, u in times[c])
 

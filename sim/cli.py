@@ -459,7 +459,7 @@ _MAIN_PID = os.getpid()
 def main(argv: list[str] | None = None) -> int:
     global _MAIN_PID
     # areasim uses no pydantic plug-ins; without this pydantic scans the entry points of every installed
-    # distribution when it builds its first validator (~0.03 s of every command). setdefault: a user who
+    # distribution when it builds its first validator (~0.015 s of every command). setdefault: a user who
     # sets the variable keeps their choice. Before any validator is built (pydantic reads it then).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     parser = build_parser()
