@@ -110,8 +110,10 @@ class AreaModel(mesa.Model):
                                for i in range(len(self.parties.municipalities))]
         self.first_election_quarter = 4 * ((ELECTION_YEAR - scenario.start_year) % 4)
         self.stalls = StallMonitor(scenario, ctx.phases)
-        for gid, phase in enumerate(ctx.phases):
-            phase.process = env.process(phase_lifecycle(ctx, self.money, self.capacities, phase, durations[gid],
+        # each phase's stage durations as Python floats (the same doubles): the clock and every time derived
+        # from it stay Python numbers, cheaper than numpy scalars in the quarterly loop
+        for gid, (phase, phase_durations) in enumerate(zip(ctx.phases, durations.tolist(), strict=True)):
+            phase.process = env.process(phase_lifecycle(ctx, self.money, self.capacities, phase, phase_durations,
                                                         bool(appealed[gid])))
         self.datacollector = make_datacollector(self)
 
