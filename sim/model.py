@@ -110,10 +110,8 @@ class AreaModel(mesa.Model):
                                for i in range(len(self.parties.municipalities))]
         self.first_election_quarter = 4 * ((ELECTION_YEAR - scenario.start_year) % 4)
         self.stalls = StallMonitor(scenario, ctx.phases)
-        # each phase's stage durations as Python floats (the same doubles): the clock and every time derived
-        # from it stay Python numbers, cheaper than numpy scalars in the quarterly loop
-        for gid, (phase, phase_durations) in enumerate(zip(ctx.phases, durations.tolist(), strict=True)):
-            phase.process = env.process(phase_lifecycle(ctx, self.money, self.capacities, phase, phase_durations,
+        for gid, (phase, stage_durations) in enumerate(zip(ctx.phases, durations.tolist(), strict=True)):  # floats
+            phase.process = env.process(phase_lifecycle(ctx, self.money, self.capacities, phase, stage_durations,
                                                         bool(appealed[gid])))
         self.datacollector = make_datacollector(self)
 
