@@ -47,7 +47,11 @@ class Books:
 
     def book(self, source: str, target: str, amount: float, category: str, phase: PhaseState | None = None,
              area_name: str | None = None) -> None:
-        """Record a transfer (€) from ``source`` to ``target``, attributed to a phase (or just an area)."""
+        """Record a transfer (€) from ``source`` to ``target``, attributed to a phase (or just an area).
+
+        The amount is kept as a Python float (the same double as a numpy scalar, cheaper in every later sum).
+        """
+        amount = float(amount)
         area = area_name if area_name is not None else (phase.area.name if phase is not None else "")
         index = phase.index if (phase is not None and area_name is None) else -1
         self.ledger.transfer(self.clock.now, source, target, amount, category, area, index)
@@ -90,7 +94,7 @@ class Books:
                 kind = party_kind(party)
                 factor = quarterly.get(kind)
                 if factor is None:
-                    rate = max(0.0, bond_rate + spreads[kind])
+                    rate = max(0.0, float(bond_rate) + spreads[kind])
                     factor = quarterly[kind] = (1 + rate) ** 0.25 - 1
                 # book(party, "outside:lenders", amount, "interest", area_name=area), inlined: the payer is an
                 # interest payer with money in the area; the lenders are outside; interest is no land flow

@@ -33,8 +33,22 @@ def land_share(m: AreaModel, region: int, quarter: int | None = None) -> float:
     return float(econ.land_value[region, q, OWNER] / econ.sale_value[region, q, OWNER])
 
 
-def _count(m: AreaModel, predicate) -> int:
-    return sum(1 for p in m.phases if predicate(p))
+def phase_counts(m: AreaModel) -> tuple[int, int, int, int]:
+    """(waiting, building, done, abandoned) phases now, counted in one pass and kept for the rest of the step
+    (four series read it)."""
+    known = getattr(m, "_phase_counts", None)
+    if known is not None and known[0] == m.steps:
+        return known[1]
+    building, done = STAGE_INDEX["construction"], STAGE_INDEX["done"]
+    counts = [0, 0, 0, 0]
+    for p in m.phases:
+        stage = p.stage
+        counts[0] += p.waiting
+        counts[1] += stage == building
+        counts[2] += stage == done
+        counts[3] += stage == ABANDONED
+    m._phase_counts = (m.steps, tuple(counts))
+    return m._phase_counts[1]
 
 
 def model_reporters(model: AreaModel) -> dict:
@@ -46,13 +60,13 @@ def model_reporters(model: AreaModel) -> dict:
         "cost_index": lambda m: float(m.market.cost_index[m.quarter]),
         "bond_rate": lambda m: float(m.market.bond_rate[m.quarter]),
         "mortgage_rate": lambda m: float(m.market.mortgage_rate[m.quarter]),
-        "phases_waiting": lambda m: _count(m, lambda p: p.waiting),
+        "phases_waiting": lambda m: phase_counts(m)[0],
         "phases_waiting_ready": lambda m: m.stalls.waiting_now,
         "unsold_stock": lambda m: m.ctx.sales.stock(),
         "income_index": lambda m: float(m.market.income_index[m.quarter]),
-        "phases_building": lambda m: _count(m, lambda p: p.stage == STAGE_INDEX["construction"]),
-        "phases_done": lambda m: _count(m, lambda p: p.stage == STAGE_INDEX["done"]),
-        "phases_abandoned": lambda m: _count(m, lambda p: p.stage == ABANDONED),
+        "phases_building": lambda m: phase_counts(m)[1],
+        "phases_done": lambda m: phase_counts(m)[2],
+        "phases_abandoned": lambda m: phase_counts(m)[3],
         "public_cash": _public_cash,
         "private_cash": _private_cash,
         "cash_municipalities": lambda m: sum(a.cash for a in m.municipalities),
@@ -100,7 +114,15 @@ class AreaDataCollector(mesa.DataCollector):
     """Mesa's DataCollector plus the per-area table."""
 
     def collect(self, model: AreaModel) -> None:
-        super().collect(model)
+        """Mesa's collect, without its deep copy of every value once the reporters are validated: every
+        reporter here returns a number or a string (immutable), so the copy is the value itself."""
+        if not self._validated:
+            super().collect(model)
+        else:
+            self._collection_steps.append(model.time)
+            model_vars = self.model_vars
+            for var, reporter in self.model_reporters.items():
+                model_vars[var].append(reporter(model))
         if model.collect_mode == "quarterly" or model.steps >= model.n_quarters:
             collect_areas(model)
 

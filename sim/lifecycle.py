@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 import simpy
 
 from sim.area import ABANDONED, OWNER, STAGE_INDEX, PhaseState
 from sim.durations import STAGE_KINDS
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sim.context import RunContext
     from sim.payments import LifecycleMoney
     from sim.scenario.schema import Scenario
@@ -55,7 +56,7 @@ def enter(ctx: RunContext, phase: PhaseState, stage: str) -> None:
     ctx.books.log(phase, f"stage:{stage}")
 
 
-def land_works(ctx: RunContext, money: LifecycleMoney, phase: PhaseState, durations: np.ndarray):
+def land_works(ctx: RunContext, money: LifecycleMoney, phase: PhaseState, durations: Sequence[float]):
     """Acquisition and buy-outs, remediation, site preparation; paid by whom the cooperation model says.
 
     Nothing is bought or prepared before ``phase.land_event``: a signed agreement or, under active land
@@ -82,7 +83,7 @@ def land_works(ctx: RunContext, money: LifecycleMoney, phase: PhaseState, durati
 
 
 def phase_lifecycle(ctx: RunContext, money: LifecycleMoney, capacities: Capacities, phase: PhaseState,
-                    durations: np.ndarray, appealed: bool):
+                    durations: Sequence[float], appealed: bool):
     """The SimPy process of one phase (``durations``: its drawn stage durations in quarters).
 
     A phase of a scenario's pipeline starts further on: zoned (waits for its land decision), on ready

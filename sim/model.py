@@ -110,8 +110,8 @@ class AreaModel(mesa.Model):
                                for i in range(len(self.parties.municipalities))]
         self.first_election_quarter = 4 * ((ELECTION_YEAR - scenario.start_year) % 4)
         self.stalls = StallMonitor(scenario, ctx.phases)
-        for gid, phase in enumerate(ctx.phases):
-            phase.process = env.process(phase_lifecycle(ctx, self.money, self.capacities, phase, durations[gid],
+        for gid, (phase, phase_durations) in enumerate(zip(ctx.phases, durations.tolist(), strict=True)):  # floats
+            phase.process = env.process(phase_lifecycle(ctx, self.money, self.capacities, phase, phase_durations,
                                                         bool(appealed[gid])))
         self.datacollector = make_datacollector(self)
 

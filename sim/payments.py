@@ -216,7 +216,7 @@ class LifecycleMoney:
     def charge_land_carrying(self, bond_rate: float) -> None:
         """Developers' quarterly carrying cost on land positions they still hold (at the cost index, €)."""
         spread = self.ctx.spec.actors.developers.borrowing_spread
-        rate_q = (1 + max(0.0, bond_rate + spread)) ** 0.25 - 1
+        rate_q = (1 + max(0.0, float(bond_rate) + spread)) ** 0.25 - 1
         for area in self.ctx.areas:
             held = area.developer_land_position()  # € at start-year prices; 0 once banked
             if held <= 0:  # nothing held costs nothing (the index is finite and ≥ 0)

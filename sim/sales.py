@@ -93,7 +93,7 @@ class NewBuildSales:
                 continue
             sold = np.minimum(unsold, absorption * unsold / total)
             self.sold[r] += sold.sum()
-            price = self.econ.sale_value[r, q, OWNER]
+            price = float(self.econ.sale_value[r, q, OWNER])
             for phase, n in zip(phases, sold, strict=True):
                 n = float(n)
                 if phase.transferred:  # the developer's completed stock: paid in full, discounted if weak

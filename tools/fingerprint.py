@@ -3,7 +3,7 @@
 Usage: python tools/fingerprint.py [--seeds 1-5] [--scenarios nl_programme replay_2005] [--fund NAME]
 
 Prints one BLAKE2b digest per (scenario, seed, table): the model series, the area table, the
-ledger, the events log and the business cases, each hashed from its CSV text (floats at full
+ledger, the events log, the business cases, the outcomes an experiment records and the phase table, each hashed from its CSV text (floats at full
 precision), so two code versions that give byte-identical results print identical lines.
 """
 
@@ -13,7 +13,11 @@ import argparse
 import hashlib
 from pathlib import Path
 
+import pandas as pd
+
+from sim.experiments.task import outcomes_of
 from sim.funds.design import load_design
+from sim.funds.metrics import phase_table
 from sim.ledger import business_cases
 from sim.model import AreaModel
 from sim.output.writer import events_frame
@@ -31,7 +35,9 @@ def tables(model: AreaModel) -> dict:
             "areas": model.datacollector.get_table_dataframe("areas"),
             "ledger": model.ledger.to_frame(),
             "events": events_frame(model),
-            "business_cases": business_cases(model.ledger.to_frame())}
+            "business_cases": business_cases(model.ledger.to_frame()),
+            "outcomes": pd.DataFrame([outcomes_of(model)]),  # what an experiment records per run
+            "phases": phase_table(model)}
 
 
 def main() -> None:
