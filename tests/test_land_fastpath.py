@@ -1,0 +1,94 @@
+"""The municipality's land decisions and the developers' solvency checks: fast paths equal the plain code bit for bit.
+
+Performance work (docs/performance.md, sixth session) keeps results byte-identical; these guards run mini worlds
+under every cooperation model quarter by quarter and compare each fast path with the straightforward code it
+replaced (kept here as the reference), by exact equality of every float (its hex), not a tolerance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.agents.municipality import DONE, HORIZON_QUARTERS
+from sim.area import SOCIAL
+from sim.model import AreaModel
+from sim.scenario import from_dict
+from tests.conftest import mini
+
+COOPERATION = ["traditional", "building_claim", "joint_venture", "concession", "private_realisation"]
+
+
+def reference_account_flows(municipality, area, whole_company: bool = False):
+    """``Municipality.account_flows`` as written before its caches: numpy land values, one dot per phase, the
+    shares and indices looked up per item and phase."""
+    ctx = municipality.ctx
+    q = ctx.quarter
+    coop = area.coop
+    share_of = (lambda party: 1.0 if party == "jv" else 0.0) if whole_company else coop.municipal_share
+    land_value = ctx.econ.land_value[area.region_index, q]
+    market_values, social_value = land_value[SOCIAL + 1:], float(land_value[SOCIAL])
+    costs: dict[int, float] = {}
+    revenues: dict[int, float] = {}
+    deal = area.deal
+    works_share = acquisition_share = None
+    for phase in area.phases:
+        if phase.stage >= DONE:
+            continue
+        when = int(min(HORIZON_QUARTERS - 1, max(0.0, phase.planned_start - q) + 4))
+        if phase.unpaid:
+            for item in phase.unpaid:
+                estimate = phase.estimates.get(item, 0.0)
+                if item == "acquisition":
+                    if acquisition_share is None:
+                        acquisition_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
+                    share = acquisition_share
+                else:
+                    if works_share is None:
+                        works_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
+                    share = works_share
+                costs[when] = costs.get(when, 0.0) + estimate * share
+        if phase.construction_start is None:
+            if deal is not None and not coop.land_price_at_market:
+                price = float(deal.terms.land_price * phase.homes[SOCIAL + 1:].sum())
+            else:
+                price = max(0.0, float(np.dot(phase.homes[SOCIAL + 1:], market_values)))
+            social = float(phase.homes[SOCIAL] * social_value)
+            later = min(when + 8, HORIZON_QUARTERS - 1)
+            revenues[later] = revenues.get(later, 0.0) + (price * share_of(coop.land_receiver)
+                                                          + social * share_of(coop.social_land_receiver))
+    return costs, revenues
+
+
+def exact(flows: dict) -> list:
+    """A flow dict as comparable exact values: keys in order, each value's type and hex."""
+    return [(k, type(v), float(v).hex()) for k, v in flows.items()]
+
+
+def stepped_worlds(cooperation: str, seeds=(1, 2), quarters: int = 48, **changes):
+    """Yield a mini model under ``cooperation`` after each of its first ``quarters`` quarters (two seeds)."""
+    for seed in seeds:
+        model = AreaModel(from_dict(mini(cooperation={"model": cooperation}, **changes)), seed=seed, collect="lean")
+        for _ in range(quarters):
+            model.step()
+            yield model
+
+
+@pytest.mark.parametrize("cooperation", COOPERATION)
+def test_account_flows_equal_the_plain_account(cooperation):
+    """The municipal account (plots valued once per market programme and land values, shares once per valuation,
+    horizon quarters by comparisons) gives the plain account's flows, in the same order, every quarter, for its
+    own part and for a joint land company's whole account; valued twice, the second answer (from the caches)
+    is the same."""
+    checked = agreed = 0
+    for model in stepped_worlds(cooperation):
+        for municipality in model.parties.municipalities:
+            for area in municipality.areas:
+                for whole in (False, True):
+                    want = reference_account_flows(municipality, area, whole)
+                    for _ in range(2):
+                        got = municipality.account_flows(area, whole)
+                        assert exact(got[0]) == exact(want[0]) and exact(got[1]) == exact(want[1])
+                checked += 1
+                agreed += area.deal is not None
+    assert checked >= 150 and agreed > 0
