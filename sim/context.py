@@ -106,7 +106,8 @@ class RunContext:
         q = self.quarter
         if item == "acquisition":
             hope = area.archetype.hope_value_share
-            return float((1 - hope) * self.market.income_index[q] + hope * self.market.price_index[area.region_index, q])
+            # in Python floats: the same IEEE products and sum as on numpy's scalars, without their overhead
+            return (1 - hope) * float(self.market.income_index[q]) + hope * float(self.market.price_index[area.region_index, q])
         return float(self.market.cost_index[q])
 
     @property

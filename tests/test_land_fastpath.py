@@ -92,3 +92,35 @@ def test_account_flows_equal_the_plain_account(cooperation):
                 checked += 1
                 agreed += area.deal is not None
     assert checked >= 150 and agreed > 0
+
+
+def plain_committed(area) -> bool:
+    """``Municipality.committed`` as written before it remembered decided areas."""
+    deal = area.deal
+    signed = deal is not None and not area.coop.land_price_at_market
+    return signed or any(p.land_go_time is not None or (p.land_event is not None and p.land_event.triggered)
+                         for p in area.phases)
+
+
+@pytest.mark.parametrize("cooperation", COOPERATION)
+def test_land_decisions_look_at_the_phases_the_plain_loop_decides(cooperation):
+    """The land decisions skip, for good, the phases that are closed or whose land event has triggered; every phase
+    the plain loop would decide on (open, with an untriggered land event) is still in the area's list, in order;
+    ``committed`` (which remembers decided areas) answers as the plain test; the buy-out and works indices equal
+    numpy's scalar arithmetic."""
+    seen = 0
+    for model in stepped_worlds(cooperation):
+        ctx = model.ctx
+        for municipality in model.parties.municipalities:
+            for area in municipality.areas:
+                assert municipality.committed(area) == plain_committed(area)
+                left = municipality._land_undecided.get(area, area.phases)
+                plain = [p for p in area.phases if p.land_event is not None and not p.land_event.triggered
+                         and p.is_open]
+                assert [p for p in left if p in plain] == plain
+                seen += len(plain)
+                q, r, hope = ctx.quarter, area.region_index, area.archetype.hope_value_share
+                want = float((1 - hope) * ctx.market.income_index[q] + hope * ctx.market.price_index[r, q])
+                assert ctx.item_index(area, "acquisition").hex() == want.hex()
+                assert ctx.item_index(area, "remediation").hex() == float(ctx.market.cost_index[q]).hex()
+    assert seen > 0

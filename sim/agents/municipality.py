@@ -61,6 +61,10 @@ class Municipality(Actor):
         self._market_floats: dict = {}  # phase → (its homes array, its programme as floats), see _programme
         self._unpaid: dict = {}  # phase → (its unpaid dict, its length, its estimates dict, its terms), see _unpaid_estimates
         self._plot_prices: dict = {}  # land values (floats) → {market homes: € of plots}, see account_flows
+        self._land_decided: set[AreaPlan] = set()  # areas with land decided for a phase (see committed)
+        # per area: its phases still open without a triggered land event, in order (closed phases and decided land
+        # stay so, so the others need not be looked at again; see decide_land_works)
+        self._land_undecided: dict[AreaPlan, list] = {}
 
     # ----------------------------------------------------------------- decisions
     def stop_stale_phases(self) -> None:
@@ -84,16 +88,25 @@ class Municipality(Actor):
         """
         ctx = self.ctx
         now = ctx.env.now
+        undecided = self._land_undecided
         for area in self.areas:
+            phases = undecided.get(area, area.phases)
+            if not phases:
+                continue
             deal = area.deal
             # a plot sale under the land-price policy commits nobody to develop: it decides on its own expectations
             in_force = deal is not None and deal.effective_at <= now and not area.coop.land_price_at_market
             active = area.coop.works_payer == "municipality" and area.coop.acquisition_payer == "municipality"
             verdict: list[str] = []  # the council's opening verdict for the area, valued once a quarter
-            for phase in area.phases:
+            left = undecided[area] = []  # phases that may still wait for a land decision (see _land_undecided)
+            for phase in phases:
                 event = phase.land_event
-                if event is None or event.triggered or not phase.is_open:
+                if event is None:
+                    left.append(phase)
                     continue
+                if event.triggered or not phase.is_open:
+                    continue
+                left.append(phase)
                 why = self._land_wait_reason(area, phase, in_force, active, verdict)
                 if why:
                     if phase.go_time is None:  # a phase the developer already gave the go keeps "go"
@@ -106,9 +119,15 @@ class Municipality(Actor):
     def committed(self, area: AreaPlan) -> bool:
         """It runs a land-development account for the area: land decided for a phase, or an agreement signed."""
         deal = area.deal
-        signed = deal is not None and not area.coop.land_price_at_market
-        return signed or any(p.land_go_time is not None or (p.land_event is not None and p.land_event.triggered)
-                             for p in area.phases)
+        if deal is not None and not area.coop.land_price_at_market:  # signed
+            return True
+        if area in self._land_decided:
+            return True
+        if any(p.land_go_time is not None or (p.land_event is not None and p.land_event.triggered)
+               for p in area.phases):
+            self._land_decided.add(area)  # for good: a land decision is not undone (nor a triggered event)
+            return True
+        return False
 
     def _land_wait_reason(self, area: AreaPlan, phase, in_force: bool, active: bool, verdict: list[str]) -> str:
         """Why a phase's land works wait ('' if they may start).
