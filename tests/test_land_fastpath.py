@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from sim.agents.municipality import DONE, HORIZON_QUARTERS
-from sim.area import SOCIAL
+from sim.area import OWNER, SOCIAL
 from sim.model import AreaModel
 from sim.scenario import from_dict
 from tests.conftest import mini
@@ -124,3 +124,67 @@ def test_land_decisions_look_at_the_phases_the_plain_loop_decides(cooperation):
                 assert ctx.item_index(area, "acquisition").hex() == want.hex()
                 assert ctx.item_index(area, "remediation").hex() == float(ctx.market.cost_index[q]).hex()
     assert seen > 0
+
+
+def plain_land_position(area) -> float:
+    """``AreaPlan.developer_land_position`` as written before: one loop, the ownership read each time."""
+    if area.land_banked:
+        return 0.0
+    own = area.spec.ownership
+    private = own.developers + own.businesses
+    dev_frac = own.developers / private if private > 0 else 0.0
+    if dev_frac <= 0:
+        return 0.0
+    held = 0.0
+    for phase in area.phases:
+        if phase.stage >= DONE:
+            continue
+        if area.coop.buys_developer_land:
+            if "acquisition" in phase.unpaid:
+                held += phase.estimates.get("acquisition", 0.0) * dev_frac
+        elif phase.construction_start is None:
+            held += phase.estimates.get("acquisition", 0.0) * dev_frac
+    return held
+
+
+def plain_write_downs(developer) -> float:
+    """``Developer.write_downs`` with ``min`` (after it ran this quarter: the costs of its positions are set)."""
+    total = 0.0
+    for area in developer.areas:
+        book = plain_land_position(area)
+        if book > 0:
+            index = developer.land_index(area)
+            cost = developer._area_cost[area.name]
+            total += book * min(0.0, index / cost - 1) if cost > 0 else 0.0
+        coop = area.coop
+        if (coop.works_payer == "jv" or coop.land_receiver == "jv") and 0 < coop.jv_municipal_share < 1:
+            s = coop.jv_municipal_share
+            municipality = developer.model.parties.municipality_of(area)
+            held = municipality.provisions.get(area.name, 0.0) - municipality.plan_provisions.get(area.name, 0.0)
+            total -= max(0.0, held) * (1 - s) / s
+    if developer.params.land_bank > 0:
+        total += developer.params.land_bank * developer.params.equity * float(developer._bank_marks()[developer.ctx.quarter])
+    return total
+
+
+@pytest.mark.parametrize("cooperation", COOPERATION)
+def test_developers_positions_and_write_downs_equal_the_plain_code(cooperation):
+    """An area's developer land position (ownership share computed once, one loop per cooperation rule), the
+    developers' write-downs (``min`` as a comparison) and a phase's owner-occupied homes and presale share
+    (read with ``item``) equal the plain code's floats and ints, every quarter; with positions held (developer-
+    owned land in the mini world's areas)."""
+    held = 0
+    for model in stepped_worlds(cooperation):
+        for area in model.areas:
+            got = area.developer_land_position()
+            assert type(got) is float and got.hex() == plain_land_position(area).hex()
+            held += got > 0
+            for phase in area.phases:
+                owner = phase.owner_homes
+                assert type(owner) is int and owner == int(phase.homes[OWNER])
+                plain_share = 1.0 if owner == 0 else phase.owner_sold / int(phase.homes[OWNER])
+                assert phase.presale_share.hex() == float(plain_share).hex()
+        for developer in model.parties.developers:
+            got = developer.write_downs()
+            assert float(got).hex() == float(plain_write_downs(developer)).hex()
+    assert held > 0

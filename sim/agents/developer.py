@@ -104,7 +104,11 @@ class Developer(Actor):
             if book > 0:
                 index = self.land_index(area)
                 cost = self._area_cost.setdefault(area.name, index if self.ctx.quarter > 0 else 1.0)
-                total += book * min(0.0, index / cost - 1) if cost > 0 else 0.0
+                if cost > 0:
+                    below = index / cost - 1
+                    total += book * (below if below < 0.0 else 0.0)  # min(0.0, below), without the builtin
+                else:
+                    total += 0.0
             coop = area.coop
             if (coop.works_payer == "jv" or coop.land_receiver == "jv") and 0 < coop.jv_municipal_share < 1:
                 # its stake in a joint land company: its share of the company's write-downs since the plan (the
