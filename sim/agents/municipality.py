@@ -238,12 +238,12 @@ class Municipality(Actor):
         """
         costs, revenues = self.account_flows(area)
         p = self.params
-        rate = self.ctx.market.bond_rate[self.ctx.quarter] + p.borrowing_spread
-        projection, cost_total, revenue_total = grex.project_sparse(
-            costs, revenues, HORIZON_QUARTERS, p.cost_escalation, self.revenue_expectation(area.region_index), rate,
+        # the projection's NPV and totals alone (grex.npv_totals_sparse: the same floats as project_sparse's)
+        npv, cost_total, revenue_total = grex.npv_totals_sparse(
+            costs, revenues, HORIZON_QUARTERS, p.cost_escalation, self.revenue_expectation(area.region_index),
             p.discount_rate)
         done_c, done_r = self.realised(area)
-        expected = done_r - done_c + projection.npv
+        expected = done_r - done_c + npv
         return expected, done_c, done_c + cost_total, done_r, done_r + revenue_total
 
     def opening_result(self, area: AreaPlan) -> float:
@@ -357,12 +357,10 @@ class Municipality(Actor):
         """(€ costs, € revenues): net present values of remaining flows ({quarter ahead: €}) as its
         land-development account values them (BBV discount rate, its cost and revenue escalation)."""
         p = self.params
-        rate = self.ctx.market.bond_rate[self.ctx.quarter] + p.borrowing_spread
         escalation = self.revenue_expectation(self.region_index)
-        cost_npv = grex.project_sparse(costs, {}, HORIZON_QUARTERS, p.cost_escalation, escalation, rate,
-                                       p.discount_rate)[0].npv
-        revenue_npv = grex.project_sparse({}, revenues, HORIZON_QUARTERS, p.cost_escalation, escalation, rate,
-                                          p.discount_rate)[0].npv
+        # grex.npv_sparse: the same float as project_sparse(...)[0].npv (the book value's interest rate plays no part)
+        cost_npv = grex.npv_sparse(costs, {}, HORIZON_QUARTERS, p.cost_escalation, escalation, p.discount_rate)
+        revenue_npv = grex.npv_sparse({}, revenues, HORIZON_QUARTERS, p.cost_escalation, escalation, p.discount_rate)
         return -cost_npv, revenue_npv
 
     def realised(self, area: AreaPlan) -> tuple[float, float]:
