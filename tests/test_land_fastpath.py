@@ -105,7 +105,8 @@ def plain_committed(area) -> bool:
 @pytest.mark.parametrize("cooperation", COOPERATION)
 def test_land_decisions_look_at_the_phases_the_plain_loop_decides(cooperation):
     """The land decisions skip, for good, the phases that are closed or whose land event has triggered; every phase
-    the plain loop would decide on (open, with an untriggered land event) is still in the area's list, in order;
+    the plain loop would decide on (open, with an untriggered land event) is still in the area's list, in order
+    (and so for the stale-phase check: every open phase without a go);
     ``committed`` (which remembers decided areas) answers as the plain test; the buy-out and works indices equal
     numpy's scalar arithmetic."""
     seen = 0
@@ -119,6 +120,9 @@ def test_land_decisions_look_at_the_phases_the_plain_loop_decides(cooperation):
                          and p.is_open]
                 assert [p for p in left if p in plain] == plain
                 seen += len(plain)
+                may_stall = municipality._unstarted.get(area, area.phases)  # the stale-phase check's list
+                plain = [p for p in area.phases if p.go_time is None and p.is_open]
+                assert [p for p in may_stall if p in plain] == plain
                 q, r, hope = ctx.quarter, area.region_index, area.archetype.hope_value_share
                 want = float((1 - hope) * ctx.market.income_index[q] + hope * ctx.market.price_index[r, q])
                 assert ctx.item_index(area, "acquisition").hex() == want.hex()

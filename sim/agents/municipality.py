@@ -65,15 +65,24 @@ class Municipality(Actor):
         # per area: its phases still open without a triggered land event, in order (closed phases and decided land
         # stay so, so the others need not be looked at again; see decide_land_works)
         self._land_undecided: dict[AreaPlan, list] = {}
+        self._unstarted: dict[AreaPlan, list] = {}  # per area: its phases without a go, open (see stop_stale_phases)
 
     # ----------------------------------------------------------------- decisions
     def stop_stale_phases(self) -> None:
         """Stop a phase that has waited longer than ``max_wait_quarters`` for a go (it is abandoned)."""
         limit = self.ctx.spec.lifecycle.max_wait_quarters
         now = self.ctx.env.now
+        unstarted = self._unstarted
         for area in self.areas:
-            for phase in area.phases:
-                if phase.waiting and now - phase.wait_since > limit and phase.process.is_alive:
+            phases = unstarted.get(area, area.phases)
+            if not phases:
+                continue
+            left = unstarted[area] = []  # phases without a go, open (a go or a close is for good)
+            for phase in phases:
+                if phase.go_time is not None or phase.stage >= DONE:
+                    continue
+                left.append(phase)
+                if phase.wait_since is not None and now - phase.wait_since > limit and phase.process.is_alive:
                     phase.process.interrupt(
                         f"no go after {now - phase.wait_since:.0f} quarters waiting (limit {limit}); "
                         f"last check: {phase.reason or 'none'}")
@@ -144,9 +153,10 @@ class Municipality(Actor):
             return "no land decision: nobody pays for land before an agreement"
         if self.supervised:
             return "no land decision: provincial supervision allows no new commitments without an agreement"
+        now = self.ctx.env.now
         for earlier in area.phases[: phase.index]:
-            if (earlier.is_open and earlier.construction_start is None and earlier.wait_since is not None
-                    and earlier.land_ready and self.ctx.env.now - earlier.wait_since >= FREEZE_AFTER_QUARTERS):
+            if (earlier.stage < DONE and earlier.construction_start is None and earlier.wait_since is not None
+                    and earlier.land_ready and now - earlier.wait_since >= FREEZE_AFTER_QUARTERS):
                 return "no land decision: re-phased while an earlier phase does not sell"
         if verdict:  # valued for an earlier phase this quarter: the area was uncommitted then and is still, unless
             return verdict[0]  # that phase got its go on a verdict of '' (then committed: '' again)
