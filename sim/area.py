@@ -151,7 +151,7 @@ class PhaseState:
 
     @property
     def owner_homes(self) -> int:
-        return int(self.homes[OWNER])
+        return int(self.homes.item(OWNER))  # the same int as int(self.homes[OWNER]), without a numpy scalar
 
     @property
     def rental_homes(self) -> int:
@@ -160,7 +160,8 @@ class PhaseState:
     @property
     def presale_share(self) -> float:
         """Share of owner-occupied homes sold (1.0 when the phase has none)."""
-        return 1.0 if self.owner_homes == 0 else self.owner_sold / self.owner_homes
+        owner = int(self.homes.item(OWNER))
+        return 1.0 if owner == 0 else self.owner_sold / owner
 
     @property
     def waiting(self) -> bool:
@@ -211,6 +212,7 @@ class AreaPlan:
     last_attempt_price: float = 1.0  # regional price index at the last attempt
     affordable_demand: float = 0.0  # share of social + mid-rent homes the municipality demands now
     land_banked: bool = False  # a fund's land bank holds the developer's land position
+    _developer_fraction: float | None = field(default=None, init=False, repr=False)  # see developer_land_fraction
 
     @property
     def name(self) -> str:
@@ -224,9 +226,12 @@ class AreaPlan:
     @property
     def developer_land_fraction(self) -> float:
         """Share of the privately owned land (developers + businesses) that developers own (fraction)."""
-        own = self.spec.ownership
-        private = own.developers + own.businesses
-        return own.developers / private if private > 0 else 0.0
+        known = self._developer_fraction  # the scenario's ownership is frozen: computed once
+        if known is None:
+            own = self.spec.ownership
+            private = own.developers + own.businesses
+            known = self._developer_fraction = own.developers / private if private > 0 else 0.0
+        return known
 
     def developer_land_position(self) -> float:
         """€ (start-year prices) of land the area's developer still holds and finances.
@@ -240,15 +245,14 @@ class AreaPlan:
         if dev_frac <= 0:
             return 0.0
         held = 0.0
-        bought = self.coop.buys_developer_land
-        for phase in self.phases:
-            if phase.stage >= _DONE:  # not open
-                continue
-            if bought:
-                if "acquisition" in phase.unpaid:
+        if self.coop.buys_developer_land:  # held until bought
+            for phase in self.phases:
+                if phase.stage < _DONE and "acquisition" in phase.unpaid:
                     held += phase.estimates.get("acquisition", 0.0) * dev_frac
-            elif phase.construction_start is None:
-                held += phase.estimates.get("acquisition", 0.0) * dev_frac
+        else:  # held until the phase starts construction
+            for phase in self.phases:
+                if phase.stage < _DONE and phase.construction_start is None:
+                    held += phase.estimates.get("acquisition", 0.0) * dev_frac
         return held
 
     @property

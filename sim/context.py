@@ -106,8 +106,10 @@ class RunContext:
         q = self.quarter
         if item == "acquisition":
             hope = area.archetype.hope_value_share
-            return float((1 - hope) * self.market.income_index[q] + hope * self.market.price_index[area.region_index, q])
-        return float(self.market.cost_index[q])
+            # in Python floats (item(): the same doubles): the same IEEE products and sum as on numpy's scalars
+            return (1 - hope) * float(self.market.income_index.item(q)) \
+                + hope * float(self.market.price_index.item(area.region_index, q))
+        return float(self.market.cost_index.item(q))
 
     @property
     def now(self) -> float:

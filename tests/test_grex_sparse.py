@@ -58,3 +58,21 @@ def test_npv_alone_equals_the_full_sparse_projection_bit_for_bit():
             as_numpy = ({q: np.float64(v) for q, v in costs.items()}, {q: np.float64(v) for q, v in revenues.items()})
             assert grex.npv_sparse(*as_numpy, n, cost_esc, rev_esc, discount) == ref
             assert grex.project_sparse(*as_numpy, n, cost_esc, rev_esc, rate, discount)[0].npv == ref
+
+
+def test_npv_and_totals_alone_equal_the_full_sparse_projection_bit_for_bit():
+    """``grex.npv_totals_sparse`` (the municipality's year-end valuation) is ``project_sparse``'s NPV and totals,
+    exactly and with the same types (the totals stay ``np.float64``), also for numpy-scalar inputs."""
+    rng = random.Random(13)
+    for n in (80, 16, 12, 5):  # 80: the municipality's horizon; others take the dense fallback
+        for _ in range(2000 if n == 80 else 200):
+            costs, revenues = _random_account(rng, n)
+            cost_esc, rev_esc, rate, discount = (rng.choice([0.02, 0.03]), rng.uniform(-0.05, 0.08),
+                                                 rng.uniform(0.01, 0.06), 0.04)
+            projection, total_c, total_r = grex.project_sparse(costs, revenues, n, cost_esc, rev_esc, rate, discount)
+            as_numpy = ({q: np.float64(v) for q, v in costs.items()}, {q: np.float64(v) for q, v in revenues.items()})
+            for flows in ((costs, revenues), as_numpy):
+                npv, got_c, got_r = grex.npv_totals_sparse(*flows, n, cost_esc, rev_esc, discount)
+                assert (npv.hex(), float(got_c).hex(), float(got_r).hex()) == (
+                    projection.npv.hex(), float(total_c).hex(), float(total_r).hex())
+                assert type(npv) is float and type(got_c) is np.float64 and type(got_r) is np.float64

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 _BANK_MARKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 """Per run context: {entry quarter: (T,) land-bank write-downs per € of cost} (see Developer._bank_marks)."""
+_PRESALE_REASONS: dict[tuple[float, float], str] = {}
+"""{(presale share, threshold): the waiting reason as formatted} (the same string; formatting is the costly part)."""
 LAND_BANK_YEARS = 5
 """Years over which a developer's land bank was bought (its cost is the mean land value of those years);
 assumption, checked against the 25-30 % write-down of Dutch land banks 2008-2012 (docs/ODD.md §7.8)."""
@@ -52,6 +54,7 @@ class Developer(Actor):
         self._bank: np.ndarray | None = None  # land bank write-down per € of cost, per quarter
         self._area_cost: dict[str, float] = {}  # land index at which it holds each area's positions (cost)
         self._land_start: dict[str, tuple] = {}  # per area: (€ residual land value at the start, homes weights)
+        self._undecided: dict[AreaPlan, list[PhaseState]] = {}  # per area: its phases that may still get a go
 
     @property
     def credit_limit(self) -> float:
@@ -84,7 +87,8 @@ class Developer(Actor):
         start, weights = known
         if start <= 0:
             return self.ctx.item_index(area, "acquisition")
-        return max(0.0, float(econ.land_value[r, q, 1:] @ weights) / start)
+        # np.dot: for two 1-d float arrays numpy's matmul and dot both call the same inner product (DOUBLE_dot)
+        return max(0.0, float(np.dot(econ.land_value[r, q, 1:], weights)) / start)
 
     def write_downs(self) -> float:
         """€ (≤ 0) by which its land stands below cost: positions in its areas and its land bank elsewhere.
@@ -104,7 +108,11 @@ class Developer(Actor):
             if book > 0:
                 index = self.land_index(area)
                 cost = self._area_cost.setdefault(area.name, index if self.ctx.quarter > 0 else 1.0)
-                total += book * min(0.0, index / cost - 1) if cost > 0 else 0.0
+                if cost > 0:
+                    below = index / cost - 1
+                    total += book * (below if below < 0.0 else 0.0)  # min(0.0, below), without the builtin
+                else:
+                    total += 0.0
             coop = area.coop
             if (coop.works_payer == "jv" or coop.land_receiver == "jv") and 0 < coop.jv_municipal_share < 1:
                 # its stake in a joint land company: its share of the company's write-downs since the plan (the
@@ -195,17 +203,32 @@ class Developer(Actor):
         now = ctx.env.now
         if self.failed:
             return
+        undecided = self._undecided
         for area in self.areas:
             deal = area.deal
-            for phase in area.phases:
-                if phase.go_event is None or phase.go_time is not None or not phase.is_open:
+            phases = undecided.get(area, area.phases)
+            if not phases:
+                continue
+            left = undecided[area] = []  # phases that may still get a go (given a go or closed: for good)
+            for phase in phases:
+                if phase.go_time is not None or not phase.is_open:
+                    continue
+                left.append(phase)
+                if phase.go_event is None:
                     continue
                 if deal is None or deal.effective_at > now:
                     phase.reason = "no deal in force" if deal is None else "deal not yet in force"
                     continue
                 threshold = ctx.support.presale_threshold(phase, self.params.presale_threshold)
-                if phase.presale_share < threshold:
-                    phase.reason = f"presales {phase.presale_share:.0%} < {threshold:.0%}"
+                share = phase.presale_share
+                if share < threshold:
+                    # (a signed zero formats as "-0%" but equals 0.0 as a key: zeros are formatted each time)
+                    reason = _PRESALE_REASONS.get((share, threshold)) if share and threshold else None
+                    if reason is None:
+                        if len(_PRESALE_REASONS) > 4096:
+                            _PRESALE_REASONS.clear()
+                        reason = _PRESALE_REASONS[share, threshold] = f"presales {share:.0%} < {threshold:.0%}"
+                    phase.reason = reason
                     continue
                 value = phase_market_value(ctx.econ, phase, ctx.quarter)
                 price = (max(0.0, value) if area.coop.land_price_at_market  # plots at today's residual value

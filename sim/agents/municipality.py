@@ -58,17 +58,31 @@ class Municipality(Actor):
         self.demand_shift = 0.0
         self.supervised = False  # provisions exceed its reserves: the province restricts new commitments
         self._revenue_expectations: dict[tuple[int, int], float] = {}  # (region, quarter) → fraction/yr
-        self._market_floats: dict = {}  # phase → (its homes array, its market homes as floats), see _market_homes
-        self._unpaid: dict = {}  # phase → (its unpaid dict, its length, its estimates), see _unpaid_estimates
+        self._market_floats: dict = {}  # phase → (its homes array, its programme as floats), see _programme
+        self._unpaid: dict = {}  # phase → (its unpaid dict, its length, its estimates dict, its terms), see _unpaid_estimates
+        self._plot_prices: dict = {}  # land values (floats) → {market homes: € of plots}, see account_flows
+        self._land_decided: set[AreaPlan] = set()  # areas with land decided for a phase (see committed)
+        # per area: its phases still open without a triggered land event, in order (closed phases and decided land
+        # stay so, so the others need not be looked at again; see decide_land_works)
+        self._land_undecided: dict[AreaPlan, list] = {}
+        self._unstarted: dict[AreaPlan, list] = {}  # per area: its phases without a go, open (see stop_stale_phases)
 
     # ----------------------------------------------------------------- decisions
     def stop_stale_phases(self) -> None:
         """Stop a phase that has waited longer than ``max_wait_quarters`` for a go (it is abandoned)."""
         limit = self.ctx.spec.lifecycle.max_wait_quarters
         now = self.ctx.env.now
+        unstarted = self._unstarted
         for area in self.areas:
-            for phase in area.phases:
-                if phase.waiting and now - phase.wait_since > limit and phase.process.is_alive:
+            phases = unstarted.get(area, area.phases)
+            if not phases:
+                continue
+            left = unstarted[area] = []  # phases without a go, open (a go or a close is for good)
+            for phase in phases:
+                if phase.go_time is not None or phase.stage >= DONE:
+                    continue
+                left.append(phase)
+                if phase.wait_since is not None and now - phase.wait_since > limit and phase.process.is_alive:
                     phase.process.interrupt(
                         f"no go after {now - phase.wait_since:.0f} quarters waiting (limit {limit}); "
                         f"last check: {phase.reason or 'none'}")
@@ -83,16 +97,25 @@ class Municipality(Actor):
         """
         ctx = self.ctx
         now = ctx.env.now
+        undecided = self._land_undecided
         for area in self.areas:
+            phases = undecided.get(area, area.phases)
+            if not phases:
+                continue
             deal = area.deal
             # a plot sale under the land-price policy commits nobody to develop: it decides on its own expectations
             in_force = deal is not None and deal.effective_at <= now and not area.coop.land_price_at_market
             active = area.coop.works_payer == "municipality" and area.coop.acquisition_payer == "municipality"
             verdict: list[str] = []  # the council's opening verdict for the area, valued once a quarter
-            for phase in area.phases:
+            left = undecided[area] = []  # phases that may still wait for a land decision (see _land_undecided)
+            for phase in phases:
                 event = phase.land_event
-                if event is None or event.triggered or not phase.is_open:
+                if event is None:
+                    left.append(phase)
                     continue
+                if event.triggered or not phase.is_open:
+                    continue
+                left.append(phase)
                 why = self._land_wait_reason(area, phase, in_force, active, verdict)
                 if why:
                     if phase.go_time is None:  # a phase the developer already gave the go keeps "go"
@@ -105,9 +128,15 @@ class Municipality(Actor):
     def committed(self, area: AreaPlan) -> bool:
         """It runs a land-development account for the area: land decided for a phase, or an agreement signed."""
         deal = area.deal
-        signed = deal is not None and not area.coop.land_price_at_market
-        return signed or any(p.land_go_time is not None or (p.land_event is not None and p.land_event.triggered)
-                             for p in area.phases)
+        if deal is not None and not area.coop.land_price_at_market:  # signed
+            return True
+        if area in self._land_decided:
+            return True
+        if any(p.land_go_time is not None or (p.land_event is not None and p.land_event.triggered)
+               for p in area.phases):
+            self._land_decided.add(area)  # for good: a land decision is not undone (nor a triggered event)
+            return True
+        return False
 
     def _land_wait_reason(self, area: AreaPlan, phase, in_force: bool, active: bool, verdict: list[str]) -> str:
         """Why a phase's land works wait ('' if they may start).
@@ -124,9 +153,10 @@ class Municipality(Actor):
             return "no land decision: nobody pays for land before an agreement"
         if self.supervised:
             return "no land decision: provincial supervision allows no new commitments without an agreement"
+        now = self.ctx.env.now
         for earlier in area.phases[: phase.index]:
-            if (earlier.is_open and earlier.construction_start is None and earlier.wait_since is not None
-                    and earlier.land_ready and self.ctx.env.now - earlier.wait_since >= FREEZE_AFTER_QUARTERS):
+            if (earlier.stage < DONE and earlier.construction_start is None and earlier.wait_since is not None
+                    and earlier.land_ready and now - earlier.wait_since >= FREEZE_AFTER_QUARTERS):
                 return "no land decision: re-phased while an earlier phase does not sell"
         if verdict:  # valued for an earlier phase this quarter: the area was uncommitted then and is still, unless
             return verdict[0]  # that phase got its go on a verdict of '' (then committed: '' again)
@@ -218,12 +248,12 @@ class Municipality(Actor):
         """
         costs, revenues = self.account_flows(area)
         p = self.params
-        rate = self.ctx.market.bond_rate[self.ctx.quarter] + p.borrowing_spread
-        projection, cost_total, revenue_total = grex.project_sparse(
-            costs, revenues, HORIZON_QUARTERS, p.cost_escalation, self.revenue_expectation(area.region_index), rate,
+        # the projection's NPV and totals alone (grex.npv_totals_sparse: the same floats as project_sparse's)
+        npv, cost_total, revenue_total = grex.npv_totals_sparse(
+            costs, revenues, HORIZON_QUARTERS, p.cost_escalation, self.revenue_expectation(area.region_index),
             p.discount_rate)
         done_c, done_r = self.realised(area)
-        expected = done_r - done_c + projection.npv
+        expected = done_r - done_c + npv
         return expected, done_c, done_c + cost_total, done_r, done_r + revenue_total
 
     def opening_result(self, area: AreaPlan) -> float:
@@ -244,92 +274,103 @@ class Municipality(Actor):
         """
         ctx = self.ctx
         q = ctx.quarter
-        r = area.region_index
         coop = area.coop
         share_of = (lambda party: 1.0 if party == "jv" else 0.0) if whole_company else coop.municipal_share
-        land_value = ctx.econ.land_value[r, q]
-        market_values, social_value = land_value[SOCIAL + 1:], float(land_value[SOCIAL])
+        land_row = ctx.econ.land_value[area.region_index, q]
+        values = tuple(land_row.tolist())  # Python floats: the same doubles as numpy's scalars, without their overhead
+        social_value = values[SOCIAL]
+        prices = self._plot_prices.get(values)  # {market homes: € at these values}, see _plot_price
+        if prices is None:
+            if len(self._plot_prices) > 64:
+                self._plot_prices.clear()
+            prices = self._plot_prices[values] = {}
         costs: dict[int, float] = {}
         revenues: dict[int, float] = {}
         deal = area.deal
+        agreed = deal is not None and not coop.land_price_at_market
         # share × price index of each work item under the area's model: the buy-outs have their own payer and
         # index; every other item has the works payer and the construction-cost index (context.item_index)
         works_share: float | None = None
         acquisition_share: float | None = None
+        land_share: float | None = None  # the receivers' shares of the plots and the social land
+        social_share = 0.0
         for phase in area.phases:
             if phase.stage >= DONE:  # not open
                 continue
-            when = int(min(HORIZON_QUARTERS - 1, max(0.0, phase.planned_start - q) + 4))
+            ahead = phase.planned_start - q  # int(min(HORIZON_QUARTERS - 1, max(0.0, ahead) + 4)) without builtins
+            when = int(ahead + 4) if ahead > 0.0 else 4
+            if when > HORIZON_QUARTERS - 1:
+                when = HORIZON_QUARTERS - 1
             if phase.unpaid:  # the plan's estimates: overruns count when they are paid
                 total = costs.get(when, 0.0)  # the same additions in the same order as one by one into costs[when]
-                for item, estimate, acquisition in self._unpaid_estimates(phase):
-                    if acquisition:
-                        if acquisition_share is None:
-                            acquisition_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
-                        share = acquisition_share
-                    else:
-                        if works_share is None:
-                            works_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
-                        share = works_share
-                    total = total + estimate * share
+                terms, first_acquisition, first_works = self._unpaid_estimates(phase)
+                if first_acquisition is not None and acquisition_share is None:
+                    acquisition_share = share_of(coop.payer_of(first_acquisition)) \
+                        * ctx.item_index(area, first_acquisition)
+                if first_works is not None and works_share is None:
+                    works_share = share_of(coop.payer_of(first_works)) * ctx.item_index(area, first_works)
+                for estimate, acquisition in terms:
+                    total = total + estimate * (acquisition_share if acquisition else works_share)
                 costs[when] = total
             if phase.construction_start is None:
-                # Python floats (the same doubles as numpy's scalars, without their overhead downstream)
-                if deal is not None and not coop.land_price_at_market:
-                    price = float(deal.terms.land_price * phase.homes[SOCIAL + 1:].sum())
+                programme = self._programme(phase)
+                if agreed:
+                    price = float(deal.terms.land_price * programme[3])
                 else:
-                    price = max(0.0, float(np.dot(self._market_homes(phase), market_values)))
-                social = self._social_homes(phase) * social_value
-                later = min(when + 8, HORIZON_QUARTERS - 1)
-                revenues[later] = revenues.get(later, 0.0) + (price * share_of(coop.land_receiver)
-                                                              + social * share_of(coop.social_land_receiver))
+                    price = prices.get(programme[2])
+                    if price is None:
+                        price = prices[programme[2]] = max(0.0, float(np.dot(programme[0], land_row[SOCIAL + 1:])))
+                if land_share is None:
+                    land_share = share_of(coop.land_receiver)
+                    social_share = share_of(coop.social_land_receiver)
+                social = programme[1] * social_value
+                later = when + 8
+                if later > HORIZON_QUARTERS - 1:
+                    later = HORIZON_QUARTERS - 1
+                revenues[later] = revenues.get(later, 0.0) + (price * land_share + social * social_share)
         return costs, revenues
 
-    def _unpaid_estimates(self, phase) -> tuple[tuple[str, float, bool], ...]:
-        """(item, estimate €, is it the buy-outs) of each unpaid item of a phase, in the order of ``phase.unpaid``.
+    def _unpaid_estimates(self, phase) -> tuple[tuple[tuple[float, bool], ...], str | None, str | None]:
+        """((estimate €, is it the buy-outs) of each unpaid item of a phase in the order of ``phase.unpaid``,
+        the first unpaid buy-out item, the first unpaid other item (None if none)).
 
         Kept while the phase's unpaid items are the same dict with the same number of items (items are only
-        ever removed, when paid).
+        ever removed, when paid) and its estimates the same dict.
         """
         unpaid = phase.unpaid
         known = self._unpaid.get(phase)
-        if known is None or known[0] is not unpaid or known[1] != len(unpaid):
+        if known is None or known[0] is not unpaid or known[1] != len(unpaid) or known[2] is not phase.estimates:
             estimates = phase.estimates
-            known = self._unpaid[phase] = (unpaid, len(unpaid), tuple(
-                (item, estimates.get(item, 0.0), item == "acquisition") for item in unpaid))
-        return known[2]
+            terms = tuple((estimates.get(item, 0.0), item == "acquisition") for item in unpaid)
+            first_acquisition = next((item for item in unpaid if item == "acquisition"), None)
+            first_works = next((item for item in unpaid if item != "acquisition"), None)
+            known = self._unpaid[phase] = (unpaid, len(unpaid), estimates, (terms, first_acquisition, first_works))
+        return known[3]
 
-    def _market_homes(self, phase) -> np.ndarray:
-        """The phase's market homes (owner, mid rent, free rent) as floats, kept while its programme is unchanged.
+    def _programme(self, phase) -> tuple[np.ndarray, float, tuple[int, ...], int]:
+        """(the phase's market homes (owner, mid rent, free rent) as floats, its social homes as a float, its market
+        homes as a tuple (a key), their number), kept while its programme is the same array.
 
         ``np.dot`` of the integer homes with float values converts them to exactly these floats first, so
-        the dot product is the same double; converting once per programme instead of per valuation.
+        the dot product is the same double; float × float is the same double as numpy's integer × float
+        product; converting once per programme instead of per valuation.
         """
         homes = phase.homes
         known = self._market_floats.get(phase)
         if known is None or known[0] is not homes:
-            known = self._market_floats[phase] = (homes, homes[SOCIAL + 1:].astype(float), float(homes[SOCIAL]))
+            market = homes[SOCIAL + 1:]
+            known = self._market_floats[phase] = (homes, (market.astype(float), float(homes[SOCIAL]),
+                                                          tuple(market.tolist()), int(market.sum())))
         return known[1]
-
-    def _social_homes(self, phase) -> float:
-        """The phase's social homes as a float (exact), kept with :meth:`_market_homes`: float × float is the
-        same double as numpy's integer × float product."""
-        known = self._market_floats.get(phase)
-        if known is None or known[0] is not phase.homes:
-            self._market_homes(phase)
-            known = self._market_floats[phase]
-        return known[2]
 
     def forward_npv(self, costs: dict[int, float], revenues: dict[int, float]) -> tuple[float, float]:
         """(€ costs, € revenues): net present values of remaining flows ({quarter ahead: €}) as its
         land-development account values them (BBV discount rate, its cost and revenue escalation)."""
         p = self.params
-        rate = self.ctx.market.bond_rate[self.ctx.quarter] + p.borrowing_spread
         escalation = self.revenue_expectation(self.region_index)
-        cost_npv = grex.project_sparse(costs, {}, HORIZON_QUARTERS, p.cost_escalation, escalation, rate,
-                                       p.discount_rate)[0].npv
-        revenue_npv = grex.project_sparse({}, revenues, HORIZON_QUARTERS, p.cost_escalation, escalation, rate,
-                                          p.discount_rate)[0].npv
+        # grex.npv_sparse: the same float as project_sparse(...)[0].npv (the book value's interest rate plays no part)
+        cost_npv = grex.npv_sparse(costs, {}, HORIZON_QUARTERS, p.cost_escalation, escalation, p.discount_rate)
+        revenue_npv = grex.npv_sparse({}, revenues, HORIZON_QUARTERS, p.cost_escalation, escalation, p.discount_rate)
         return -cost_npv, revenue_npv
 
     def realised(self, area: AreaPlan) -> tuple[float, float]:

@@ -123,6 +123,33 @@ def npv_sparse(costs: dict[int, float], revenues: dict[int, float], n: int, cost
     return _combine(npv)
 
 
+def npv_totals_sparse(costs: dict[int, float], revenues: dict[int, float], n: int, cost_escalation: float,
+                      revenue_escalation: float, discount_rate: float) -> tuple[float, np.float64, np.float64]:
+    """(``project_sparse(...)[0].npv``, total costs, total revenues) alone, the same floats and types bit for bit:
+    the same terms added into the same accumulators in the same order, without the nominal result and the book
+    value (the municipality's year-end valuation uses only these three)."""
+    if n < 8 or n > 128 or n % 8:
+        projection, cost_total, revenue_total = project_sparse(costs, revenues, n, cost_escalation,
+                                                               revenue_escalation, 0.0, discount_rate)
+        return projection.npv, cost_total, revenue_total
+    gc = _growth_list(n, cost_escalation)
+    gr = _growth_list(n, revenue_escalation)
+    gd = _growth_list(n, discount_rate)
+    npv, cost_sum, revenue_sum = [0.0] * 8, [0.0] * 8, [0.0] * 8
+    for q in sorted(costs.keys() | revenues.keys()):
+        k = q & 7
+        c = costs.get(q)
+        r = revenues.get(q)
+        if c is not None:
+            c = float(c)
+            cost_sum[k] += c
+        if r is not None:
+            r = float(r)
+            revenue_sum[k] += r
+        npv[k] += ((0.0 if r is None else r) * gr[q] - (0.0 if c is None else c) * gc[q]) / gd[q]
+    return _combine(npv), np.float64(_combine(cost_sum)), np.float64(_combine(revenue_sum))
+
+
 def _combine(acc: list[float]) -> float:
     """numpy's combination of its eight pairwise-sum accumulators."""
     return float(((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])))
