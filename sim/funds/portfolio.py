@@ -58,6 +58,8 @@ class FundPortfolio:
 
     def support(self, area: AreaPlan) -> tuple[float, float, float]:
         """(€ for the municipality, € for the developer, € of works paid) that funds bring to an area's deal."""
+        if not self.instruments:  # no fund in force (asked for every opening verdict): the sums of nothing
+            return (0.0, 0.0, 0.0)
         return (float(sum(i.municipal_support(area) for i in self.instruments)),
                 float(sum(i.developer_support(area) for i in self.instruments)),
                 float(sum(i.works_support(area) for i in self.instruments)))
