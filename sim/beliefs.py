@@ -104,6 +104,11 @@ class Beliefs:
         """(K, H) multipliers of today's price h = 1..H quarters ahead, for a drift per quarter."""
         return np.exp(drift * self.steps[None, :] + self.shocks)
 
+    def multipliers_at(self, drift: float, lag: np.ndarray) -> np.ndarray:
+        """(K, P) multipliers at the quarters ``lag`` (P,) ahead: ``multipliers(drift)[:, lag]`` (the same
+        element-wise arithmetic on the gathered columns only; ``lag`` in 0..H − 1)."""
+        return np.exp(drift * self.steps[lag][None, :] + self.shocks[:, lag])
+
     def overrun_factors(self, outlook, n_phases: int) -> np.ndarray:
         """(1, K, P) its imagined overruns per € of works for an area's archetype and P phases
         (:func:`sim.negotiation.economics.overrun_factors` of its ``overrun_z``), computed once per run (read-only)."""

@@ -29,10 +29,13 @@ from sim.negotiation.cache import ProblemKey, Settlement, cooperation_fingerprin
 from sim.negotiation.economics import (
     Outlook,
     Preferences,
+    developer_npvs,
     developer_surplus,
+    discounting,
+    municipal_npvs,
     municipal_surplus,
+    package_batch,
     reprogramme,
-    side_valuations,
 )
 from sim.negotiation.protocols import Outcome, Problem
 
@@ -103,10 +106,21 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
     dev_drift = developer.beliefs.drift(prices, costs)
     mun_drift = municipality.beliefs.drift(prices, costs)
 
+    n_phases = outlook.homes.shape[0]
+
     @functools.cache
-    def multipliers() -> tuple[np.ndarray, np.ndarray]:
-        """(K, H) ensembles of both sides, made at the first evaluation (a shared settlement needs none)."""
-        return developer.beliefs.multipliers(dev_drift), municipality.beliefs.multipliers(mun_drift)
+    def developer_side() -> tuple:
+        """The developer's multipliers at the phases' lags, their mean over the ensemble, its overrun factors and
+        discount factors: made at the first evaluation (a shared settlement needs none)."""
+        lag, dev_df, _ = discounting(outlook, developer.beliefs.steps.shape[0])
+        m = developer.beliefs.multipliers_at(dev_drift, lag)
+        return m, m.mean(axis=0), developer.beliefs.overrun_factors(outlook, n_phases), dev_df
+
+    @functools.cache
+    def municipal_side() -> tuple:
+        """The municipality's overrun factors and discount factors (its valuation uses no price multipliers)."""
+        _, _, mun_df = discounting(outlook, municipality.beliefs.steps.shape[0])
+        return municipality.beliefs.overrun_factors(outlook, n_phases), mun_df
 
     fund_municipal, fund_developer, fund_works = desk.funds.support(area)
     # A grant that binds the programme counts only for packages that meet its condition (and what was paid
@@ -121,21 +135,19 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
     prefs = Preferences(developer.risk_aversion, municipality.risk_aversion, mun.max_deficit_per_home,
                         mun.affordable_home_value, budget_for_area, fund_municipal, fund_developer, binding)
 
+    def surpluses(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(T,) developer's and (T,) municipality's surplus of T packages (side_valuations' arrays)."""
+        packages = package_batch(outlook, land, affordable, overrun, coop)
+        return (developer_surplus(developer_npvs(packages, *developer_side()), prefs),
+                municipal_surplus(municipal_npvs(packages, *municipal_side()), prefs))
+
     def evaluate_batch(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> np.ndarray:
-        dev_mult, mun_mult = multipliers()
-        n_phases = outlook.homes.shape[0]
-        dev_value, mun_value = side_valuations(
-            outlook, land, affordable, overrun, coop,
-            (dev_mult, developer.beliefs.overrun_factors(outlook, n_phases)),
-            (mun_mult, municipality.beliefs.overrun_factors(outlook, n_phases)))
-        dev = developer_surplus(dev_value, prefs)
-        mun = municipal_surplus(mun_value, prefs)
-        return np.stack([dev, mun], axis=1)
+        return np.stack(surpluses(land, affordable, overrun), axis=1)
 
     def evaluate(terms: Terms) -> tuple[float, float]:
-        out = evaluate_batch(np.array([terms.land_price]), np.array([terms.affordable_share]),
-                             np.array([terms.overrun_share]))[0]
-        return float(out[0]), float(out[1])
+        dev, mun = surpluses(np.array([terms.land_price]), np.array([terms.affordable_share]),
+                             np.array([terms.overrun_share]))
+        return float(dev[0]), float(mun[0])
 
     market_homes = outlook.homes[:, SOCIAL + 1:].sum()
     attributable = (outlook.works.sum() + outlook.buyout_business.sum()) / max(1, outlook.total_homes)

@@ -1,0 +1,83 @@
+"""Exact-equality guards for the negotiation's fast paths (docs/performance.md, sixth session).
+
+Each fast path must give the very doubles of the general code it replaces, so a later change to one cannot
+silently diverge from the other: the broker's per-side valuations (developer_npvs, municipal_npvs on the
+multipliers at the phases' lags only) against party_npvs on the full ensemble, Beliefs.multipliers_at against
+the columns of Beliefs.multipliers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.beliefs import Beliefs
+from sim.model import AreaModel
+from sim.negotiation import broker
+from sim.negotiation.broker import build_outlook, make_problem
+from sim.negotiation.economics import developer_surplus, municipal_surplus, party_npvs
+from sim.scenario import from_dict
+from tests.conftest import mini
+
+
+def test_multipliers_at_the_lags_are_the_columns_of_the_full_ensemble():
+    """The gathered multipliers (exp of drift · step + shock at the phases' lags) equal the full (K, H)
+    ensemble's columns bit for bit, for any drift and any lags (repeated, first and last quarter)."""
+    rng = np.random.default_rng(11)
+    for i in range(300):
+        horizon = int(rng.integers(1, 60))
+        beliefs = Beliefs("anchored", int(rng.integers(1, 40)), horizon, float(rng.uniform(0.01, 0.3)),
+                          np.random.default_rng(i))
+        drift = float(rng.normal(0, 0.02)) if i % 5 else 0.0
+        lag = rng.integers(0, horizon, int(rng.integers(1, 9)))
+        lag[0] = horizon - 1
+        got = beliefs.multipliers_at(drift, lag)
+        want = beliefs.multipliers(drift)[:, lag]
+        assert got.dtype == want.dtype and got.shape == want.shape and got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("cooperation", ["traditional", "building_claim", "joint_venture", "concession",
+                                         "private_realisation", "tests.plugin_models:HalfOverrunSharing"])
+def test_the_problems_valuation_equals_party_npvs_on_each_sides_full_ensemble(cooperation, monkeypatch):
+    """A negotiation problem's surpluses (the broker's per-side fast path) equal, bit for bit, the surplus
+    functions on party_npvs (the general valuation: both parties' cash, full (K, H) multipliers) on each side's
+    own beliefs with the problem's preferences, for batches of packages and for single terms. (The plug-in model
+    splits overruns half-half: the only model here where both sides carry a share of them.)"""
+    model = AreaModel(from_dict(mini(cooperation={"model": cooperation})), seed=1, collect="lean")
+    model.run(8)  # some phases under way, deals in place
+    made = []
+    real = broker.Preferences
+    monkeypatch.setattr(broker, "Preferences", lambda *a: made.append(real(*a)) or made[-1])
+    rng = np.random.default_rng(5)
+    checked = 0
+    for area in model.areas:
+        if area.developer is None:
+            continue
+        outlook = build_outlook(model.desk, area, area.developer)
+        if outlook is None:
+            continue
+        municipality, developer = model.parties.municipalities[area.region_index], area.developer
+        problem = make_problem(model.desk, area, municipality, developer, outlook)
+        prefs = made[-1]
+        q = model.ctx.quarter
+        prices, costs = model.ctx.market.price_index[area.region_index, : q + 1], model.ctx.market.cost_index[: q + 1]
+        dev_mult = developer.beliefs.multipliers(developer.beliefs.drift(prices, costs))
+        mun_mult = municipality.beliefs.multipliers(municipality.beliefs.drift(prices, costs))
+        for t in (1, 6):
+            land = rng.uniform(-2e4, 6e4, t)
+            affordable = rng.uniform(0.2, 0.6, t)
+            overrun = rng.uniform(0, 1, t)
+            args = (outlook, land, affordable, overrun, area.coop)
+            want = np.stack([
+                developer_surplus(party_npvs(*args, dev_mult, developer.beliefs.overrun_z), prefs),
+                municipal_surplus(party_npvs(*args, mun_mult, municipality.beliefs.overrun_z), prefs)], axis=1)
+            got = problem.evaluate_batch(land, affordable, overrun)
+            assert got.dtype == want.dtype and got.shape == want.shape and got.tobytes() == want.tobytes()
+            if t == 1:
+                from sim.cooperation.base import Terms
+
+                single = problem.evaluate(Terms(float(land[0]), float(affordable[0]), float(overrun[0])))
+                assert single == (float(want[0, 0]), float(want[0, 1]))
+                assert all(type(x) is float for x in single)
+        checked += 1
+    assert checked >= 1
