@@ -15,7 +15,7 @@ from sim.beliefs import Beliefs
 from sim.model import AreaModel
 from sim.negotiation import broker
 from sim.negotiation.broker import build_outlook, make_problem
-from sim.negotiation.economics import developer_surplus, municipal_surplus, party_npvs
+from sim.negotiation.economics import developer_surplus, municipal_surplus, party_npvs, scores
 from sim.scenario import from_dict
 from tests.conftest import mini
 
@@ -81,3 +81,19 @@ def test_the_problems_valuation_equals_party_npvs_on_each_sides_full_ensemble(co
                 assert all(type(x) is float for x in single)
         checked += 1
     assert checked >= 1
+
+
+def test_scores_take_the_mean_and_the_tail_as_numpy_does():
+    """scores (the risk-adjusted score of each row) equals the formula with np.partition and ndarray.mean, bit for
+    bit, on rows with and without ties, for any ensemble size, tail and risk aversion."""
+    rng = np.random.default_rng(2)
+    for i in range(3000):
+        t, k = int(rng.integers(1, 50)), int(rng.integers(1, 70))
+        values = rng.normal(0, 10 ** float(rng.uniform(0, 8)), (t, k))
+        if i % 3 == 0:
+            values = np.round(values, -int(rng.integers(0, 6)))  # ties
+        risk, tail = float(rng.uniform(0, 1)), [0.05, 0.1, 0.5, 1.0][i % 4]
+        n = max(1, int(np.ceil(tail * k)))
+        want = (1 - risk) * values.mean(axis=1) + risk * np.partition(values, n - 1, axis=1)[:, :n].mean(axis=1)
+        got = scores(values, risk, tail)
+        assert got.dtype == want.dtype and got.shape == want.shape and got.tobytes() == want.tobytes()

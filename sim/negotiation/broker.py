@@ -15,7 +15,6 @@ negotiation takes less time. With ``knowledge_sharing`` municipalities pool thei
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 from typing import TYPE_CHECKING
@@ -60,8 +59,14 @@ def build_outlook(desk: NegotiationDesk, area: AreaPlan, developer: Developer) -
     private = own.developers + own.businesses
     dev_frac = own.developers / private if private > 0 else 0.0
     works, biz, devland, lag = [], [], [], []
+    index: dict[str, float] = {}  # each item's price index this quarter (the same for every phase)
     for p in phases:
-        pending = {k: p.estimates[k] * desk.ctx.item_index(area, k) for k in p.unpaid}
+        pending = {}
+        for k in p.unpaid:
+            item_index = index.get(k)
+            if item_index is None:
+                item_index = index[k] = desk.ctx.item_index(area, k)
+            pending[k] = p.estimates[k] * item_index
         acquisition = pending.pop("acquisition", 0.0)
         works.append(sum(pending.values()))
         biz.append(acquisition * (1 - dev_frac))
@@ -107,20 +112,21 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
     mun_drift = municipality.beliefs.drift(prices, costs)
 
     n_phases = outlook.homes.shape[0]
+    made: dict[str, tuple] = {}  # each side's ensemble inputs, made at the first evaluation (a shared settlement
+    # needs none): the developer's multipliers at the phases' lags, their mean over the ensemble, its overrun and
+    # discount factors; the municipality's overrun and discount factors (its valuation uses no price multipliers)
 
-    @functools.cache
-    def developer_side() -> tuple:
-        """The developer's multipliers at the phases' lags, their mean over the ensemble, its overrun factors and
-        discount factors: made at the first evaluation (a shared settlement needs none)."""
-        lag, dev_df, _ = discounting(outlook, developer.beliefs.steps.shape[0])
-        m = developer.beliefs.multipliers_at(dev_drift, lag)
-        return m, m.mean(axis=0), developer.beliefs.overrun_factors(outlook, n_phases), dev_df
-
-    @functools.cache
-    def municipal_side() -> tuple:
-        """The municipality's overrun factors and discount factors (its valuation uses no price multipliers)."""
-        _, _, mun_df = discounting(outlook, municipality.beliefs.steps.shape[0])
-        return municipality.beliefs.overrun_factors(outlook, n_phases), mun_df
+    def sides() -> tuple[tuple, tuple]:
+        known = made.get("sides")
+        if known is None:
+            dev_h, mun_h = developer.beliefs.steps.shape[0], municipality.beliefs.steps.shape[0]
+            lag, dev_df, mun_df = discounting(outlook, dev_h)
+            if mun_h != dev_h:
+                mun_df = discounting(outlook, mun_h)[2]
+            m = developer.beliefs.multipliers_at(dev_drift, lag)
+            known = made["sides"] = ((m, m.mean(axis=0), developer.beliefs.overrun_factors(outlook, n_phases), dev_df),
+                                     (municipality.beliefs.overrun_factors(outlook, n_phases), mun_df))
+        return known
 
     fund_municipal, fund_developer, fund_works = desk.funds.support(area)
     # A grant that binds the programme counts only for packages that meet its condition (and what was paid
@@ -131,15 +137,18 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
     if fund_works > 0 and outlook.works.sum() > 0:  # co-funded works cost the payer less
         outlook.works = outlook.works * max(0.0, 1 - fund_works / outlook.works.sum())
     # Only the part of the budget this area's losses could use matters (capped as in municipal_surplus).
-    budget_for_area = min(max(0.0, municipality.budget_left), mun.max_deficit_per_home * float(outlook.homes.sum()))
+    by_segment = outlook.homes.sum(axis=0)  # (4,) integers: every sum of homes below is exact in any order
+    total = by_segment.sum()
+    budget_for_area = min(max(0.0, municipality.budget_left), mun.max_deficit_per_home * float(total))
     prefs = Preferences(developer.risk_aversion, municipality.risk_aversion, mun.max_deficit_per_home,
                         mun.affordable_home_value, budget_for_area, fund_municipal, fund_developer, binding)
 
     def surpluses(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(T,) developer's and (T,) municipality's surplus of T packages (side_valuations' arrays)."""
         packages = package_batch(outlook, land, affordable, overrun, coop)
-        return (developer_surplus(developer_npvs(packages, *developer_side()), prefs),
-                municipal_surplus(municipal_npvs(packages, *municipal_side()), prefs))
+        developer_side, municipal_side = sides()
+        return (developer_surplus(developer_npvs(packages, *developer_side), prefs),
+                municipal_surplus(municipal_npvs(packages, *municipal_side), prefs))
 
     def evaluate_batch(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> np.ndarray:
         return np.stack(surpluses(land, affordable, overrun), axis=1)
@@ -149,11 +158,11 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
                              np.array([terms.overrun_share]))
         return float(dev[0]), float(mun[0])
 
-    market_homes = outlook.homes[:, SOCIAL + 1:].sum()
-    attributable = (outlook.works.sum() + outlook.buyout_business.sum()) / max(1, outlook.total_homes)
+    market_homes = by_segment[SOCIAL + 1:].sum()
+    attributable = (outlook.works.sum() + outlook.buyout_business.sum()) / max(1, int(total))
     land_now = float(desk.ctx.econ.land_value[r, q, SOCIAL + 1:] @ outlook.homes[:, SOCIAL + 1:].sum(axis=0))
     land_bounds = coop.land_price_bounds(attributable, land_now / max(1.0, market_homes))
-    social_share = outlook.homes[:, SOCIAL].sum() / max(1, outlook.total_homes)
+    social_share = by_segment[SOCIAL] / max(1, int(total))
     demand = max(area.affordable_demand, social_share, *(minimum for _, minimum in binding))  # the applied programme
     affordable_bounds = (max(social_share, demand - mun.affordable_flexibility), demand)
     overrun_bounds = (0.0, 1.0) if coop.overrun_negotiable else (coop.default_overrun, coop.default_overrun)
@@ -180,6 +189,8 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
 
 def offers_log(outcome: Outcome) -> str:
     """Every offer of a negotiation as JSON text (for the event log, explain and stories)."""
+    if not outcome.offers:  # e.g. plots sold under the land-price policy
+        return "[]"  # json.dumps([])
     return json.dumps([{"round": o.round, "by": o.proposer, "land_price": round(o.terms.land_price),
                         "affordable_share": round(o.terms.affordable_share, 3),
                         "overrun_share": round(o.terms.overrun_share, 3),

@@ -12,6 +12,7 @@ Vectorised over the ensemble. Money in €.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,7 +88,8 @@ def reprogramme(homes: np.ndarray, affordable_share: float | np.ndarray, integer
     if integer:
         target = np.rint(target)
     mid = np.clip(target, 0, flexible)
-    out = np.broadcast_to(homes.astype(float), shares.shape + homes.shape).copy()
+    out = np.empty(shares.shape + homes.shape)  # the homes as floats, once per share (exact for counts)
+    out[...] = homes
     out[..., MID_RENT] = mid
     out[..., OWNER] = flexible - mid
     return out.astype(homes.dtype) if integer else out
@@ -335,9 +337,14 @@ class Preferences:
 
 def scores(values: np.ndarray, risk_aversion: float, tail: float = 0.05) -> np.ndarray:
     """Row-wise risk-adjusted score (€) of (T, K) outcomes: (1 − λ)·mean + λ·CVaR at ``tail``."""
-    k = max(1, int(np.ceil(tail * values.shape[1])))
-    worst = np.partition(values, k - 1, axis=1)[:, :k]
-    return (1 - risk_aversion) * values.mean(axis=1) + risk_aversion * worst.mean(axis=1)
+    n = values.shape[1]
+    k = max(1, math.ceil(tail * n))
+    # np.partition and ndarray.mean without their Python wrappers, the same numpy calls: a copy partitioned
+    # in place, and a mean as numpy takes it (np.add.reduce over the axis, then divided by the count).
+    worst = values.copy(order="K")
+    worst.partition(k - 1, axis=1)
+    return (1 - risk_aversion) * (np.add.reduce(values, axis=1) / n) + \
+        risk_aversion * (np.add.reduce(worst[:, :k], axis=1) / k)
 
 
 def developer_surplus(v: Valuation, prefs: Preferences) -> np.ndarray:
