@@ -97,3 +97,47 @@ def test_scores_take_the_mean_and_the_tail_as_numpy_does():
         want = (1 - risk) * values.mean(axis=1) + risk * np.partition(values, n - 1, axis=1)[:, :n].mean(axis=1)
         got = scores(values, risk, tail)
         assert got.dtype == want.dtype and got.shape == want.shape and got.tobytes() == want.tobytes()
+
+
+def test_each_sides_valuation_equals_party_npvs_under_every_routing_of_cash():
+    """The per-side valuations (developer_npvs, municipal_npvs: each account's postings only, some in place) equal
+    party_npvs bit for bit under every routing a cooperation model can set (who pays the works and the buy-outs,
+    who receives the land and the social land price, whether developers' land is bought, a fixed or negotiated
+    overrun share), for one package and for several: the discounting product's operand has party_npvs' values
+    and its C order (the product's summation depends on the layout)."""
+    from itertools import product
+
+    from sim.cooperation.base import CooperationModel
+    from sim.negotiation.economics import discounting, side_valuations
+
+    model = AreaModel(from_dict(mini()), seed=1, collect="lean")
+    model.run(4)
+    area = model.areas[0]
+    outlook = build_outlook(model.desk, area, area.developer)
+    outlook.buyout_developer = outlook.buyout_developer + 1e5  # every posting non-zero
+    municipality = model.parties.municipalities[area.region_index]
+    dev_b, mun_b = area.developer.beliefs, municipality.beliefs
+    dev_mult, mun_mult = dev_b.multipliers(0.004), mun_b.multipliers(-0.002)
+    n_p = outlook.homes.shape[0]
+    assert discounting(outlook, dev_mult.shape[1])[0].shape == (n_p,)
+    rng = np.random.default_rng(8)
+    accounts = ("municipality", "developer", "jv")
+    checked = 0
+    for works, acquisition, land_to, social_to, buys, negotiable in product(accounts, accounts, accounts, accounts,
+                                                                            (True, False), (True, False)):
+        coop = CooperationModel()
+        coop.works_payer, coop.acquisition_payer, coop.land_receiver = works, acquisition, land_to
+        coop.social_land_receiver, coop.buys_developer_land, coop.overrun_negotiable = social_to, buys, negotiable
+        coop.default_overrun, coop.jv_municipal_share = 0.3, 0.4
+        for t in (1, 5):
+            args = (outlook, rng.uniform(-2e4, 6e4, t), rng.uniform(0.2, 0.6, t), rng.uniform(0, 1, t), coop)
+            dev_v, mun_v = side_valuations(*args, (dev_mult, dev_b.overrun_factors(outlook, n_p)),
+                                           (mun_mult, mun_b.overrun_factors(outlook, n_p)))
+            ref_dev = party_npvs(*args, dev_mult, dev_b.overrun_z)
+            ref_mun = party_npvs(*args, mun_mult, mun_b.overrun_z)
+            for got, want in ((dev_v.developer, ref_dev.developer), (dev_v.revenue, ref_dev.revenue),
+                              (dev_v.required_margin, ref_dev.required_margin),
+                              (mun_v.municipality, ref_mun.municipality)):
+                assert got.shape == want.shape and got.tobytes() == want.tobytes()
+            checked += 1
+    assert checked == 3 ** 4 * 2 * 2 * 2
