@@ -141,3 +141,44 @@ def test_each_sides_valuation_equals_party_npvs_under_every_routing_of_cash():
                 assert got.shape == want.shape and got.tobytes() == want.tobytes()
             checked += 1
     assert checked == 3 ** 4 * 2 * 2 * 2
+
+
+@pytest.mark.parametrize("cooperation", ["building_claim", "joint_venture", "concession", "private_realisation"])
+def test_trade_offs_that_value_each_line_once_make_the_offers_of_one_that_values_every_line(cooperation):
+    """TradeOffs reuses the values of a land-price line it already valued in the negotiation (evaluations are
+    pure): every negotiation of a run (all its offers, rounds, outcome) equals that of the protocol valuing every
+    line afresh, and lines do repeat (the reuse is exercised)."""
+    from sim.negotiation.protocols import TradeOffs
+
+    class Afresh(TradeOffs):
+        reuse_lines = False
+
+    model = AreaModel(from_dict(mini(cooperation={"model": cooperation})), seed=2, collect="lean")
+    reused = fresh = 0
+    outcomes = 0
+    for _ in range(12):
+        model.step()
+        for area in model.areas:
+            if area.developer is None or not area.unstarted:
+                continue
+            municipality = model.parties.municipalities[area.region_index]
+            problem = make_problem(model.desk, area, municipality, area.developer,
+                                   build_outlook(model.desk, area, area.developer))
+            calls = [0]
+            inner = problem.evaluate_batch
+
+            def counting(land, affordable, overrun, inner=inner, calls=calls):
+                calls[0] += 1
+                return inner(land, affordable, overrun)
+
+            problem.evaluate_batch = counting
+            got = TradeOffs().negotiate(problem)
+            reused += calls[0]
+            calls[0] = 0
+            want = Afresh().negotiate(problem)
+            fresh += calls[0]
+            assert (got.success, got.terms, got.rounds, got.reason) == (want.success, want.terms, want.rounds,
+                                                                         want.reason)
+            assert got.offers == want.offers
+            outcomes += 1
+    assert outcomes >= 5 and reused < fresh
