@@ -182,3 +182,26 @@ def test_trade_offs_that_value_each_line_once_make_the_offers_of_one_that_values
             assert got.offers == want.offers
             outcomes += 1
     assert outcomes >= 5 and reused < fresh
+
+
+def test_the_municipal_surplus_without_grant_conditions_adds_the_zero_grants_as_numpy_does():
+    """municipal_surplus skips conditional_grants when no grant binds the programme (adding 0.0 per element): the
+    same doubles as adding conditional_grants' zero array, also where the rest sums to −0.0 or is not finite."""
+    from sim.negotiation.economics import Preferences, Valuation, conditional_grants, scores
+
+    rng = np.random.default_rng(4)
+    for i in range(500):
+        t, k = int(rng.integers(1, 9)), 32
+        values = rng.normal(0, 1e6, (t, k))
+        if i % 10 == 0:
+            values[0] = -0.0
+        if i % 25 == 0:
+            values[-1, 0] = [np.inf, -np.inf, np.nan][i % 3]
+        v = Valuation(values, None, None, None, float(rng.integers(0, 900)), rng.uniform(0, 300, t))
+        prefs = Preferences(0.3, float(rng.uniform(0, 1)), float(rng.uniform(0, 4e4)), float(rng.uniform(0, 2e4)),
+                            float(rng.uniform(0, 5e7)) if i % 7 else 0.0, -0.0 if i % 10 == 0 else 1e5, 0.0, ())
+        loss_room = min(prefs.max_deficit_per_home * v.homes, prefs.budget_left)
+        want = scores(v.municipality, prefs.municipal_risk_aversion) + loss_room + \
+            prefs.affordable_home_value * v.affordable_homes + prefs.municipal_support + conditional_grants(v, prefs)
+        got = municipal_surplus(v, prefs)
+        assert got.dtype == want.dtype and got.shape == want.shape and got.tobytes() == want.tobytes()

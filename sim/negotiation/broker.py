@@ -240,13 +240,13 @@ def negotiate(desk: NegotiationDesk, area: AreaPlan, why: str) -> Deal | None:
     r = area.region_index
     area.last_attempt = now
     area.last_attempt_price = float(desk.ctx.market.price_index[r, desk.ctx.quarter])
-    for party, municipal in ((developer, False), (municipality, True)):
-        cost = neg.transaction_cost * (1 - neg.learning_rate) ** experience(desk, party.account, area.coop.name,
-                                                                             municipal)
+    exp_dev = experience(desk, developer.account, area.coop.name, False)  # before this deal counts
+    exp_mun = experience(desk, municipality.account, area.coop.name, True)
+    for party, exp in ((developer, exp_dev), (municipality, exp_mun)):
+        cost = neg.transaction_cost * (1 - neg.learning_rate) ** exp
         desk.ctx.books.book(party.account, "outside:consultants", cost, "transaction_cost", area_name=area.name)
     # Experience also speeds up each round (known procedures, standard contracts).
-    exp_pair = (experience(desk, developer.account, area.coop.name, False)
-                + experience(desk, municipality.account, area.coop.name, True)) / 2
+    exp_pair = (exp_dev + exp_mun) / 2
     duration = outcome.rounds / (neg.rounds_per_quarter * (1 + neg.learning_rate) ** exp_pair)
     desk.ctx.books.log_area(area, "negotiation", why=why, protocol=outcome.protocol, success=bool(outcome.success),
                    imposed=imposed, rounds=outcome.rounds, duration_quarters=duration, reason=outcome.reason,

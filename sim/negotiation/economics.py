@@ -371,5 +371,7 @@ def municipal_surplus(v: Valuation, prefs: Preferences) -> np.ndarray:
     """(T,) € the municipality gains: risk-adjusted NPV + the loss it accepts + value of affordable homes
     + fund money for the area (a grant with a programme condition only where the package meets it)."""
     loss_room = min(prefs.max_deficit_per_home * v.homes, prefs.budget_left)
+    # without conditions the grants are zeros: + 0.0 per element, as adding conditional_grants' zero array
+    grants = conditional_grants(v, prefs) if prefs.conditions else 0.0
     return scores(v.municipality, prefs.municipal_risk_aversion) + loss_room + \
-        prefs.affordable_home_value * v.affordable_homes + prefs.municipal_support + conditional_grants(v, prefs)
+        prefs.affordable_home_value * v.affordable_homes + prefs.municipal_support + grants
