@@ -269,7 +269,8 @@ class TradeOffs(Protocol):
 
         offers: list[Offer] = []
         previous: np.ndarray | None = None  # the other side's last offer (issues)
-        lines: dict[bytes, np.ndarray] = {}  # each land-price line valued once (offers often return to a package)
+        lines: dict[bytes, tuple] = {}  # each land-price line (and its values) made once: offers return to packages
+        fine_land = np.linspace(land_lo, land_hi, self.fine)  # the land prices of every line
         for t in range(problem.max_rounds):
             side = 1 if t % 2 == 0 else 0  # the municipality opens
             other = 1 - side
@@ -285,12 +286,15 @@ class TradeOffs(Protocol):
                 pick = int(feasible[order[0]])
                 package, worth = x[pick], values[pick]
                 if land_hi > land_lo:  # onto the aspiration level along the land price
-                    line = np.repeat(package[None, :], self.fine, axis=0)
-                    line[:, 0] = np.linspace(land_lo, land_hi, self.fine)
-                    key = line.tobytes()  # the same packages bit for bit: the same surpluses (evaluations are pure)
-                    line_values = lines.get(key) if self.reuse_lines else None
-                    if line_values is None:
-                        line_values = lines[key] = self.values_of(problem, line)
+                    # the line is the package's other issues (bit for bit) with every land price: the same line, the
+                    # same surpluses (evaluations are pure)
+                    key = package[1:].tobytes()
+                    known = lines.get(key) if self.reuse_lines else None
+                    if known is None:
+                        line = np.repeat(package[None, :], self.fine, axis=0)
+                        line[:, 0] = fine_land
+                        known = lines[key] = (line, self.values_of(problem, line))
+                    line, line_values = known
                     ok = np.flatnonzero(line_values[:, side] >= level - 1e-9)
                     if len(ok):
                         best = int(ok[np.argmin(np.abs(line[ok, 0] - previous[0]))])
