@@ -205,3 +205,21 @@ def test_the_municipal_surplus_without_grant_conditions_adds_the_zero_grants_as_
             prefs.affordable_home_value * v.affordable_homes + prefs.municipal_support + conditional_grants(v, prefs)
         got = municipal_surplus(v, prefs)
         assert got.dtype == want.dtype and got.shape == want.shape and got.tobytes() == want.tobytes()
+
+
+def test_expected_drift_with_the_anchor_computed_once_equals_the_formula():
+    """The anchored growth per quarter is computed once (a module constant): every rule's drift equals the formula
+    written out, bit for bit and as a Python float."""
+    from sim.beliefs import ANCHOR_GROWTH, LOOKBACK, REVERSION, expected_drift
+
+    rng = np.random.default_rng(6)
+    for n in range(1, 30):
+        prices, costs = np.cumprod(1 + rng.normal(0.01, 0.03, n)), np.cumprod(1 + rng.normal(0.008, 0.01, n))
+        window = prices[-(LOOKBACK + 1):]
+        want = {"anchored": float(np.log1p(ANCHOR_GROWTH) / 4),
+                "fundamental": float(np.log1p(ANCHOR_GROWTH) / 4 - REVERSION / 4 * np.log(prices[-1] / costs[-1])),
+                "extrapolative": float(np.log1p(ANCHOR_GROWTH) / 4) if len(window) < 2
+                else float(np.log(window[-1] / window[0]) / (len(window) - 1))}
+        for rule, value in want.items():
+            got = expected_drift(rule, prices, costs)
+            assert type(got) is float and repr(got) == repr(value)

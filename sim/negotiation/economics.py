@@ -178,7 +178,8 @@ def package_batch(outlook: Outlook, land_price: np.ndarray, affordable_share: np
          else np.full(len(land_price), coop.default_overrun))[:, None, None]
     affordable = homes[..., SOCIAL].sum(axis=1) + homes[..., MID_RENT].sum(axis=1)
     discounts: dict[int, tuple] = {}  # belief horizon → (lag, developer's and municipality's discount factors)
-    return outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts
+    return outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts, \
+        float(outlook.homes.sum())
 
 
 def _on_ensemble(packages: tuple, multipliers: np.ndarray, overrun_factor: np.ndarray, side: str) -> Valuation:
@@ -186,7 +187,7 @@ def _on_ensemble(packages: tuple, multipliers: np.ndarray, overrun_factor: np.nd
 
     ``side``: 'both', or only what the 'developer's or the 'municipality's surplus uses (the rest None).
     """
-    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts = packages
+    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts, homes = packages
     horizon = multipliers.shape[1]
     known = discounts.get(horizon)
     if known is None:
@@ -242,7 +243,7 @@ def _one_account(packages: tuple, account: str, start: np.ndarray | None, overru
     zero array; parts that vary only over packages or phases stay (T, 1, P) until a posting varies over the
     ensemble. None if nothing was posted to a zero account (all zeros).
     """
-    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts = packages
+    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts, homes = packages
     cash = start
 
     def post(to: str, value: np.ndarray, sign: int) -> None:
@@ -301,7 +302,7 @@ def developer_npvs(packages: tuple, m: np.ndarray, mean_m: np.ndarray, overrun_f
         m: (K, P) the developer's price multipliers at the phases' lags (``multipliers[:, lag]``);
         mean_m: ``m.mean(axis=0)``; overrun_factor: (1, K, ≥P); dev_df: (P,) its discount factors.
     """
-    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts = packages
+    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts, homes = packages
     owner_rev = owner_mean[:, None, :] * m[None, :, :]  # (T, K, P)
     profit = owner_rev * (1 - outlook.sales_cost_share) + (rental_rev - build)[:, None, :]
     overrun = outlook.works[None, None, :] * overrun_factor[:, :, :n_p]  # (1, K, P)
@@ -311,19 +312,19 @@ def developer_npvs(packages: tuple, m: np.ndarray, mean_m: np.ndarray, overrun_f
     developer = _with_jv(developer, coop.developer_share("jv"), jv, shape) @ dev_df
     revenue = (owner_mean * mean_m + rental_rev) @ dev_df
     needed = (outlook.margin * owner_mean * mean_m + outlook.rental_margin * rental_rev) @ dev_df
-    return Valuation(None, developer, revenue, needed, float(outlook.homes.sum()), affordable)
+    return Valuation(None, developer, revenue, needed, homes, affordable)
 
 
 def municipal_npvs(packages: tuple, overrun_factor: np.ndarray, mun_df: np.ndarray) -> Valuation:
     """The municipality's side of :func:`_on_ensemble` (the same arrays): its cash does not depend on the
     price multipliers, only on its imagined overruns (``overrun_factor`` (1, K, ≥P)); mun_df: (P,)."""
-    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts = packages
+    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts, homes = packages
     overrun = outlook.works[None, None, :] * overrun_factor[:, :, :n_p]  # (1, K, P)
     shape = (land.shape[0], overrun.shape[1], n_p)
     municipality = _one_account(packages, "municipality", None, overrun)
     jv = _one_account(packages, "jv", None, overrun)
     municipality = _with_jv(municipality, coop.municipal_share("jv"), jv, shape) @ mun_df
-    return Valuation(municipality, None, None, None, float(outlook.homes.sum()), affordable)
+    return Valuation(municipality, None, None, None, homes, affordable)
 
 
 @dataclass(frozen=True)
