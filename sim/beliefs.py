@@ -24,6 +24,8 @@ ANCHOR_GROWTH = 0.03
 3.3 % of 2005-2024 and the CPI-like 2 %)."""
 REVERSION = 0.15
 """1/yr: speed at which a fundamental party expects prices to revert to costs (assumption)."""
+_ANCHOR_DRIFT = np.log1p(ANCHOR_GROWTH) / 4
+"""Log price growth per quarter of ``ANCHOR_GROWTH`` (np.float64, computed once)."""
 
 
 def expected_drift(rule: str, price_history: np.ndarray, cost_history: np.ndarray) -> float:
@@ -37,12 +39,12 @@ def expected_drift(rule: str, price_history: np.ndarray, cost_history: np.ndarra
     if rule == "extrapolative":
         window = price_history[-(LOOKBACK + 1):]
         if len(window) < 2:
-            return float(np.log1p(ANCHOR_GROWTH) / 4)
+            return float(_ANCHOR_DRIFT)
         return float(np.log(window[-1] / window[0]) / (len(window) - 1))
     if rule == "fundamental":
         gap = np.log(price_history[-1] / cost_history[-1])
-        return float(np.log1p(ANCHOR_GROWTH) / 4 - REVERSION / 4 * gap)
-    return float(np.log1p(ANCHOR_GROWTH) / 4)
+        return float(_ANCHOR_DRIFT - REVERSION / 4 * gap)
+    return float(_ANCHOR_DRIFT)
 
 
 class Beliefs:
@@ -103,6 +105,11 @@ class Beliefs:
     def multipliers(self, drift: float) -> np.ndarray:
         """(K, H) multipliers of today's price h = 1..H quarters ahead, for a drift per quarter."""
         return np.exp(drift * self.steps[None, :] + self.shocks)
+
+    def multipliers_at(self, drift: float, lag: np.ndarray) -> np.ndarray:
+        """(K, P) multipliers at the quarters ``lag`` (P,) ahead: ``multipliers(drift)[:, lag]`` (the same
+        element-wise arithmetic on the gathered columns only; ``lag`` in 0..H − 1)."""
+        return np.exp(drift * self.steps[lag][None, :] + self.shocks[:, lag])
 
     def overrun_factors(self, outlook, n_phases: int) -> np.ndarray:
         """(1, K, P) its imagined overruns per € of works for an area's archetype and P phases

@@ -15,7 +15,6 @@ negotiation takes less time. With ``knowledge_sharing`` municipalities pool thei
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 from typing import TYPE_CHECKING
@@ -29,10 +28,13 @@ from sim.negotiation.cache import ProblemKey, Settlement, cooperation_fingerprin
 from sim.negotiation.economics import (
     Outlook,
     Preferences,
+    developer_npvs,
     developer_surplus,
+    discounting,
+    municipal_npvs,
     municipal_surplus,
+    package_batch,
     reprogramme,
-    side_valuations,
 )
 from sim.negotiation.protocols import Outcome, Problem
 
@@ -57,8 +59,14 @@ def build_outlook(desk: NegotiationDesk, area: AreaPlan, developer: Developer) -
     private = own.developers + own.businesses
     dev_frac = own.developers / private if private > 0 else 0.0
     works, biz, devland, lag = [], [], [], []
+    index: dict[str, float] = {}  # each item's price index this quarter (the same for every phase)
     for p in phases:
-        pending = {k: p.estimates[k] * desk.ctx.item_index(area, k) for k in p.unpaid}
+        pending = {}
+        for k in p.unpaid:
+            item_index = index.get(k)
+            if item_index is None:
+                item_index = index[k] = desk.ctx.item_index(area, k)
+            pending[k] = p.estimates[k] * item_index
         acquisition = pending.pop("acquisition", 0.0)
         works.append(sum(pending.values()))
         biz.append(acquisition * (1 - dev_frac))
@@ -103,10 +111,22 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
     dev_drift = developer.beliefs.drift(prices, costs)
     mun_drift = municipality.beliefs.drift(prices, costs)
 
-    @functools.cache
-    def multipliers() -> tuple[np.ndarray, np.ndarray]:
-        """(K, H) ensembles of both sides, made at the first evaluation (a shared settlement needs none)."""
-        return developer.beliefs.multipliers(dev_drift), municipality.beliefs.multipliers(mun_drift)
+    n_phases = outlook.homes.shape[0]
+    made: dict[str, tuple] = {}  # each side's ensemble inputs, made at the first evaluation (a shared settlement
+    # needs none): the developer's multipliers at the phases' lags, their mean over the ensemble, its overrun and
+    # discount factors; the municipality's overrun and discount factors (its valuation uses no price multipliers)
+
+    def sides() -> tuple[tuple, tuple]:
+        known = made.get("sides")
+        if known is None:
+            dev_h, mun_h = developer.beliefs.steps.shape[0], municipality.beliefs.steps.shape[0]
+            lag, dev_df, mun_df = discounting(outlook, dev_h)
+            if mun_h != dev_h:
+                mun_df = discounting(outlook, mun_h)[2]
+            m = developer.beliefs.multipliers_at(dev_drift, lag)
+            known = made["sides"] = ((m, m.mean(axis=0), developer.beliefs.overrun_factors(outlook, n_phases), dev_df),
+                                     (municipality.beliefs.overrun_factors(outlook, n_phases), mun_df))
+        return known
 
     fund_municipal, fund_developer, fund_works = desk.funds.support(area)
     # A grant that binds the programme counts only for packages that meet its condition (and what was paid
@@ -117,31 +137,32 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
     if fund_works > 0 and outlook.works.sum() > 0:  # co-funded works cost the payer less
         outlook.works = outlook.works * max(0.0, 1 - fund_works / outlook.works.sum())
     # Only the part of the budget this area's losses could use matters (capped as in municipal_surplus).
-    budget_for_area = min(max(0.0, municipality.budget_left), mun.max_deficit_per_home * float(outlook.homes.sum()))
+    by_segment = outlook.homes.sum(axis=0)  # (4,) integers: every sum of homes below is exact in any order
+    total = by_segment.sum()
+    budget_for_area = min(max(0.0, municipality.budget_left), mun.max_deficit_per_home * float(total))
     prefs = Preferences(developer.risk_aversion, municipality.risk_aversion, mun.max_deficit_per_home,
                         mun.affordable_home_value, budget_for_area, fund_municipal, fund_developer, binding)
 
+    def surpluses(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(T,) developer's and (T,) municipality's surplus of T packages (side_valuations' arrays)."""
+        packages = package_batch(outlook, land, affordable, overrun, coop)
+        developer_side, municipal_side = sides()
+        return (developer_surplus(developer_npvs(packages, *developer_side), prefs),
+                municipal_surplus(municipal_npvs(packages, *municipal_side), prefs))
+
     def evaluate_batch(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> np.ndarray:
-        dev_mult, mun_mult = multipliers()
-        n_phases = outlook.homes.shape[0]
-        dev_value, mun_value = side_valuations(
-            outlook, land, affordable, overrun, coop,
-            (dev_mult, developer.beliefs.overrun_factors(outlook, n_phases)),
-            (mun_mult, municipality.beliefs.overrun_factors(outlook, n_phases)))
-        dev = developer_surplus(dev_value, prefs)
-        mun = municipal_surplus(mun_value, prefs)
-        return np.stack([dev, mun], axis=1)
+        return np.stack(surpluses(land, affordable, overrun), axis=1)
 
     def evaluate(terms: Terms) -> tuple[float, float]:
-        out = evaluate_batch(np.array([terms.land_price]), np.array([terms.affordable_share]),
-                             np.array([terms.overrun_share]))[0]
-        return float(out[0]), float(out[1])
+        dev, mun = surpluses(np.array([terms.land_price]), np.array([terms.affordable_share]),
+                             np.array([terms.overrun_share]))
+        return float(dev[0]), float(mun[0])
 
-    market_homes = outlook.homes[:, SOCIAL + 1:].sum()
-    attributable = (outlook.works.sum() + outlook.buyout_business.sum()) / max(1, outlook.total_homes)
+    market_homes = by_segment[SOCIAL + 1:].sum()
+    attributable = (outlook.works.sum() + outlook.buyout_business.sum()) / max(1, int(total))
     land_now = float(desk.ctx.econ.land_value[r, q, SOCIAL + 1:] @ outlook.homes[:, SOCIAL + 1:].sum(axis=0))
     land_bounds = coop.land_price_bounds(attributable, land_now / max(1.0, market_homes))
-    social_share = outlook.homes[:, SOCIAL].sum() / max(1, outlook.total_homes)
+    social_share = by_segment[SOCIAL] / max(1, int(total))
     demand = max(area.affordable_demand, social_share, *(minimum for _, minimum in binding))  # the applied programme
     affordable_bounds = (max(social_share, demand - mun.affordable_flexibility), demand)
     overrun_bounds = (0.0, 1.0) if coop.overrun_negotiable else (coop.default_overrun, coop.default_overrun)
@@ -168,6 +189,8 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
 
 def offers_log(outcome: Outcome) -> str:
     """Every offer of a negotiation as JSON text (for the event log, explain and stories)."""
+    if not outcome.offers:  # e.g. plots sold under the land-price policy
+        return "[]"  # json.dumps([])
     return json.dumps([{"round": o.round, "by": o.proposer, "land_price": round(o.terms.land_price),
                         "affordable_share": round(o.terms.affordable_share, 3),
                         "overrun_share": round(o.terms.overrun_share, 3),
@@ -217,13 +240,13 @@ def negotiate(desk: NegotiationDesk, area: AreaPlan, why: str) -> Deal | None:
     r = area.region_index
     area.last_attempt = now
     area.last_attempt_price = float(desk.ctx.market.price_index[r, desk.ctx.quarter])
-    for party, municipal in ((developer, False), (municipality, True)):
-        cost = neg.transaction_cost * (1 - neg.learning_rate) ** experience(desk, party.account, area.coop.name,
-                                                                             municipal)
+    exp_dev = experience(desk, developer.account, area.coop.name, False)  # before this deal counts
+    exp_mun = experience(desk, municipality.account, area.coop.name, True)
+    for party, exp in ((developer, exp_dev), (municipality, exp_mun)):
+        cost = neg.transaction_cost * (1 - neg.learning_rate) ** exp
         desk.ctx.books.book(party.account, "outside:consultants", cost, "transaction_cost", area_name=area.name)
     # Experience also speeds up each round (known procedures, standard contracts).
-    exp_pair = (experience(desk, developer.account, area.coop.name, False)
-                + experience(desk, municipality.account, area.coop.name, True)) / 2
+    exp_pair = (exp_dev + exp_mun) / 2
     duration = outcome.rounds / (neg.rounds_per_quarter * (1 + neg.learning_rate) ** exp_pair)
     desk.ctx.books.log_area(area, "negotiation", why=why, protocol=outcome.protocol, success=bool(outcome.success),
                    imposed=imposed, rounds=outcome.rounds, duration_quarters=duration, reason=outcome.reason,

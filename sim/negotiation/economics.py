@@ -12,6 +12,7 @@ Vectorised over the ensemble. Money in €.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,7 +88,8 @@ def reprogramme(homes: np.ndarray, affordable_share: float | np.ndarray, integer
     if integer:
         target = np.rint(target)
     mid = np.clip(target, 0, flexible)
-    out = np.broadcast_to(homes.astype(float), shares.shape + homes.shape).copy()
+    out = np.empty(shares.shape + homes.shape)  # the homes as floats, once per share (exact for counts)
+    out[...] = homes
     out[..., MID_RENT] = mid
     out[..., OWNER] = flexible - mid
     return out.astype(homes.dtype) if integer else out
@@ -120,7 +122,7 @@ def party_npvs(outlook: Outlook, land_price: np.ndarray, affordable_share: np.nd
         multipliers: (K, H) price multipliers (from :class:`sim.beliefs.Beliefs`).
         overrun_z: (K, ≥P) standard normals for public-works overruns.
     """
-    packages = _packages(outlook, land_price, affordable_share, overrun_share, coop)
+    packages = package_batch(outlook, land_price, affordable_share, overrun_share, coop)
     return _on_ensemble(packages, multipliers, overrun_factors(overrun_z, outlook, packages[1]), "both")
 
 
@@ -139,14 +141,26 @@ def side_valuations(outlook: Outlook, land_price: np.ndarray, affordable_share: 
     ``developer_side`` and ``municipal_side`` are (multipliers (K, H), overrun factors (1, K, ≥P) as
     :func:`overrun_factors` makes them, e.g. cached by ``Beliefs.overrun_factors``). The developer's
     Valuation has no municipal NPVs, the municipality's none of the developer's fields (None): what does not
-    depend on the ensemble is computed once.
+    depend on the ensemble is computed once. (The broker calls :func:`developer_npvs` and
+    :func:`municipal_npvs` itself, with the multipliers of the phases' lags only: see
+    ``Beliefs.multipliers_at``.)
     """
-    packages = _packages(outlook, land_price, affordable_share, overrun_share, coop)
-    return (_on_ensemble(packages, developer_side[0], developer_side[1], "developer"),
-            _on_ensemble(packages, municipal_side[0], municipal_side[1], "municipality"))
+    packages = package_batch(outlook, land_price, affordable_share, overrun_share, coop)
+    lag, dev_df, _ = discounting(outlook, developer_side[0].shape[1])
+    m = developer_side[0][:, lag]
+    _, _, mun_df = discounting(outlook, municipal_side[0].shape[1])
+    return (developer_npvs(packages, m, m.mean(axis=0), developer_side[1], dev_df),
+            municipal_npvs(packages, municipal_side[1], mun_df))
 
 
-def _packages(outlook: Outlook, land_price: np.ndarray, affordable_share: np.ndarray, overrun_share: np.ndarray,
+def discounting(outlook: Outlook, horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lag (P,) in quarters capped at the belief horizon − 1, the developer's and the municipality's
+    discount factors (P,)) of an outlook's phases for an ensemble of ``horizon`` quarters."""
+    lag = np.minimum(outlook.lag.astype(int), horizon - 1)
+    return lag, (1 + outlook.developer_rate) ** (-lag / 4), (1 + outlook.municipal_rate) ** (-lag / 4)
+
+
+def package_batch(outlook: Outlook, land_price: np.ndarray, affordable_share: np.ndarray, overrun_share: np.ndarray,
               coop: CooperationModel) -> tuple:
     """The part of :func:`party_npvs` that does not depend on the belief ensemble (programme, flows per home)."""
     land_price = np.asarray(land_price, dtype=float)
@@ -163,8 +177,9 @@ def _packages(outlook: Outlook, land_price: np.ndarray, affordable_share: np.nda
     r = (np.asarray(overrun_share, dtype=float) if coop.overrun_negotiable
          else np.full(len(land_price), coop.default_overrun))[:, None, None]
     affordable = homes[..., SOCIAL].sum(axis=1) + homes[..., MID_RENT].sum(axis=1)
-    discounting: dict[int, tuple] = {}  # belief horizon → (lag, developer's and municipality's discount factors)
-    return outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounting
+    discounts: dict[int, tuple] = {}  # belief horizon → (lag, developer's and municipality's discount factors)
+    return outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts, \
+        float(outlook.homes.sum())
 
 
 def _on_ensemble(packages: tuple, multipliers: np.ndarray, overrun_factor: np.ndarray, side: str) -> Valuation:
@@ -172,13 +187,13 @@ def _on_ensemble(packages: tuple, multipliers: np.ndarray, overrun_factor: np.nd
 
     ``side``: 'both', or only what the 'developer's or the 'municipality's surplus uses (the rest None).
     """
-    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounting = packages
+    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts, homes = packages
     horizon = multipliers.shape[1]
-    known = discounting.get(horizon)
+    known = discounts.get(horizon)
     if known is None:
         lag = np.minimum(outlook.lag.astype(int), horizon - 1)
-        known = discounting[horizon] = (lag, (1 + outlook.developer_rate) ** (-lag / 4),
-                                        (1 + outlook.municipal_rate) ** (-lag / 4))
+        known = discounts[horizon] = (lag, (1 + outlook.developer_rate) ** (-lag / 4),
+                                      (1 + outlook.municipal_rate) ** (-lag / 4))
     lag, dev_df, mun_df = known
     m = multipliers[:, lag]  # (K, P)
     owner_rev = owner_mean[:, None, :] * m[None, :, :]  # (T, K, P)
@@ -215,6 +230,103 @@ def _on_ensemble(packages: tuple, multipliers: np.ndarray, overrun_factor: np.nd
     return Valuation(municipality, developer, revenue, needed, float(outlook.homes.sum()), affordable)
 
 
+ACCOUNTS = ("municipality", "developer", "jv")
+"""The parties a cooperation model routes an area's cash to (its ``*_payer`` and ``*_receiver`` attributes)."""
+
+
+def _one_account(packages: tuple, account: str, start: np.ndarray | None, overrun: np.ndarray) -> np.ndarray | None:
+    """(T, K, P) cash of one account as :func:`_on_ensemble` books it, the same operations in the same order on
+    every element, skipping the other accounts' (element-wise arithmetic: each element is the same double).
+
+    ``start``: the account's opening cash, or None for zeros (the municipality's and the joint venture's).
+    While an account is still zero it is kept as None and its first posting is ``0.0 ± value``, as in the
+    zero array; parts that vary only over packages or phases stay (T, 1, P) until a posting varies over the
+    ensemble. None if nothing was posted to a zero account (all zeros).
+    """
+    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts, homes = packages
+    cash = start
+
+    def post(to: str, value: np.ndarray, sign: int) -> None:
+        nonlocal cash
+        if to not in ACCOUNTS:
+            raise KeyError(to)
+        if to != account:
+            return
+        if cash is None:
+            cash = np.add(0.0, value) if sign > 0 else np.subtract(0.0, value)
+        else:
+            cash = cash + value if sign > 0 else cash - value
+
+    post(coop.land_receiver, land, 1)
+    post(coop.social_land_receiver, social, 1)
+    payer = coop.works_payer
+    works = outlook.works[None, None, :]
+    if payer == "developer":
+        post(payer, works, -1)
+        post(payer, overrun, -1)
+    else:
+        post(payer, works, -1)
+        if payer == account:
+            post(payer, (1 - r) * overrun, -1)
+        if account == "developer":
+            post("developer", r * overrun, -1)
+    post(coop.acquisition_payer, outlook.buyout_business[None, None, :], -1)
+    if coop.buys_developer_land:
+        devland = outlook.buyout_developer[None, None, :]
+        post(coop.acquisition_payer, devland, -1)
+        post("developer", devland, 1)
+    return cash
+
+
+def _with_jv(own: np.ndarray | None, share: float, jv: np.ndarray | None, shape: tuple[int, int, int]) -> np.ndarray:
+    """``own + share · jv`` as :func:`_on_ensemble` adds it (None: the zero array; jv None so ``share · 0.0``
+    per element), as a fresh C-ordered array of ``shape`` (the operand of the discounting product).
+
+    C order as party_npvs' operand has (checked under every routing of cash in tests/test_negotiation_fastpath.py):
+    the product's summation (BLAS) depends on the operand's layout, not only on its values. (Postings made in
+    place, which would keep the first array's layout, were tried: no faster.)
+    """
+    if own is None:
+        own = np.zeros(shape)
+    total = np.add(own, share * (0.0 if jv is None else jv), order="C")
+    if total.shape != shape:
+        total = np.broadcast_to(total, shape).copy()
+    return total
+
+
+def developer_npvs(packages: tuple, m: np.ndarray, mean_m: np.ndarray, overrun_factor: np.ndarray,
+                   dev_df: np.ndarray) -> Valuation:
+    """The developer's side of :func:`_on_ensemble` (the same arrays), without the municipality's cash.
+
+    Args:
+        m: (K, P) the developer's price multipliers at the phases' lags (``multipliers[:, lag]``);
+        mean_m: ``m.mean(axis=0)``; overrun_factor: (1, K, ≥P); dev_df: (P,) its discount factors.
+    """
+    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts, homes = packages
+    owner_rev = owner_mean[:, None, :] * m[None, :, :]  # (T, K, P)
+    profit = owner_rev * (1 - outlook.sales_cost_share) + (rental_rev - build)[:, None, :]
+    overrun = outlook.works[None, None, :] * overrun_factor[:, :, :n_p]  # (1, K, P)
+    shape = profit.shape
+    developer = _one_account(packages, "developer", profit - land, overrun)
+    jv = _one_account(packages, "jv", None, overrun)
+    developer = _with_jv(developer, coop.developer_share("jv"), jv, shape) @ dev_df
+    revenue = (owner_mean * mean_m + rental_rev) @ dev_df
+    needed = (outlook.margin * owner_mean * mean_m + outlook.rental_margin * rental_rev) @ dev_df
+    return Valuation(None, developer, revenue, needed, homes, affordable)
+
+
+def municipal_npvs(packages: tuple, overrun_factor: np.ndarray, mun_df: np.ndarray) -> Valuation:
+    """The municipality's side of :func:`_on_ensemble` (the same arrays): its cash does not depend on the
+    price multipliers, only on its imagined overruns (``overrun_factor`` (1, K, ≥P)); mun_df: (P,)."""
+    outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts, homes = packages
+    overrun = outlook.works[None, None, :] * overrun_factor[:, :, :n_p]  # (1, K, P)
+    shape = (land.shape[0], overrun.shape[1], n_p)
+    municipality = _one_account(packages, "municipality", None, overrun)
+    jv = _one_account(packages, "jv", None, overrun)
+    municipality = _with_jv(municipality, coop.municipal_share("jv"), jv, shape) @ mun_df
+    return Valuation(municipality, None, None, None, homes, affordable)
+
+
 @dataclass(frozen=True)
 class Preferences:
     """What each side needs to sign (from scenario parameters)."""
@@ -231,9 +343,14 @@ class Preferences:
 
 def scores(values: np.ndarray, risk_aversion: float, tail: float = 0.05) -> np.ndarray:
     """Row-wise risk-adjusted score (€) of (T, K) outcomes: (1 − λ)·mean + λ·CVaR at ``tail``."""
-    k = max(1, int(np.ceil(tail * values.shape[1])))
-    worst = np.partition(values, k - 1, axis=1)[:, :k]
-    return (1 - risk_aversion) * values.mean(axis=1) + risk_aversion * worst.mean(axis=1)
+    n = values.shape[1]
+    k = max(1, math.ceil(tail * n))
+    # np.partition and ndarray.mean without their Python wrappers, the same numpy calls: a copy partitioned
+    # in place, and a mean as numpy takes it (np.add.reduce over the axis, then divided by the count).
+    worst = values.copy(order="K")
+    worst.partition(k - 1, axis=1)
+    return (1 - risk_aversion) * (np.add.reduce(values, axis=1) / n) + \
+        risk_aversion * (np.add.reduce(worst[:, :k], axis=1) / k)
 
 
 def developer_surplus(v: Valuation, prefs: Preferences) -> np.ndarray:
@@ -255,5 +372,7 @@ def municipal_surplus(v: Valuation, prefs: Preferences) -> np.ndarray:
     """(T,) € the municipality gains: risk-adjusted NPV + the loss it accepts + value of affordable homes
     + fund money for the area (a grant with a programme condition only where the package meets it)."""
     loss_room = min(prefs.max_deficit_per_home * v.homes, prefs.budget_left)
+    # without conditions the grants are zeros: + 0.0 per element, as adding conditional_grants' zero array
+    grants = conditional_grants(v, prefs) if prefs.conditions else 0.0
     return scores(v.municipality, prefs.municipal_risk_aversion) + loss_room + \
-        prefs.affordable_home_value * v.affordable_homes + prefs.municipal_support + conditional_grants(v, prefs)
+        prefs.affordable_home_value * v.affordable_homes + prefs.municipal_support + grants

@@ -67,6 +67,7 @@ class Problem:
     Attributes:
         evaluate: terms → (developer surplus, municipal surplus), € over walking away.
         evaluate_batch: (land, affordable, overrun) arrays (T,) → (T, 2) surpluses, or None.
+            Both are pure (the same terms give the same surpluses): a protocol may reuse a value it computed.
         land_bounds, affordable_bounds, overrun_bounds: (low, high) of each issue.
         developer_weight: bargaining weight of the developer (0-1).
         max_rounds: deadline.
@@ -227,6 +228,9 @@ class TradeOffs(Protocol):
     """Grid points per issue (land price, affordable share, overrun share)."""
     fine = 81
     """Land prices tried when an offer is moved onto the proposer's aspiration level."""
+    reuse_lines = True
+    """Value each land-price line once per negotiation (offers often return to a package: about two thirds of the
+    lines in a run repeat); False values every line afresh (the same outcome: tests/test_negotiation_fastpath.py)."""
 
     def candidates(self, problem: Problem) -> np.ndarray:
         """(N, 3) packages on the grid."""
@@ -265,6 +269,8 @@ class TradeOffs(Protocol):
 
         offers: list[Offer] = []
         previous: np.ndarray | None = None  # the other side's last offer (issues)
+        lines: dict[bytes, tuple] = {}  # each land-price line (and its values) made once: offers return to packages
+        fine_land = np.linspace(land_lo, land_hi, self.fine)  # the land prices of every line
         for t in range(problem.max_rounds):
             side = 1 if t % 2 == 0 else 0  # the municipality opens
             other = 1 - side
@@ -280,9 +286,15 @@ class TradeOffs(Protocol):
                 pick = int(feasible[order[0]])
                 package, worth = x[pick], values[pick]
                 if land_hi > land_lo:  # onto the aspiration level along the land price
-                    line = np.repeat(package[None, :], self.fine, axis=0)
-                    line[:, 0] = np.linspace(land_lo, land_hi, self.fine)
-                    line_values = self.values_of(problem, line)
+                    # the line is the package's other issues (bit for bit) with every land price: the same line, the
+                    # same surpluses (evaluations are pure)
+                    key = package[1:].tobytes()
+                    known = lines.get(key) if self.reuse_lines else None
+                    if known is None:
+                        line = np.repeat(package[None, :], self.fine, axis=0)
+                        line[:, 0] = fine_land
+                        known = lines[key] = (line, self.values_of(problem, line))
+                    line, line_values = known
                     ok = np.flatnonzero(line_values[:, side] >= level - 1e-9)
                     if len(ok):
                         best = int(ok[np.argmin(np.abs(line[ok, 0] - previous[0]))])

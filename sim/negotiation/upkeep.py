@@ -58,24 +58,31 @@ def upkeep(desk: NegotiationDesk) -> None:
     the grant is lost)."""
     ctx = desk.ctx
     neg = ctx.spec.actors.negotiation
+    threshold = neg.renegotiation_threshold
     flex = ctx.spec.actors.municipality.affordable_flexibility
     now = ctx.env.now
+    funds = desk.funds
+    prices = None  # today's regional price indices as floats (the same doubles), read once when first needed
     for area in ctx.areas:
-        if area.developer is None or area.developer.failed or not area.unstarted:
+        developer = area.developer
+        if developer is None or developer.failed or not area.unstarted:
             continue
         if all(p.stage < 0 for p in area.phases):
             continue
-        price = ctx.market.price_index[area.region_index, ctx.quarter]
+        if prices is None:
+            prices = ctx.market.price_index[:, ctx.quarter].tolist()
+        price = prices[area.region_index]
         deal = area.deal
         if deal is None:
-            moved = abs(price / area.last_attempt_price - 1) > neg.renegotiation_threshold
+            moved = abs(price / area.last_attempt_price - 1) > threshold
             if area.last_attempt is None or moved or now - area.last_attempt >= RETRY_QUARTERS:
                 area.deal = negotiate(desk, area, "first deal" if area.last_attempt is None else "retry")
             continue
-        moved = abs(price / deal.price_index - 1) > neg.renegotiation_threshold
-        gap = abs(area.affordable_demand - deal.terms.affordable_share) > flex + 1e-9
+        terms = deal.terms
+        moved = abs(price / deal.price_index - 1) > threshold
+        gap = abs(area.affordable_demand - terms.affordable_share) > flex + 1e-9
         # a grant awarded on a programme the deal does not yet meet: the parties reopen the deal at once
-        condition = any(deal.terms.affordable_share < minimum - 1e-6 for *_, minimum in desk.funds.conditions(area))
+        condition = any(terms.affordable_share < minimum - 1e-6 for *_, minimum in funds.conditions(area))
         if condition and not deal.imposed:
             why = "grant condition (affordable share)"
         elif (moved or gap) and now - deal.time >= MIN_DEAL_QUARTERS and not deal.imposed:
@@ -86,6 +93,6 @@ def upkeep(desk: NegotiationDesk) -> None:
         if new is not None:
             area.deal = new
         elif condition:  # no agreement on the programme the grant needs: the old deal holds, the grant is lost
-            desk.funds.on_deal(area, deal.terms)
+            funds.on_deal(area, deal.terms)
         else:
             hand_over(desk, area, "renegotiation failed")
