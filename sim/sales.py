@@ -30,6 +30,37 @@ BUYER_INSTALMENT_AT_START = 0.5
 (assumption: Dutch new-build buyers pay the land part and construction terms during construction)."""
 
 
+def share_absorption(unsold: list[float], absorption: float) -> tuple[list[float], float] | None:
+    """Homes sold per phase this quarter and their total: ``absorption`` (homes) shared in proportion to the
+    phases' ``unsold`` homes, no phase selling more than it has unsold; None when nothing is unsold.
+
+    The numbers of ``np.minimum(u, absorption * u / u.sum())`` and its ``.sum()`` on the array ``u``. Below eight
+    phases (a region's usual case) in Python floats: numpy adds fewer than eight numbers one by one from
+    0.0, left to right, and ``np.minimum(a, b)`` is ``a if a < b else b`` (the same doubles; guarded in
+    tests/test_sales.py); from eight on, numpy's pairwise order is numpy's own.
+    """
+    if len(unsold) >= 8:
+        homes = np.array(unsold)
+        total = homes.sum()
+        if total <= 0:
+            return None
+        sold = np.minimum(homes, absorption * homes / total)
+        return sold.tolist(), float(sold.sum())
+    total = 0.0
+    for homes in unsold:
+        total += homes
+    if total <= 0:
+        return None
+    sold = []
+    sold_total = 0.0
+    for homes in unsold:
+        share = absorption * homes / total
+        n = homes if homes < share else share
+        sold.append(n)
+        sold_total += n
+    return sold, sold_total
+
+
 class NewBuildSales:
     """Phases on sale and the homes sold per region this quarter.
 
@@ -86,16 +117,14 @@ class NewBuildSales:
         for phase in self.selling:
             by_region[phase.area.region_index].append(phase)
         for r, phases in by_region.items():
-            absorption = self.absorption[r] * self.market.absorption_factor[r, q]
-            unsold = np.array([p.owner_homes - p.owner_sold for p in phases])
-            total = unsold.sum()
-            if total <= 0:
+            absorption = float(self.absorption[r] * self.market.absorption_factor[r, q])
+            shared = share_absorption([float(p.owner_homes - p.owner_sold) for p in phases], absorption)
+            if shared is None:
                 continue
-            sold = np.minimum(unsold, absorption * unsold / total)
-            self.sold[r] += sold.sum()
+            sold, sold_total = shared
+            self.sold[r] += sold_total
             price = float(self.econ.sale_value[r, q, OWNER])
             for phase, n in zip(phases, sold, strict=True):
-                n = float(n)
                 if phase.transferred:  # the developer's completed stock: paid in full, discounted if weak
                     value = n * price * (1 - self.discount if weak else 1.0)
                     phase.owner_sold += n
