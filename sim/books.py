@@ -88,16 +88,19 @@ class Books:
     def charge_interest(self, bond_rate: float, spreads: dict[str, float]) -> None:
         """Quarterly interest on money invested per party and area, at bond rate + the party's spread (fraction/yr)."""
         quarterly: dict[str, float] = {}  # quarterly rate per kind of party (the same for all its areas)
-        transfer, now, invested = self.ledger.transfer, self.clock.now, self.invested
-        for (party, area), net in list(invested.items()):
+        invested = self.invested
+        payments = []
+        for key, net in invested.items():
             if net < 0:
+                party, area = key
                 kind = party_kind(party)
                 factor = quarterly.get(kind)
                 if factor is None:
                     rate = max(0.0, float(bond_rate) + spreads[kind])
                     factor = quarterly[kind] = (1 + rate) ** 0.25 - 1
-                # book(party, "outside:lenders", amount, "interest", area_name=area), inlined: the payer is an
-                # interest payer with money in the area; the lenders are outside; interest is no land flow
+                # book(party, "outside:lenders", amount, "interest", area_name=area) for each, at once: the payer
+                # is an interest payer with money in the area; the lenders are outside; interest is no land flow
                 amount = -net * factor
-                transfer(now, party, "outside:lenders", amount, "interest", area, -1)
-                invested[(party, area)] += -1.0 * amount
+                payments.append((party, amount, area))
+                invested[key] = net + -1.0 * amount  # the same addition as += (no new key: safe while iterating)
+        self.ledger.transfer_each(self.clock.now, "outside:lenders", "interest", payments)

@@ -86,6 +86,21 @@ class Ledger:
         self.balances[source] -= amount
         self.balances[target] += amount
 
+    def transfer_each(self, time: float, target: str, category: str, payments: list[tuple[str, float, str]]) -> None:
+        """Book many transfers to one ``target`` in one ``category`` at once: ``payments`` are (source, € ≥ 0,
+        area) in booking order; the same rows and balances as one :meth:`transfer` each (phase -1)."""
+        rows, balances = self._rows, self.balances
+        for source, amount, area in payments:
+            if amount < 0:
+                raise ValueError(f"negative transfer {amount!r} ({category}); swap source and target")
+            if amount == 0:
+                continue
+            if source == target:
+                raise ValueError(f"transfer from {source} to itself ({category})")
+            rows.append((time, source, target, amount, area, -1, category))
+            balances[source] -= amount
+            balances[target] += amount
+
     def __len__(self) -> int:
         return len(self._rows)
 

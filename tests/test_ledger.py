@@ -107,3 +107,25 @@ def test_paid_by_sums_the_matching_payments_as_the_frame_query_does():
     assert ledger.paid_by(kinds, categories) == float(frame.loc[mask, "amount"].sum())
     assert ledger.paid_by(kinds, categories) == pytest.approx(1.0)
     assert ledger.paid_by(("fund:",), categories) == 0.0
+
+
+payments_to_lenders = st.lists(st.tuples(st.sampled_from(ACCOUNTS[:2] + ["investor:1"]), st.floats(0, 1e9, allow_nan=False),
+                                         st.sampled_from(["x", "y", ""])), max_size=40)
+
+
+@given(payments_to_lenders)
+def test_many_transfers_booked_at_once_are_the_same_rows_and_balances_as_one_by_one(payments):
+    """Guard for the quarterly interest's batch posting: rows, order, balances, zero amounts skipped."""
+    one_by_one, at_once = Ledger(), Ledger()
+    for source, amount, area in payments:
+        one_by_one.transfer(3.0, source, "outside:lenders", amount, "interest", area, -1)
+    at_once.transfer_each(3.0, "outside:lenders", "interest", payments)
+    assert at_once._rows == one_by_one._rows
+    assert {k: v.hex() for k, v in at_once.balances.items()} == {k: v.hex() for k, v in one_by_one.balances.items()}
+
+
+def test_a_batch_refuses_a_negative_or_self_transfer_like_one_transfer():
+    with pytest.raises(ValueError, match="negative transfer"):
+        Ledger().transfer_each(0.0, "outside:lenders", "interest", [("developer:1", -1.0, "x")])
+    with pytest.raises(ValueError, match="to itself"):
+        Ledger().transfer_each(0.0, "outside:lenders", "interest", [("outside:lenders", 1.0, "x")])
