@@ -69,16 +69,23 @@ class StallMonitor:
         self.waiting: Counter[str] = Counter({r: 0 for r in REASONS})
         self.waiting_now = 0
         self.planned = np.array([planned_go(scenario, p) for p in phases])
+        self._open = list(phases)  # phases not yet done or abandoned (a closed phase never waits again)
 
     def observe(self) -> None:
         """Count this quarter's phases waiting on ready land."""
         now = 0
-        for p in self.phases:
+        waiting = self.waiting
+        still_open = []
+        for p in self._open:
+            if not p.is_open:  # done or abandoned: it counts nowhere, now or later
+                continue
+            still_open.append(p)
             if p.land_ready and p.waiting:
-                self.waiting[reason_category(p.reason)] += 1
+                waiting[reason_category(p.reason)] += 1
                 now += 1
-            elif p.land_event is not None and not p.land_event.triggered and p.is_open:
-                self.waiting["land decision"] += 1
+            elif p.land_event is not None and not p.land_event.triggered:
+                waiting["land decision"] += 1
+        self._open = still_open
         self.waiting_now = now
 
     def share_behind(self, now: float, late: float = LATE_QUARTERS) -> float:
