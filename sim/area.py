@@ -266,6 +266,14 @@ class AreaPlan:
         return known[2]
 
     @property
+    def land_position_closed(self) -> bool:
+        """The developer land position is 0 for the rest of the run: the land is banked, developers own none
+        here, or (as of the last ``developer_land_position``) no phase holds land any more (it never grows)."""
+        known = self._held
+        return (self.land_banked or self.developer_land_fraction <= 0
+                or (known is not None and not known[1] and known[0] == self.coop.buys_developer_land))
+
+    @property
     def homes_by_segment(self) -> np.ndarray:
         return np.sum([p.homes for p in self.phases], axis=0)
 

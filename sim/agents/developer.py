@@ -67,7 +67,7 @@ class Developer(Actor):
         (``project_marks``) count at what buyers still owe and unsold homes at today's price.
         """
         p = self.params
-        bank = float(self.ctx.market.credit_index[self.ctx.quarter]) ** p.bank_credit_sensitivity
+        bank = self.ctx.market.credit_index.item(self.ctx.quarter) ** p.bank_credit_sensitivity  # item(): float()'s double
         equity = p.equity + self.write_downs()  # negative when write-downs exceed it: no credit line then
         return equity + p.leverage * max(0.0, equity) * min(1.0, bank) + self.project_marks()
 
@@ -79,16 +79,18 @@ class Developer(Actor):
         with house prices with leverage, as Dutch developers' land banks did after 2008. Where the
         start value is not positive, the buy-out index (existing use + hope value) is used.
         """
-        econ, r, q = self.ctx.econ, area.region_index, self.ctx.quarter
         known = self._land_start.get(area.name)
         if known is None:
+            econ, r = self.ctx.econ, area.region_index
             weights = area.homes_by_segment[1:].astype(float)
-            known = self._land_start[area.name] = (float(econ.land_value[r, 0, 1:] @ weights), weights)
-        start, weights = known
+            # (start value, weights, (T, 3) view of the region's market land values: row q is land_value[r, q, 1:])
+            known = self._land_start[area.name] = (float(econ.land_value[r, 0, 1:] @ weights), weights,
+                                                   econ.land_value[r, :, 1:])
+        start, weights, rows = known
         if start <= 0:
             return self.ctx.item_index(area, "acquisition")
         # np.dot: for two 1-d float arrays numpy's matmul and dot both call the same inner product (DOUBLE_dot)
-        return max(0.0, float(np.dot(econ.land_value[r, q, 1:], weights)) / start)
+        return max(0.0, float(np.dot(rows[self.ctx.quarter], weights)) / start)
 
     def write_downs(self) -> float:
         """€ (≤ 0) by which its land stands below cost: positions in its areas and its land bank elsewhere.
@@ -156,10 +158,11 @@ class Developer(Actor):
         (presold homes' remaining price, the forward funder's second half), plus unsold homes at
         today's price less the unsold discount, less the contractor's second instalment still to pay.
         """
-        econ, q = self.ctx.econ, self.ctx.quarter
+        sale_value, q = self.ctx.econ.sale_value, self.ctx.quarter
         keep = 1 - self.params.unsold_discount
         total = 0.0
         for area in self.areas:
+            price = None  # the area's owner-occupied sale price this quarter, read once (item(): float()'s double)
             for phase in area.phases:
                 if phase.construction_start is None or phase.developer is not self:
                     continue
@@ -168,7 +171,9 @@ class Developer(Actor):
                 unsold = phase.owner_homes - phase.owner_sold
                 total += phase.owner_revenue - phase.owner_received
                 if unsold > 1e-9:
-                    total += unsold * float(econ.sale_value[area.region_index, q, OWNER]) * keep
+                    if price is None:
+                        price = sale_value.item(area.region_index, q, OWNER)
+                    total += unsold * price * keep
                 if phase.completion is None:
                     total += (phase.rental_price / 2 if phase.investor is not None else 0.0) - phase.contract_market / 2
         return total
