@@ -222,6 +222,7 @@ class LifecycleMoney:
         # built on) are dropped from the loop: they would be skipped below every quarter from then on
         areas = self._carrying if self._carrying is not None else self.ctx.areas
         still = []
+        indices: dict[tuple, float] = {}  # buy-out index per (region, hope value share): item_index reads nothing else
         for area in areas:
             held = area.developer_land_position()  # € at start-year prices; 0 once banked
             if held <= 0:  # nothing held costs nothing (the index is finite and ≥ 0)
@@ -229,7 +230,11 @@ class LifecycleMoney:
                     still.append(area)
                 continue
             still.append(area)
-            value = held * self.ctx.item_index(area, "acquisition")
+            key = (area.region_index, area.archetype.hope_value_share)
+            index = indices.get(key)
+            if index is None:
+                index = indices[key] = self.ctx.item_index(area, "acquisition")
+            value = held * index
             if value > 0 and area.developer is not None:
                 self.ctx.books.book(area.developer.account, "outside:lenders", value * rate_q, "land_carrying_cost",
                                     area_name=area.name)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.base import Actor
-from sim.area import OWNER, AreaPlan, PhaseState
+from sim.area import OWNER, STAGE_INDEX, AreaPlan, PhaseState
 from sim.beliefs import Beliefs
 from sim.jv_share import is_joint, take_over_share
 from sim.valuation import phase_market_value
@@ -24,6 +24,7 @@ _BANK_MARKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 """Per run context: {entry quarter: (T,) land-bank write-downs per € of cost} (see Developer._bank_marks)."""
 _PRESALE_REASONS: dict[tuple[float, float], str] = {}
 """{(presale share, threshold): the waiting reason as formatted} (the same string; formatting is the costly part)."""
+_DONE = STAGE_INDEX["done"]  # a phase is open while its stage is below this (PhaseState.is_open)
 LAND_BANK_YEARS = 5
 """Years over which a developer's land bank was bought (its cost is the mean land value of those years);
 assumption, checked against the 25-30 % write-down of Dutch land banks 2008-2012 (docs/ODD.md §7.8)."""
@@ -209,6 +210,7 @@ class Developer(Actor):
         if self.failed:
             return
         undecided = self._undecided
+        presale_threshold, base = ctx.support.presale_threshold, self.params.presale_threshold  # read once
         for area in self.areas:
             deal = area.deal
             phases = undecided.get(area, area.phases)
@@ -216,7 +218,7 @@ class Developer(Actor):
                 continue
             left = undecided[area] = []  # phases that may still get a go (given a go or closed: for good)
             for phase in phases:
-                if phase.go_time is not None or not phase.is_open:
+                if phase.go_time is not None or phase.stage >= _DONE:  # given a go or closed (not is_open)
                     continue
                 left.append(phase)
                 if phase.go_event is None:
@@ -224,7 +226,7 @@ class Developer(Actor):
                 if deal is None or deal.effective_at > now:
                     phase.reason = "no deal in force" if deal is None else "deal not yet in force"
                     continue
-                threshold = ctx.support.presale_threshold(phase, self.params.presale_threshold)
+                threshold = presale_threshold(phase, base)
                 share = phase.presale_share
                 if share < threshold:
                     # (a signed zero formats as "-0%" but equals 0.0 as a key: zeros are formatted each time)
