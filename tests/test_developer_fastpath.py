@@ -8,6 +8,7 @@ replaced (kept here as the reference), by exact equality of every float (its hex
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from sim.agents.municipality import DONE
@@ -139,3 +140,42 @@ def test_project_marks_and_credit_limit_equal_the_plain_code(cooperation):
             unsold += any(p.developer is developer and p.construction_start is not None
                           and p.owner_homes - p.owner_sold > 1e-9 for a in developer.areas for p in a.phases)
     assert unsold > 0
+
+
+def test_land_index_series_equals_the_inner_product_per_quarter():
+    """The land index kept per area as a series (``np.vecdot`` over the region's quarters, then the Python division
+    and ``max``) equals, quarter by quarter, the plain ``np.dot`` of that quarter's market land values and the
+    homes weights: the same doubles over random land values of every sign and scale (strided (T, 3) views of a
+    (R, T, 4) array, as in the run) and integer or fractional weights, also with zero and negative start values."""
+    rng = np.random.default_rng(19)
+    for i in range(3000):
+        land_value = rng.normal(0, 10.0 ** rng.integers(0, 6), (3, 40, 4))
+        weights = rng.integers(0, 400, 3).astype(float) if i % 2 else rng.random(3) * 1e3
+        r = int(rng.integers(0, 3))
+        rows = land_value[r, :, 1:]
+        start = float(land_value[r, 0, 1:] @ weights) if i % 5 else float(rng.choice([1.0, 7e5, -3e5]))
+        series = [max(0.0, value / start) for value in np.vecdot(rows, weights).tolist()]
+        for q in range(40):
+            plain = max(0.0, float(np.dot(land_value[r, q, 1:], weights)) / start)
+            assert type(series[q]) is float and series[q].hex() == plain.hex()
+
+
+@pytest.mark.parametrize("cooperation", ["traditional", "joint_venture"])
+def test_land_index_in_a_run_equals_the_plain_index(cooperation):
+    """``Developer.land_index`` (its series read at the quarter) equals the plain inner product's index every quarter
+    for every area whose position it values, and the buy-out index where the start value is not positive."""
+    indexed = 0
+    for model in stepped(cooperation):
+        ctx = model.ctx
+        for developer in model.parties.developers:
+            for area in developer.areas:
+                known = developer._land_start.get(area.name)
+                if known is None:
+                    continue
+                start, weights = known[0], known[1]
+                plain = (ctx.item_index(area, "acquisition") if start <= 0 else
+                         max(0.0, float(np.dot(ctx.econ.land_value[area.region_index, ctx.quarter, 1:], weights))
+                             / start))
+                assert developer.land_index(area).hex() == plain.hex()
+                indexed += 1
+    assert indexed > 0

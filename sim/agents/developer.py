@@ -84,14 +84,19 @@ class Developer(Actor):
         if known is None:
             econ, r = self.ctx.econ, area.region_index
             weights = area.homes_by_segment[1:].astype(float)
-            # (start value, weights, (T, 3) view of the region's market land values: row q is land_value[r, q, 1:])
-            known = self._land_start[area.name] = (float(econ.land_value[r, 0, 1:] @ weights), weights,
-                                                   econ.land_value[r, :, 1:])
-        start, weights, rows = known
-        if start <= 0:
+            start = float(econ.land_value[r, 0, 1:] @ weights)
+            series = None
+            if not start <= 0:  # (as the plain test `start <= 0` reads a NaN)
+                # The index of every quarter at once, each the same double as ``max(0.0, float(np.dot(
+                # land_value[r, q, 1:], weights)) / start)``: numpy's vecdot loops over the rows calling the same
+                # inner product as np.dot of two 1-d arrays (DOUBLE_dot, on the same memory and strides), then
+                # the same Python division and max per quarter. Guarded in tests/test_developer_fastpath.py.
+                series = [max(0.0, value / start) for value in np.vecdot(econ.land_value[r, :, 1:], weights).tolist()]
+            known = self._land_start[area.name] = (start, weights, series)
+        series = known[2]
+        if series is None:  # start value not positive
             return self.ctx.item_index(area, "acquisition")
-        # np.dot: for two 1-d float arrays numpy's matmul and dot both call the same inner product (DOUBLE_dot)
-        return max(0.0, float(np.dot(rows[self.ctx.quarter], weights)) / start)
+        return series[self.ctx.quarter]
 
     def write_downs(self) -> float:
         """€ (≤ 0) by which its land stands below cost: positions in its areas and its land bank elsewhere.
