@@ -240,6 +240,9 @@ class AreaPlan:
         A position is held until it is bought (when the cooperation model has developers' land
         bought) or until the phase starts construction (when the developer keeps its land).
         """
+        known = self._held
+        if known is not None and not known[1] and known[0] == self.coop.buys_developer_land:
+            return 0.0  # no phase holds land any more (see below): closed for good, banked or not
         if self.land_banked:
             return 0.0
         dev_frac = self.developer_land_fraction
@@ -250,7 +253,6 @@ class AreaPlan:
         # order) with their sum, which is recomputed — the same additions in the same order as over all phases,
         # the others adding nothing — only when one of them stops. Guarded in tests/test_developer_fastpath.py.
         buys = self.coop.buys_developer_land
-        known = self._held
         if known is None or known[0] != buys:
             known = self._held = [buys, self.phases, None]
         phases = known[1]

@@ -172,9 +172,9 @@ class Developer(Actor):
             for phase in area.phases:
                 if phase.construction_start is None or phase.developer is not self:
                     continue
-                if not (phase.is_open or phase.transferred):  # abandoned
+                if phase.stage >= _DONE and not phase.transferred:  # abandoned (not is_open, not transferred)
                     continue
-                unsold = phase.owner_homes - phase.owner_sold
+                unsold = int(phase.homes.item(OWNER)) - phase.owner_sold  # (PhaseState.owner_homes, inline)
                 total += phase.owner_revenue - phase.owner_received
                 if unsold > 1e-9:
                     if price is None:
