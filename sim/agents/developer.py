@@ -232,7 +232,8 @@ class Developer(Actor):
                     phase.reason = "no deal in force" if deal is None else "deal not yet in force"
                     continue
                 threshold = presale_threshold(phase, base)
-                share = phase.presale_share
+                owner = int(phase.homes.item(OWNER))  # phase.presale_share, inline (the same ints and division)
+                share = 1.0 if owner == 0 else phase.owner_sold / owner
                 if share < threshold:
                     # (a signed zero formats as "-0%" but equals 0.0 as a key: zeros are formatted each time)
                     reason = _PRESALE_REASONS.get((share, threshold)) if share and threshold else None
