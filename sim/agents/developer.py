@@ -111,11 +111,12 @@ class Developer(Actor):
         down when land values fall below that mean — after 2008 by 25-30 % (sources.md#developer-writedowns).
         """
         total = 0.0
+        area_cost, later = self._area_cost, self.ctx.quarter > 0
         for area in self.areas:
             book = area.developer_land_position()  # € at start-year prices
             if book > 0:
                 index = self.land_index(area)
-                cost = self._area_cost.setdefault(area.name, index if self.ctx.quarter > 0 else 1.0)
+                cost = area_cost.setdefault(area.name, index if later else 1.0)
                 if cost > 0:
                     below = index / cost - 1
                     total += book * (below if below < 0.0 else 0.0)  # min(0.0, below), without the builtin
@@ -130,7 +131,7 @@ class Developer(Actor):
                 held = municipality.provisions.get(area.name, 0.0) - municipality.plan_provisions.get(area.name, 0.0)
                 total -= max(0.0, held) * (1 - s) / s
         if self.params.land_bank > 0:
-            total += self.params.land_bank * self.params.equity * float(self._bank_marks()[self.ctx.quarter])
+            total += self.params.land_bank * self.params.equity * self._bank_marks().item(self.ctx.quarter)  # float()
         return total
 
     def _bank_marks(self) -> np.ndarray:
