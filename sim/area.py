@@ -213,6 +213,7 @@ class AreaPlan:
     affordable_demand: float = 0.0  # share of social + mid-rent homes the municipality demands now
     land_banked: bool = False  # a fund's land bank holds the developer's land position
     _developer_fraction: float | None = field(default=None, init=False, repr=False)  # see developer_land_fraction
+    _held: list | None = field(default=None, init=False, repr=False)  # see developer_land_position
 
     @property
     def name(self) -> str:
@@ -239,21 +240,40 @@ class AreaPlan:
         A position is held until it is bought (when the cooperation model has developers' land
         bought) or until the phase starts construction (when the developer keeps its land).
         """
+        known = self._held
+        if known is not None and not known[1] and known[0] == self.coop.buys_developer_land:
+            return 0.0  # no phase holds land any more (see below): closed for good, banked or not
         if self.land_banked:
             return 0.0
         dev_frac = self.developer_land_fraction
         if dev_frac <= 0:
             return 0.0
-        held = 0.0
-        if self.coop.buys_developer_land:  # held until bought
-            for phase in self.phases:
-                if phase.stage < _DONE and "acquisition" in phase.unpaid:
-                    held += phase.estimates.get("acquisition", 0.0) * dev_frac
+        # A phase that stops holding land never holds it again (its stage only advances, ``unpaid`` items are
+        # only paid, a construction start is for good): the phases still holding land are kept (in the area's
+        # order) with their sum, which is recomputed — the same additions in the same order as over all phases,
+        # the others adding nothing — only when one of them stops. Guarded in tests/test_developer_fastpath.py.
+        buys = self.coop.buys_developer_land
+        if known is None or known[0] != buys:
+            known = self._held = [buys, self.phases, None]
+        phases = known[1]
+        if buys:  # held until bought
+            kept = [p for p in phases if p.stage < _DONE and "acquisition" in p.unpaid]
         else:  # held until the phase starts construction
-            for phase in self.phases:
-                if phase.stage < _DONE and phase.construction_start is None:
-                    held += phase.estimates.get("acquisition", 0.0) * dev_frac
-        return held
+            kept = [p for p in phases if p.stage < _DONE and p.construction_start is None]
+        if len(kept) != len(phases) or known[2] is None:
+            held = 0.0
+            for phase in kept:
+                held += phase.estimates.get("acquisition", 0.0) * dev_frac
+            known[1], known[2] = kept, held
+        return known[2]
+
+    @property
+    def land_position_closed(self) -> bool:
+        """The developer land position is 0 for the rest of the run: the land is banked, developers own none
+        here, or (as of the last ``developer_land_position``) no phase holds land any more (it never grows)."""
+        known = self._held
+        return (self.land_banked or self.developer_land_fraction <= 0
+                or (known is not None and not known[1] and known[0] == self.coop.buys_developer_land))
 
     @property
     def homes_by_segment(self) -> np.ndarray:

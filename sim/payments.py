@@ -34,6 +34,7 @@ class LifecycleMoney:
         self.ctx = ctx
         self.parties = parties
         self.funds = funds
+        self._carrying: list[AreaPlan] | None = None  # areas whose developer may still hold land (see below)
 
     # ------------------------------------------------------------------ by role
     def pay(self, area: AreaPlan, role: str, target: str, amount: float, category: str,
@@ -217,11 +218,24 @@ class LifecycleMoney:
         """Developers' quarterly carrying cost on land positions they still hold (at the cost index, €)."""
         spread = self.ctx.spec.actors.developers.borrowing_spread
         rate_q = (1 + max(0.0, float(bond_rate) + spread)) ** 0.25 - 1
-        for area in self.ctx.areas:
+        # areas whose land position is 0 for good (banked, no developers' land, every phase's land bought or
+        # built on) are dropped from the loop: they would be skipped below every quarter from then on
+        areas = self._carrying if self._carrying is not None else self.ctx.areas
+        still = []
+        indices: dict[tuple, float] = {}  # buy-out index per (region, hope value share): item_index reads nothing else
+        for area in areas:
             held = area.developer_land_position()  # € at start-year prices; 0 once banked
             if held <= 0:  # nothing held costs nothing (the index is finite and ≥ 0)
+                if not area.land_position_closed:
+                    still.append(area)
                 continue
-            value = held * self.ctx.item_index(area, "acquisition")
+            still.append(area)
+            key = (area.region_index, area.archetype.hope_value_share)
+            index = indices.get(key)
+            if index is None:
+                index = indices[key] = self.ctx.item_index(area, "acquisition")
+            value = held * index
             if value > 0 and area.developer is not None:
                 self.ctx.books.book(area.developer.account, "outside:lenders", value * rate_q, "land_carrying_cost",
                                     area_name=area.name)
+        self._carrying = still

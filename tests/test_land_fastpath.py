@@ -214,7 +214,7 @@ def test_developers_go_decisions_look_at_the_phases_the_plain_loop_decides(coope
                         threshold = ctx.support.presale_threshold(phase, developer.params.presale_threshold)
                         assert phase.reason == f"presales {phase.presale_share:.0%} < {threshold:.0%}"
                         waiting += 1
-                start, weights = developer._land_start.get(area.name, (0.0, None))
+                start, weights = developer._land_start.get(area.name, (0.0, None))[:2]
                 if start > 0:
                     plain_index = max(0.0, float(ctx.econ.land_value[area.region_index, ctx.quarter, 1:] @ weights)
                                       / start)

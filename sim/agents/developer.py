@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.base import Actor
-from sim.area import OWNER, AreaPlan, PhaseState
+from sim.area import OWNER, STAGE_INDEX, AreaPlan, PhaseState
 from sim.beliefs import Beliefs
 from sim.jv_share import is_joint, take_over_share
 from sim.valuation import phase_market_value
@@ -24,6 +24,7 @@ _BANK_MARKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 """Per run context: {entry quarter: (T,) land-bank write-downs per € of cost} (see Developer._bank_marks)."""
 _PRESALE_REASONS: dict[tuple[float, float], str] = {}
 """{(presale share, threshold): the waiting reason as formatted} (the same string; formatting is the costly part)."""
+_DONE = STAGE_INDEX["done"]  # a phase is open while its stage is below this (PhaseState.is_open)
 LAND_BANK_YEARS = 5
 """Years over which a developer's land bank was bought (its cost is the mean land value of those years);
 assumption, checked against the 25-30 % write-down of Dutch land banks 2008-2012 (docs/ODD.md §7.8)."""
@@ -67,7 +68,7 @@ class Developer(Actor):
         (``project_marks``) count at what buyers still owe and unsold homes at today's price.
         """
         p = self.params
-        bank = float(self.ctx.market.credit_index[self.ctx.quarter]) ** p.bank_credit_sensitivity
+        bank = self.ctx.market.credit_index.item(self.ctx.quarter) ** p.bank_credit_sensitivity  # item(): float()'s double
         equity = p.equity + self.write_downs()  # negative when write-downs exceed it: no credit line then
         return equity + p.leverage * max(0.0, equity) * min(1.0, bank) + self.project_marks()
 
@@ -79,16 +80,23 @@ class Developer(Actor):
         with house prices with leverage, as Dutch developers' land banks did after 2008. Where the
         start value is not positive, the buy-out index (existing use + hope value) is used.
         """
-        econ, r, q = self.ctx.econ, area.region_index, self.ctx.quarter
         known = self._land_start.get(area.name)
         if known is None:
+            econ, r = self.ctx.econ, area.region_index
             weights = area.homes_by_segment[1:].astype(float)
-            known = self._land_start[area.name] = (float(econ.land_value[r, 0, 1:] @ weights), weights)
-        start, weights = known
-        if start <= 0:
+            start = float(econ.land_value[r, 0, 1:] @ weights)
+            series = None
+            if not start <= 0:  # (as the plain test `start <= 0` reads a NaN)
+                # The index of every quarter at once, each the same double as ``max(0.0, float(np.dot(
+                # land_value[r, q, 1:], weights)) / start)``: numpy's vecdot loops over the rows calling the same
+                # inner product as np.dot of two 1-d arrays (DOUBLE_dot, on the same memory and strides), then
+                # the same Python division and max per quarter. Guarded in tests/test_developer_fastpath.py.
+                series = [max(0.0, value / start) for value in np.vecdot(econ.land_value[r, :, 1:], weights).tolist()]
+            known = self._land_start[area.name] = (start, weights, series)
+        series = known[2]
+        if series is None:  # start value not positive
             return self.ctx.item_index(area, "acquisition")
-        # np.dot: for two 1-d float arrays numpy's matmul and dot both call the same inner product (DOUBLE_dot)
-        return max(0.0, float(np.dot(econ.land_value[r, q, 1:], weights)) / start)
+        return series[self.ctx.quarter]
 
     def write_downs(self) -> float:
         """€ (≤ 0) by which its land stands below cost: positions in its areas and its land bank elsewhere.
@@ -103,11 +111,12 @@ class Developer(Actor):
         down when land values fall below that mean — after 2008 by 25-30 % (sources.md#developer-writedowns).
         """
         total = 0.0
+        area_cost, later = self._area_cost, self.ctx.quarter > 0
         for area in self.areas:
             book = area.developer_land_position()  # € at start-year prices
             if book > 0:
                 index = self.land_index(area)
-                cost = self._area_cost.setdefault(area.name, index if self.ctx.quarter > 0 else 1.0)
+                cost = area_cost.setdefault(area.name, index if later else 1.0)
                 if cost > 0:
                     below = index / cost - 1
                     total += book * (below if below < 0.0 else 0.0)  # min(0.0, below), without the builtin
@@ -122,7 +131,7 @@ class Developer(Actor):
                 held = municipality.provisions.get(area.name, 0.0) - municipality.plan_provisions.get(area.name, 0.0)
                 total -= max(0.0, held) * (1 - s) / s
         if self.params.land_bank > 0:
-            total += self.params.land_bank * self.params.equity * float(self._bank_marks()[self.ctx.quarter])
+            total += self.params.land_bank * self.params.equity * self._bank_marks().item(self.ctx.quarter)  # float()
         return total
 
     def _bank_marks(self) -> np.ndarray:
@@ -156,19 +165,22 @@ class Developer(Actor):
         (presold homes' remaining price, the forward funder's second half), plus unsold homes at
         today's price less the unsold discount, less the contractor's second instalment still to pay.
         """
-        econ, q = self.ctx.econ, self.ctx.quarter
+        sale_value, q = self.ctx.econ.sale_value, self.ctx.quarter
         keep = 1 - self.params.unsold_discount
         total = 0.0
         for area in self.areas:
+            price = None  # the area's owner-occupied sale price this quarter, read once (item(): float()'s double)
             for phase in area.phases:
                 if phase.construction_start is None or phase.developer is not self:
                     continue
-                if not (phase.is_open or phase.transferred):  # abandoned
+                if phase.stage >= _DONE and not phase.transferred:  # abandoned (not is_open, not transferred)
                     continue
-                unsold = phase.owner_homes - phase.owner_sold
+                unsold = int(phase.homes.item(OWNER)) - phase.owner_sold  # (PhaseState.owner_homes, inline)
                 total += phase.owner_revenue - phase.owner_received
                 if unsold > 1e-9:
-                    total += unsold * float(econ.sale_value[area.region_index, q, OWNER]) * keep
+                    if price is None:
+                        price = sale_value.item(area.region_index, q, OWNER)
+                    total += unsold * price * keep
                 if phase.completion is None:
                     total += (phase.rental_price / 2 if phase.investor is not None else 0.0) - phase.contract_market / 2
         return total
@@ -204,6 +216,7 @@ class Developer(Actor):
         if self.failed:
             return
         undecided = self._undecided
+        presale_threshold, base = ctx.support.presale_threshold, self.params.presale_threshold  # read once
         for area in self.areas:
             deal = area.deal
             phases = undecided.get(area, area.phases)
@@ -211,7 +224,7 @@ class Developer(Actor):
                 continue
             left = undecided[area] = []  # phases that may still get a go (given a go or closed: for good)
             for phase in phases:
-                if phase.go_time is not None or not phase.is_open:
+                if phase.go_time is not None or phase.stage >= _DONE:  # given a go or closed (not is_open)
                     continue
                 left.append(phase)
                 if phase.go_event is None:
@@ -219,8 +232,9 @@ class Developer(Actor):
                 if deal is None or deal.effective_at > now:
                     phase.reason = "no deal in force" if deal is None else "deal not yet in force"
                     continue
-                threshold = ctx.support.presale_threshold(phase, self.params.presale_threshold)
-                share = phase.presale_share
+                threshold = presale_threshold(phase, base)
+                owner = int(phase.homes.item(OWNER))  # phase.presale_share, inline (the same ints and division)
+                share = 1.0 if owner == 0 else phase.owner_sold / owner
                 if share < threshold:
                     # (a signed zero formats as "-0%" but equals 0.0 as a key: zeros are formatted each time)
                     reason = _PRESALE_REASONS.get((share, threshold)) if share and threshold else None

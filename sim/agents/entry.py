@@ -25,7 +25,10 @@ def enter_if_stranded(model: mesa.Model, desk: NegotiationDesk) -> Developer | N
     every area a failed developer still holds with phases not yet started. Returns the entrant, if any.
     """
     parties, ctx = desk.parties, desk.ctx
-    if any(not d.failed for d in parties.developers) or ctx.market.regime[ctx.quarter] == CRASH:
+    for developer in parties.developers:  # (a loop: any() with a generator costs more, asked every quarter)
+        if not developer.failed:
+            return None
+    if ctx.market.regime[ctx.quarter] == CRASH:
         return None
     stranded = [a for d in parties.developers for a in d.areas if a.unstarted]
     if not stranded:

@@ -1,0 +1,181 @@
+"""The developers' quarterly work and the land carrying costs: fast paths equal the plain code bit for bit.
+
+Performance work (docs/performance.md, sixth session: "the developers' quarterly work") keeps results
+byte-identical. These guards step mini worlds under every cooperation model (and with a land bank, which
+banks developers' positions) quarter by quarter and compare each fast path with the straightforward code it
+replaced (kept here as the reference), by exact equality of every float (its hex and type), not a tolerance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.agents.municipality import DONE
+from sim.area import OWNER
+from sim.funds.design import FundDesign
+from sim.model import AreaModel
+from sim.scenario import from_dict
+from tests.conftest import mini
+
+COOPERATION = ["traditional", "building_claim", "joint_venture", "concession", "private_realisation"]
+
+
+def plain_land_position(area) -> float:
+    """``AreaPlan.developer_land_position`` as a loop over all of the area's phases (no kept list, no kept sum)."""
+    if area.land_banked:
+        return 0.0
+    own = area.spec.ownership
+    private = own.developers + own.businesses
+    dev_frac = own.developers / private if private > 0 else 0.0
+    if dev_frac <= 0:
+        return 0.0
+    held = 0.0
+    for phase in area.phases:
+        if phase.stage >= DONE:
+            continue
+        if area.coop.buys_developer_land:
+            if "acquisition" in phase.unpaid:
+                held += phase.estimates.get("acquisition", 0.0) * dev_frac
+        elif phase.construction_start is None:
+            held += phase.estimates.get("acquisition", 0.0) * dev_frac
+    return held
+
+
+def plain_project_marks(developer) -> float:
+    """``Developer.project_marks`` as written before: the sale value read as a numpy scalar per phase."""
+    econ, q = developer.ctx.econ, developer.ctx.quarter
+    keep = 1 - developer.params.unsold_discount
+    total = 0.0
+    for area in developer.areas:
+        for phase in area.phases:
+            if phase.construction_start is None or phase.developer is not developer:
+                continue
+            if not (phase.is_open or phase.transferred):
+                continue
+            unsold = phase.owner_homes - phase.owner_sold
+            total += phase.owner_revenue - phase.owner_received
+            if unsold > 1e-9:
+                total += unsold * float(econ.sale_value[area.region_index, q, OWNER]) * keep
+            if phase.completion is None:
+                total += (phase.rental_price / 2 if phase.investor is not None else 0.0) - phase.contract_market / 2
+    return total
+
+
+def plain_credit_limit(developer, write_downs: float) -> float:
+    """``Developer.credit_limit`` as written before (the credit index as a numpy scalar), given the write-downs."""
+    p = developer.params
+    bank = float(developer.ctx.market.credit_index[developer.ctx.quarter]) ** p.bank_credit_sensitivity
+    equity = p.equity + write_downs
+    return equity + p.leverage * max(0.0, equity) * min(1.0, bank) + plain_project_marks(developer)
+
+
+def land_bank_design() -> FundDesign:
+    return FundDesign.model_validate({"name": "only_land_bank", "funds": [
+        {"name": "f", "budget": 400e6, "allocation": "continuous", "instruments": [{"type": "land_bank"}]}]})
+
+
+def slow_sales() -> dict:
+    """The mini world with slow sales and a lower presale threshold: phases start with homes unsold."""
+    data = mini()
+    for region in data["regions"]:
+        region["absorption_homes_per_quarter"] = 10.0
+    data["actors"]["developers"] = {"presale_threshold": 0.5}
+    return data
+
+
+def stepped(cooperation: str, design: FundDesign | None = None, seeds=(1, 2), quarters: int = 60, **changes):
+    """Yield a mini model under ``cooperation`` after each of its first ``quarters`` quarters."""
+    for seed in seeds:
+        data = mini(**changes)
+        data["cooperation"] = {"model": cooperation}
+        model = AreaModel(from_dict(data), seed=seed, collect="lean", fund_design=design)
+        for _ in range(quarters):
+            model.step()
+            yield model
+
+
+@pytest.mark.parametrize("cooperation,banked", [(c, False) for c in COOPERATION] + [("traditional", True)])
+def test_land_positions_and_carrying_keep_every_area_the_plain_loop_counts(cooperation, banked):
+    """An area's land position (its phases still holding land kept with their sum) equals the plain loop's double
+    every quarter; an area the land carrying drops (position 0 for good: ``land_position_closed``) holds no land in
+    any later quarter, and every area still holding land is in the carrying loop's list."""
+    held = closed_seen = 0
+    closed: set[str] = set()
+    model_id = None
+    for model in stepped(cooperation, land_bank_design() if banked else None):
+        if id(model) != model_id:
+            model_id, closed = id(model), set()
+        carrying = model.money._carrying
+        for area in model.areas:
+            plain = plain_land_position(area)
+            got = area.developer_land_position()
+            assert type(got) is float and got.hex() == plain.hex()
+            if area.name in closed:
+                assert plain == 0.0  # closed for good: never holds land again
+            if area.land_position_closed:
+                assert plain == 0.0
+                closed.add(area.name)
+                closed_seen += 1
+            if plain > 0:
+                held += 1
+                assert area in carrying
+    assert held > 0 and closed_seen > 0
+    if banked:
+        assert any(area.land_banked for area in model.areas)
+
+
+@pytest.mark.parametrize("cooperation", COOPERATION)
+def test_project_marks_and_credit_limit_equal_the_plain_code(cooperation):
+    """A developer's project marks (the sale price read once per area with ``item``) and its credit limit (the
+    credit index read with ``item``) equal the plain code's doubles and types every quarter, with projects under
+    way and unsold homes among them (slow sales, a lower presale threshold)."""
+    unsold = 0
+    for model in stepped(cooperation, **slow_sales()):
+        for developer in model.parties.developers:
+            got = developer.project_marks()
+            assert type(got) is float and got.hex() == plain_project_marks(developer).hex()
+            limit = developer.credit_limit
+            assert type(limit) is float and limit.hex() == plain_credit_limit(developer, developer.write_downs()).hex()
+            unsold += any(p.developer is developer and p.construction_start is not None
+                          and p.owner_homes - p.owner_sold > 1e-9 for a in developer.areas for p in a.phases)
+    assert unsold > 0
+
+
+def test_land_index_series_equals_the_inner_product_per_quarter():
+    """The land index kept per area as a series (``np.vecdot`` over the region's quarters, then the Python division
+    and ``max``) equals, quarter by quarter, the plain ``np.dot`` of that quarter's market land values and the
+    homes weights: the same doubles over random land values of every sign and scale (strided (T, 3) views of a
+    (R, T, 4) array, as in the run) and integer or fractional weights, also with zero and negative start values."""
+    rng = np.random.default_rng(19)
+    for i in range(3000):
+        land_value = rng.normal(0, 10.0 ** rng.integers(0, 6), (3, 40, 4))
+        weights = rng.integers(0, 400, 3).astype(float) if i % 2 else rng.random(3) * 1e3
+        r = int(rng.integers(0, 3))
+        rows = land_value[r, :, 1:]
+        start = float(land_value[r, 0, 1:] @ weights) if i % 5 else float(rng.choice([1.0, 7e5, -3e5]))
+        series = [max(0.0, value / start) for value in np.vecdot(rows, weights).tolist()]
+        for q in range(40):
+            plain = max(0.0, float(np.dot(land_value[r, q, 1:], weights)) / start)
+            assert type(series[q]) is float and series[q].hex() == plain.hex()
+
+
+@pytest.mark.parametrize("cooperation", ["traditional", "joint_venture"])
+def test_land_index_in_a_run_equals_the_plain_index(cooperation):
+    """``Developer.land_index`` (its series read at the quarter) equals the plain inner product's index every quarter
+    for every area whose position it values, and the buy-out index where the start value is not positive."""
+    indexed = 0
+    for model in stepped(cooperation):
+        ctx = model.ctx
+        for developer in model.parties.developers:
+            for area in developer.areas:
+                known = developer._land_start.get(area.name)
+                if known is None:
+                    continue
+                start, weights = known[0], known[1]
+                plain = (ctx.item_index(area, "acquisition") if start <= 0 else
+                         max(0.0, float(np.dot(ctx.econ.land_value[area.region_index, ctx.quarter, 1:], weights))
+                             / start))
+                assert developer.land_index(area).hex() == plain.hex()
+                indexed += 1
+    assert indexed > 0
