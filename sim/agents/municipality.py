@@ -58,8 +58,7 @@ class Municipality(Actor):
         self.demand_shift = 0.0
         self.supervised = False  # provisions exceed its reserves: the province restricts new commitments
         self._revenue_expectations: dict[tuple[int, int], float] = {}  # (region, quarter) → fraction/yr
-        self._market_floats: dict = {}  # phase → (its homes array, its programme as floats), see _programme
-        self._unpaid: dict = {}  # phase → (its unpaid dict, its length, its estimates dict, its terms), see _unpaid_estimates
+        self._phase_terms: dict = {}  # phase → its unpaid items' terms and its programme, see _phase_entry
         self._plot_prices: dict = {}  # land values (floats) → {market homes: € of plots}, see account_flows
         self._land_decided: set[AreaPlan] = set()  # areas with land decided for a phase (see committed)
         # per area: its phases still open without a triggered land event, in order (closed phases and decided land
@@ -294,6 +293,7 @@ class Municipality(Actor):
         acquisition_share: float | None = None
         land_share: float | None = None  # the receivers' shares of the plots and the social land
         social_share = 0.0
+        known_phases = self._phase_terms
         for phase in area.phases:
             if phase.stage >= DONE:  # not open
                 continue
@@ -301,67 +301,73 @@ class Municipality(Actor):
             when = int(ahead + 4) if ahead > 0.0 else 4
             if when > HORIZON_QUARTERS - 1:
                 when = HORIZON_QUARTERS - 1
-            if phase.unpaid:  # the plan's estimates: overruns count when they are paid
+            unpaid = phase.unpaid
+            unstarted = phase.construction_start is None
+            if not unpaid and not unstarted:
+                continue
+            # the phase's cached terms and programme (see _phase_entry), inline: the loop's costly part is calls
+            known = known_phases.get(phase)
+            if (known is None or known[0] is not unpaid or known[1] != len(unpaid) or known[2] is not phase.estimates
+                    or known[3] is not phase.homes):
+                known = self._phase_entry(phase)
+            if unpaid:  # the plan's estimates: overruns count when they are paid
                 total = costs.get(when, 0.0)  # the same additions in the same order as one by one into costs[when]
-                terms, first_acquisition, first_works = self._unpaid_estimates(phase)
-                if first_acquisition is not None and acquisition_share is None:
-                    acquisition_share = share_of(coop.payer_of(first_acquisition)) \
-                        * ctx.item_index(area, first_acquisition)
-                if first_works is not None and works_share is None:
-                    works_share = share_of(coop.payer_of(first_works)) * ctx.item_index(area, first_works)
-                for estimate, acquisition in terms:
-                    total = total + estimate * (acquisition_share if acquisition else works_share)
-                costs[when] = total
-            if phase.construction_start is None:
-                programme = self._programme(phase)
-                if agreed:
-                    price = float(deal.terms.land_price * programme[3])
+                works_only = known[7]
+                if works_only is not None:  # no buy-out among them: every term has the works share
+                    if works_share is None:
+                        works_share = share_of(coop.payer_of(known[6])) * ctx.item_index(area, known[6])
+                    for estimate in works_only:
+                        total = total + estimate * works_share
                 else:
-                    price = prices.get(programme[2])
+                    first_acquisition, first_works = known[5], known[6]
+                    if first_acquisition is not None and acquisition_share is None:
+                        acquisition_share = share_of(coop.payer_of(first_acquisition)) \
+                            * ctx.item_index(area, first_acquisition)
+                    if first_works is not None and works_share is None:
+                        works_share = share_of(coop.payer_of(first_works)) * ctx.item_index(area, first_works)
+                    for estimate, acquisition in known[4]:
+                        total = total + estimate * (acquisition_share if acquisition else works_share)
+                costs[when] = total
+            if unstarted:
+                if agreed:
+                    price = float(deal.terms.land_price * known[11])
+                else:
+                    price = prices.get(known[10])
                     if price is None:
-                        price = prices[programme[2]] = max(0.0, float(np.dot(programme[0], land_row[SOCIAL + 1:])))
+                        price = prices[known[10]] = max(0.0, float(np.dot(known[8], land_row[SOCIAL + 1:])))
                 if land_share is None:
                     land_share = share_of(coop.land_receiver)
                     social_share = share_of(coop.social_land_receiver)
-                social = programme[1] * social_value
+                social = known[9] * social_value
                 later = when + 8
                 if later > HORIZON_QUARTERS - 1:
                     later = HORIZON_QUARTERS - 1
                 revenues[later] = revenues.get(later, 0.0) + (price * land_share + social * social_share)
         return costs, revenues
 
-    def _unpaid_estimates(self, phase) -> tuple[tuple[tuple[float, bool], ...], str | None, str | None]:
-        """((estimate €, is it the buy-outs) of each unpaid item of a phase in the order of ``phase.unpaid``,
-        the first unpaid buy-out item, the first unpaid other item (None if none)).
+    def _phase_entry(self, phase) -> tuple:
+        """A phase's terms of the account, kept while its unpaid items are the same dict with the same number of
+        items (items are only ever removed, when paid), its estimates the same dict and its programme the same array:
+        (unpaid, its length, estimates, homes,
+        (estimate €, is it the buy-outs) of each unpaid item in the order of ``phase.unpaid``,
+        the first unpaid buy-out item, the first unpaid other item (None if none),
+        the estimates in that order if none is the buy-outs (else None),
+        the market homes (owner, mid rent, free rent) as floats, the social homes as a float,
+        the market homes as a tuple (a key), their number).
 
-        Kept while the phase's unpaid items are the same dict with the same number of items (items are only
-        ever removed, when paid) and its estimates the same dict.
+        ``np.dot`` of the integer homes with float values converts them to exactly these floats first, so the dot
+        product is the same double; float × float is the same double as numpy's integer × float product.
         """
-        unpaid = phase.unpaid
-        known = self._unpaid.get(phase)
-        if known is None or known[0] is not unpaid or known[1] != len(unpaid) or known[2] is not phase.estimates:
-            estimates = phase.estimates
-            terms = tuple((estimates.get(item, 0.0), item == "acquisition") for item in unpaid)
-            first_acquisition = next((item for item in unpaid if item == "acquisition"), None)
-            first_works = next((item for item in unpaid if item != "acquisition"), None)
-            known = self._unpaid[phase] = (unpaid, len(unpaid), estimates, (terms, first_acquisition, first_works))
-        return known[3]
-
-    def _programme(self, phase) -> tuple[np.ndarray, float, tuple[int, ...], int]:
-        """(the phase's market homes (owner, mid rent, free rent) as floats, its social homes as a float, its market
-        homes as a tuple (a key), their number), kept while its programme is the same array.
-
-        ``np.dot`` of the integer homes with float values converts them to exactly these floats first, so
-        the dot product is the same double; float × float is the same double as numpy's integer × float
-        product; converting once per programme instead of per valuation.
-        """
-        homes = phase.homes
-        known = self._market_floats.get(phase)
-        if known is None or known[0] is not homes:
-            market = homes[SOCIAL + 1:]
-            known = self._market_floats[phase] = (homes, (market.astype(float), float(homes[SOCIAL]),
-                                                          tuple(market.tolist()), int(market.sum())))
-        return known[1]
+        unpaid, estimates, homes = phase.unpaid, phase.estimates, phase.homes
+        terms = tuple((estimates.get(item, 0.0), item == "acquisition") for item in unpaid)
+        first_acquisition = next((item for item in unpaid if item == "acquisition"), None)
+        first_works = next((item for item in unpaid if item != "acquisition"), None)
+        works_only = tuple(estimate for estimate, _ in terms) if first_acquisition is None and terms else None
+        market = homes[SOCIAL + 1:]
+        known = self._phase_terms[phase] = (
+            unpaid, len(unpaid), estimates, homes, terms, first_acquisition, first_works, works_only,
+            market.astype(float), float(homes[SOCIAL]), tuple(market.tolist()), int(market.sum()))
+        return known
 
     def forward_npv(self, costs: dict[int, float], revenues: dict[int, float]) -> tuple[float, float]:
         """(€ costs, € revenues): net present values of remaining flows ({quarter ahead: €}) as its
