@@ -59,6 +59,7 @@ class Municipality(Actor):
         self.supervised = False  # provisions exceed its reserves: the province restricts new commitments
         self._revenue_expectations: dict[tuple[int, int], float] = {}  # (region, quarter) → fraction/yr
         self._phase_terms: dict = {}  # phase → its unpaid items' terms and its programme, see _phase_entry
+        self._euro_texts: dict[float, str] = {}  # € → its text, see _euros
         self._plot_prices: dict = {}  # land values (floats) → {market homes: € of plots}, see account_flows
         self._land_decided: set[AreaPlan] = set()  # areas with land decided for a phase (see committed)
         # per area: its phases still open without a triggered land event, in order (closed phases and decided land
@@ -163,11 +164,25 @@ class Municipality(Actor):
             return ""
         result = self.opening_result(area) + sum(self.ctx.support.support(area)[::2])
         walk_away = -self.params.max_deficit_per_home * area.spec.homes
+        left = self.budget_left
         verdict.append(
             f"no land decision: the area's expected result €{result:,.0f} is below what the municipality "
-            f"accepts (€{walk_away:,.0f}, reserves left €{self.budget_left:,.0f})"
-            if result < walk_away or -result > max(0.0, self.budget_left) else "")
+            f"accepts (€{self._euros(walk_away)}, reserves left €{self._euros(left)})"
+            if result < walk_away or -result > max(0.0, left) else "")
         return verdict[0]
+
+    def _euros(self, value: float) -> str:
+        """``f"{value:,.0f}"`` (€ in words), remembered for values met again: an area's walk-away loss and the
+        reserves left change at most once a year, and formatting with separators costs about a microsecond. Zeros
+        are formatted each time (``-0.0 == 0.0`` as keys, but prints as "-0")."""
+        text = self._euro_texts.get(value) if value else None
+        if text is None:
+            text = f"{value:,.0f}"
+            if value:
+                if len(self._euro_texts) > 256:
+                    self._euro_texts.clear()
+                self._euro_texts[value] = text
+        return text
 
     def phase_result(self, area: AreaPlan, phase) -> float:
         """The municipality's expected land-development result of one phase at today's values (€).
