@@ -2,8 +2,8 @@
 
 Performance work (docs/performance.md, sixth session: the land account valuations) keeps results byte-identical.
 ``Municipality.account_flows`` keeps one entry per phase (its unpaid items' terms and its programme) and adds the
-terms of a phase without buy-outs left without choosing a share per item; ``grex`` finds a valuation's three
-growth-factor lists with one cached call. These guards compare with the plain code (``reference_account_flows`` in
+terms of each run of buy-outs or of other items with one share, without a choice per item; ``grex`` finds a
+valuation's three growth-factor lists with one cached call. These guards compare with the plain code (``reference_account_flows`` in
 tests/test_land_fastpath.py, ``grex._growth_list``) by exact equality, not a tolerance, including after the
 phase's items, estimates or programme change under the cache.
 """
@@ -35,7 +35,7 @@ def test_factor_lists_are_the_three_growth_lists():
 def test_account_flows_follow_changes_to_a_phases_items_estimates_and_programme(cooperation):
     """After the account is valued (and its phases' entries cached), a paid item removed, the estimates replaced
     or the programme replaced give the plain account's flows again: the entry is rebuilt, never reused stale.
-    Both ways of adding a phase's terms are met (with a buy-out among them, and works only)."""
+    Phases with a buy-out among their items (two runs) and with works only (one run) are both met."""
     works_only = mixed = changed = 0
     for model in stepped_worlds(cooperation, seeds=(3,), quarters=40):
         for municipality in model.parties.municipalities:

@@ -327,33 +327,29 @@ class Municipality(Actor):
                 known = self._phase_entry(phase)
             if unpaid:  # the plan's estimates: overruns count when they are paid
                 total = costs.get(when, 0.0)  # the same additions in the same order as one by one into costs[when]
-                works_only = known[7]
-                if works_only is not None:  # no buy-out among them: every term has the works share
-                    if works_share is None:
-                        works_share = share_of(coop.payer_of(known[6])) * ctx.item_index(area, known[6])
-                    for estimate in works_only:
-                        total = total + estimate * works_share
-                else:
-                    first_acquisition, first_works = known[5], known[6]
-                    if first_acquisition is not None and acquisition_share is None:
-                        acquisition_share = share_of(coop.payer_of(first_acquisition)) \
-                            * ctx.item_index(area, first_acquisition)
-                    if first_works is not None and works_share is None:
-                        works_share = share_of(coop.payer_of(first_works)) * ctx.item_index(area, first_works)
-                    for estimate, acquisition in known[4]:
-                        total = total + estimate * (acquisition_share if acquisition else works_share)
+                for item, estimates in known[4]:  # runs of items with the same share, in the order of phase.unpaid
+                    if item == "acquisition":
+                        if acquisition_share is None:
+                            acquisition_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
+                        share = acquisition_share
+                    else:
+                        if works_share is None:
+                            works_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
+                        share = works_share
+                    for estimate in estimates:
+                        total = total + estimate * share
                 costs[when] = total
             if unstarted:
                 if agreed:
-                    price = float(deal.terms.land_price * known[11])
+                    price = float(deal.terms.land_price * known[8])
                 else:
-                    price = prices.get(known[10])
+                    price = prices.get(known[7])
                     if price is None:
-                        price = prices[known[10]] = max(0.0, float(np.dot(known[8], land_row[SOCIAL + 1:])))
+                        price = prices[known[7]] = max(0.0, float(np.dot(known[5], land_row[SOCIAL + 1:])))
                 if land_share is None:
                     land_share = share_of(coop.land_receiver)
                     social_share = share_of(coop.social_land_receiver)
-                social = known[9] * social_value
+                social = known[6] * social_value
                 later = when + 8
                 if later > HORIZON_QUARTERS - 1:
                     later = HORIZON_QUARTERS - 1
@@ -364,9 +360,9 @@ class Municipality(Actor):
         """A phase's terms of the account, kept while its unpaid items are the same dict with the same number of
         items (items are only ever removed, when paid), its estimates the same dict and its programme the same array:
         (unpaid, its length, estimates, homes,
-        (estimate €, is it the buy-outs) of each unpaid item in the order of ``phase.unpaid``,
-        the first unpaid buy-out item, the first unpaid other item (None if none),
-        the estimates in that order if none is the buy-outs (else None),
+        the unpaid items' estimates (€) in the order of ``phase.unpaid`` in runs of the buy-outs or of other items
+        (each run's first item, its estimates), so that a run's terms are added with one share without a choice per
+        item (the same products and additions in the same order),
         the market homes (owner, mid rent, free rent) as floats, the social homes as a float,
         the market homes as a tuple (a key), their number).
 
@@ -374,13 +370,15 @@ class Municipality(Actor):
         product is the same double; float × float is the same double as numpy's integer × float product.
         """
         unpaid, estimates, homes = phase.unpaid, phase.estimates, phase.homes
-        terms = tuple((estimates.get(item, 0.0), item == "acquisition") for item in unpaid)
-        first_acquisition = next((item for item in unpaid if item == "acquisition"), None)
-        first_works = next((item for item in unpaid if item != "acquisition"), None)
-        works_only = tuple(estimate for estimate, _ in terms) if first_acquisition is None and terms else None
+        runs: list[tuple[str, list[float]]] = []  # (first item, its run's estimates): the buy-outs or other items
+        for item in unpaid:
+            if runs and (item == "acquisition") == (runs[-1][0] == "acquisition"):
+                runs[-1][1].append(estimates.get(item, 0.0))
+            else:
+                runs.append((item, [estimates.get(item, 0.0)]))
         market = homes[SOCIAL + 1:]
         known = self._phase_terms[phase] = (
-            unpaid, len(unpaid), estimates, homes, terms, first_acquisition, first_works, works_only,
+            unpaid, len(unpaid), estimates, homes, tuple((item, tuple(run)) for item, run in runs),
             market.astype(float), float(homes[SOCIAL]), tuple(market.tolist()), int(market.sum()))
         return known
 
