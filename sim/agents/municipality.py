@@ -132,10 +132,10 @@ class Municipality(Actor):
             return True
         if area in self._land_decided:
             return True
-        if any(p.land_go_time is not None or (p.land_event is not None and p.land_event.triggered)
-               for p in area.phases):
-            self._land_decided.add(area)  # for good: a land decision is not undone (nor a triggered event)
-            return True
+        for p in area.phases:  # any(...) as a plain loop: no generator to resume per phase (asked every verdict)
+            if p.land_go_time is not None or (p.land_event is not None and p.land_event.triggered):
+                self._land_decided.add(area)  # for good: a land decision is not undone (nor a triggered event)
+                return True
         return False
 
     def _land_wait_reason(self, area: AreaPlan, phase, in_force: bool, active: bool, verdict: list[str]) -> str:
