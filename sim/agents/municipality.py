@@ -58,8 +58,8 @@ class Municipality(Actor):
         self.demand_shift = 0.0
         self.supervised = False  # provisions exceed its reserves: the province restricts new commitments
         self._revenue_expectations: dict[tuple[int, int], float] = {}  # (region, quarter) → fraction/yr
-        self._market_floats: dict = {}  # phase → (its homes array, its programme as floats), see _programme
-        self._unpaid: dict = {}  # phase → (its unpaid dict, its length, its estimates dict, its terms), see _unpaid_estimates
+        self._phase_terms: dict = {}  # phase → its unpaid items' terms and its programme, see _phase_entry
+        self._euro_texts: dict[float, str] = {}  # € → its text, see _euros
         self._plot_prices: dict = {}  # land values (floats) → {market homes: € of plots}, see account_flows
         self._land_decided: set[AreaPlan] = set()  # areas with land decided for a phase (see committed)
         # per area: its phases still open without a triggered land event, in order (closed phases and decided land
@@ -132,10 +132,10 @@ class Municipality(Actor):
             return True
         if area in self._land_decided:
             return True
-        if any(p.land_go_time is not None or (p.land_event is not None and p.land_event.triggered)
-               for p in area.phases):
-            self._land_decided.add(area)  # for good: a land decision is not undone (nor a triggered event)
-            return True
+        for p in area.phases:  # any(...) as a plain loop: no generator to resume per phase (asked every verdict)
+            if p.land_go_time is not None or (p.land_event is not None and p.land_event.triggered):
+                self._land_decided.add(area)  # for good: a land decision is not undone (nor a triggered event)
+                return True
         return False
 
     def _land_wait_reason(self, area: AreaPlan, phase, in_force: bool, active: bool, verdict: list[str]) -> str:
@@ -164,11 +164,25 @@ class Municipality(Actor):
             return ""
         result = self.opening_result(area) + sum(self.ctx.support.support(area)[::2])
         walk_away = -self.params.max_deficit_per_home * area.spec.homes
+        left = self.budget_left
         verdict.append(
             f"no land decision: the area's expected result €{result:,.0f} is below what the municipality "
-            f"accepts (€{walk_away:,.0f}, reserves left €{self.budget_left:,.0f})"
-            if result < walk_away or -result > max(0.0, self.budget_left) else "")
+            f"accepts (€{self._euros(walk_away)}, reserves left €{self._euros(left)})"
+            if result < walk_away or -result > max(0.0, left) else "")
         return verdict[0]
+
+    def _euros(self, value: float) -> str:
+        """``f"{value:,.0f}"`` (€ in words), remembered for values met again: an area's walk-away loss and the
+        reserves left change at most once a year, and formatting with separators costs about a microsecond. Zeros
+        are formatted each time (``-0.0 == 0.0`` as keys, but prints as "-0")."""
+        text = self._euro_texts.get(value) if value else None
+        if text is None:
+            text = f"{value:,.0f}"
+            if value:
+                if len(self._euro_texts) > 256:
+                    self._euro_texts.clear()
+                self._euro_texts[value] = text
+        return text
 
     def phase_result(self, area: AreaPlan, phase) -> float:
         """The municipality's expected land-development result of one phase at today's values (€).
@@ -294,6 +308,7 @@ class Municipality(Actor):
         acquisition_share: float | None = None
         land_share: float | None = None  # the receivers' shares of the plots and the social land
         social_share = 0.0
+        known_phases = self._phase_terms
         for phase in area.phases:
             if phase.stage >= DONE:  # not open
                 continue
@@ -301,67 +316,71 @@ class Municipality(Actor):
             when = int(ahead + 4) if ahead > 0.0 else 4
             if when > HORIZON_QUARTERS - 1:
                 when = HORIZON_QUARTERS - 1
-            if phase.unpaid:  # the plan's estimates: overruns count when they are paid
+            unpaid = phase.unpaid
+            unstarted = phase.construction_start is None
+            if not unpaid and not unstarted:
+                continue
+            # the phase's cached terms and programme (see _phase_entry), inline: the loop's costly part is calls
+            known = known_phases.get(phase)
+            if (known is None or known[0] is not unpaid or known[1] != len(unpaid) or known[2] is not phase.estimates
+                    or known[3] is not phase.homes):
+                known = self._phase_entry(phase)
+            if unpaid:  # the plan's estimates: overruns count when they are paid
                 total = costs.get(when, 0.0)  # the same additions in the same order as one by one into costs[when]
-                terms, first_acquisition, first_works = self._unpaid_estimates(phase)
-                if first_acquisition is not None and acquisition_share is None:
-                    acquisition_share = share_of(coop.payer_of(first_acquisition)) \
-                        * ctx.item_index(area, first_acquisition)
-                if first_works is not None and works_share is None:
-                    works_share = share_of(coop.payer_of(first_works)) * ctx.item_index(area, first_works)
-                for estimate, acquisition in terms:
-                    total = total + estimate * (acquisition_share if acquisition else works_share)
+                for item, estimates in known[4]:  # runs of items with the same share, in the order of phase.unpaid
+                    if item == "acquisition":
+                        if acquisition_share is None:
+                            acquisition_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
+                        share = acquisition_share
+                    else:
+                        if works_share is None:
+                            works_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
+                        share = works_share
+                    for estimate in estimates:
+                        total = total + estimate * share
                 costs[when] = total
-            if phase.construction_start is None:
-                programme = self._programme(phase)
+            if unstarted:
                 if agreed:
-                    price = float(deal.terms.land_price * programme[3])
+                    price = float(deal.terms.land_price * known[8])
                 else:
-                    price = prices.get(programme[2])
+                    price = prices.get(known[7])
                     if price is None:
-                        price = prices[programme[2]] = max(0.0, float(np.dot(programme[0], land_row[SOCIAL + 1:])))
+                        price = prices[known[7]] = max(0.0, float(np.dot(known[5], land_row[SOCIAL + 1:])))
                 if land_share is None:
                     land_share = share_of(coop.land_receiver)
                     social_share = share_of(coop.social_land_receiver)
-                social = programme[1] * social_value
+                social = known[6] * social_value
                 later = when + 8
                 if later > HORIZON_QUARTERS - 1:
                     later = HORIZON_QUARTERS - 1
                 revenues[later] = revenues.get(later, 0.0) + (price * land_share + social * social_share)
         return costs, revenues
 
-    def _unpaid_estimates(self, phase) -> tuple[tuple[tuple[float, bool], ...], str | None, str | None]:
-        """((estimate €, is it the buy-outs) of each unpaid item of a phase in the order of ``phase.unpaid``,
-        the first unpaid buy-out item, the first unpaid other item (None if none)).
+    def _phase_entry(self, phase) -> tuple:
+        """A phase's terms of the account, kept while its unpaid items are the same dict with the same number of
+        items (items are only ever removed, when paid), its estimates the same dict and its programme the same array:
+        (unpaid, its length, estimates, homes,
+        the unpaid items' estimates (€) in the order of ``phase.unpaid`` in runs of the buy-outs or of other items
+        (each run's first item, its estimates), so that a run's terms are added with one share without a choice per
+        item (the same products and additions in the same order),
+        the market homes (owner, mid rent, free rent) as floats, the social homes as a float,
+        the market homes as a tuple (a key), their number).
 
-        Kept while the phase's unpaid items are the same dict with the same number of items (items are only
-        ever removed, when paid) and its estimates the same dict.
+        ``np.dot`` of the integer homes with float values converts them to exactly these floats first, so the dot
+        product is the same double; float × float is the same double as numpy's integer × float product.
         """
-        unpaid = phase.unpaid
-        known = self._unpaid.get(phase)
-        if known is None or known[0] is not unpaid or known[1] != len(unpaid) or known[2] is not phase.estimates:
-            estimates = phase.estimates
-            terms = tuple((estimates.get(item, 0.0), item == "acquisition") for item in unpaid)
-            first_acquisition = next((item for item in unpaid if item == "acquisition"), None)
-            first_works = next((item for item in unpaid if item != "acquisition"), None)
-            known = self._unpaid[phase] = (unpaid, len(unpaid), estimates, (terms, first_acquisition, first_works))
-        return known[3]
-
-    def _programme(self, phase) -> tuple[np.ndarray, float, tuple[int, ...], int]:
-        """(the phase's market homes (owner, mid rent, free rent) as floats, its social homes as a float, its market
-        homes as a tuple (a key), their number), kept while its programme is the same array.
-
-        ``np.dot`` of the integer homes with float values converts them to exactly these floats first, so
-        the dot product is the same double; float × float is the same double as numpy's integer × float
-        product; converting once per programme instead of per valuation.
-        """
-        homes = phase.homes
-        known = self._market_floats.get(phase)
-        if known is None or known[0] is not homes:
-            market = homes[SOCIAL + 1:]
-            known = self._market_floats[phase] = (homes, (market.astype(float), float(homes[SOCIAL]),
-                                                          tuple(market.tolist()), int(market.sum())))
-        return known[1]
+        unpaid, estimates, homes = phase.unpaid, phase.estimates, phase.homes
+        runs: list[tuple[str, list[float]]] = []  # (first item, its run's estimates): the buy-outs or other items
+        for item in unpaid:
+            if runs and (item == "acquisition") == (runs[-1][0] == "acquisition"):
+                runs[-1][1].append(estimates.get(item, 0.0))
+            else:
+                runs.append((item, [estimates.get(item, 0.0)]))
+        market = homes[SOCIAL + 1:]
+        known = self._phase_terms[phase] = (
+            unpaid, len(unpaid), estimates, homes, tuple((item, tuple(run)) for item, run in runs),
+            market.astype(float), float(homes[SOCIAL]), tuple(market.tolist()), int(market.sum()))
+        return known
 
     def forward_npv(self, costs: dict[int, float], revenues: dict[int, float]) -> tuple[float, float]:
         """(€ costs, € revenues): net present values of remaining flows ({quarter ahead: €}) as its

@@ -111,16 +111,15 @@ def npv_sparse(costs: dict[int, float], revenues: dict[int, float], n: int, cost
     on an area needs only the net present value)."""
     if n < 8 or n > 128 or n % 8:
         return project_sparse(costs, revenues, n, cost_escalation, revenue_escalation, 0.0, discount_rate)[0].npv
-    gc = _growth_list(n, cost_escalation)
-    gr = _growth_list(n, revenue_escalation)
-    gd = _growth_list(n, discount_rate)
+    gc, gr, gd = _factor_lists(n, cost_escalation, revenue_escalation, discount_rate)
     npv = [0.0] * 8
     for q in sorted(costs.keys() | revenues.keys()):
         c = costs.get(q)
         r = revenues.get(q)
         net = (0.0 if r is None else float(r)) * gr[q] - (0.0 if c is None else float(c)) * gc[q]
         npv[q & 7] += net / gd[q]
-    return _combine(npv)
+    # _combine(npv), inline
+    return float(((npv[0] + npv[1]) + (npv[2] + npv[3])) + ((npv[4] + npv[5]) + (npv[6] + npv[7])))
 
 
 def npv_totals_sparse(costs: dict[int, float], revenues: dict[int, float], n: int, cost_escalation: float,
@@ -132,9 +131,7 @@ def npv_totals_sparse(costs: dict[int, float], revenues: dict[int, float], n: in
         projection, cost_total, revenue_total = project_sparse(costs, revenues, n, cost_escalation,
                                                                revenue_escalation, 0.0, discount_rate)
         return projection.npv, cost_total, revenue_total
-    gc = _growth_list(n, cost_escalation)
-    gr = _growth_list(n, revenue_escalation)
-    gd = _growth_list(n, discount_rate)
+    gc, gr, gd = _factor_lists(n, cost_escalation, revenue_escalation, discount_rate)
     npv, cost_sum, revenue_sum = [0.0] * 8, [0.0] * 8, [0.0] * 8
     for q in sorted(costs.keys() | revenues.keys()):
         k = q & 7
@@ -177,6 +174,15 @@ def pairwise_sum(values: dict[int, float], n: int) -> float:
 def _growth_list(n: int, rate: float) -> tuple[float, ...]:
     """:func:`_quarterly_growth` as Python floats (cached)."""
     return tuple(_quarterly_growth(n, rate).tolist())
+
+
+@lru_cache(maxsize=4096)
+def _factor_lists(n: int, cost_escalation: float, revenue_escalation: float, discount_rate: float
+                  ) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+    """(cost growth, revenue growth, discount factors) over n quarters: :func:`_growth_list` of each rate, the same
+    tuples, found with one cached call instead of three (the municipality values about a thousand accounts a run
+    at a few sets of rates)."""
+    return _growth_list(n, cost_escalation), _growth_list(n, revenue_escalation), _growth_list(n, discount_rate)
 
 
 @lru_cache(maxsize=4096)
