@@ -91,12 +91,9 @@ class Ledger:
         area) in booking order; the same rows and balances as one :meth:`transfer` each (phase -1)."""
         rows, balances = self._rows, self.balances
         for source, amount, area in payments:
-            if amount < 0:
-                raise ValueError(f"negative transfer {amount!r} ({category}); swap source and target")
-            if amount == 0:
+            if not (amount > 0 and source != target):  # zero, negative, NaN or to itself: as transfer() does
+                self.transfer(time, source, target, amount, category, area)
                 continue
-            if source == target:
-                raise ValueError(f"transfer from {source} to itself ({category})")
             rows.append((time, source, target, amount, area, -1, category))
             balances[source] -= amount
             balances[target] += amount

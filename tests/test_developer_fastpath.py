@@ -11,35 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.agents.municipality import DONE
 from sim.area import OWNER
 from sim.funds.design import FundDesign
 from sim.model import AreaModel
 from sim.scenario import from_dict
 from tests.conftest import mini
+from tests.test_land_fastpath import plain_land_position
 
 COOPERATION = ["traditional", "building_claim", "joint_venture", "concession", "private_realisation"]
-
-
-def plain_land_position(area) -> float:
-    """``AreaPlan.developer_land_position`` as a loop over all of the area's phases (no kept list, no kept sum)."""
-    if area.land_banked:
-        return 0.0
-    own = area.spec.ownership
-    private = own.developers + own.businesses
-    dev_frac = own.developers / private if private > 0 else 0.0
-    if dev_frac <= 0:
-        return 0.0
-    held = 0.0
-    for phase in area.phases:
-        if phase.stage >= DONE:
-            continue
-        if area.coop.buys_developer_land:
-            if "acquisition" in phase.unpaid:
-                held += phase.estimates.get("acquisition", 0.0) * dev_frac
-        elif phase.construction_start is None:
-            held += phase.estimates.get("acquisition", 0.0) * dev_frac
-    return held
 
 
 def plain_project_marks(developer) -> float:

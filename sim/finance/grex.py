@@ -118,8 +118,7 @@ def npv_sparse(costs: dict[int, float], revenues: dict[int, float], n: int, cost
         r = revenues.get(q)
         net = (0.0 if r is None else float(r)) * gr[q] - (0.0 if c is None else float(c)) * gc[q]
         npv[q & 7] += net / gd[q]
-    # _combine(npv), inline
-    return float(((npv[0] + npv[1]) + (npv[2] + npv[3])) + ((npv[4] + npv[5]) + (npv[6] + npv[7])))
+    return _combine(npv)
 
 
 def npv_totals_sparse(costs: dict[int, float], revenues: dict[int, float], n: int, cost_escalation: float,
