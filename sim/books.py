@@ -65,6 +65,30 @@ class Books:
             elif category in LAND_DEVELOPMENT_REVENUES:
                 self.land_flows.setdefault((target, area), [0.0, 0.0])[1] += amount
 
+    def book_each(self, target: str, category: str, payments: list[tuple[str, float, str]]) -> None:
+        """Record many transfers (€) to one ``target`` in one ``category``, each attributed to an area (phase -1):
+        ``payments`` are (source, €, area name) in booking order. The same ledger rows, balances, invested
+        positions and land flows as one :meth:`book` each with ``area_name`` (guarded in tests/test_books_batch.py):
+        the rows through :meth:`Ledger.transfer_each`, then the positions in the same order of additions."""
+        payments = [(source, float(amount), area) for source, amount, area in payments]
+        self.ledger.transfer_each(self.clock.now, target, category, payments)
+        if category in BOOK_CATEGORIES:
+            return
+        invested = self.invested
+        target_pays = party_kind(target) in INTEREST_PAYERS
+        cost, revenue = category in LAND_DEVELOPMENT_COSTS, category in LAND_DEVELOPMENT_REVENUES
+        for source, amount, area in payments:
+            if not area:
+                continue
+            if party_kind(source) in INTEREST_PAYERS:  # the source first, then the target (as book() adds them)
+                invested[(party_of(source), area)] += -1.0 * amount
+            if target_pays:
+                invested[(party_of(target), area)] += amount
+            if cost:
+                self.land_flows.setdefault((source, area), [0.0, 0.0])[0] += amount
+            elif revenue:
+                self.land_flows.setdefault((target, area), [0.0, 0.0])[1] += amount
+
     def land_account(self, account: str, area: str) -> tuple[float, float]:
         """(€ paid, € received) by ``account`` in ``area``'s land development so far."""
         paid, received = self.land_flows.get((account, area), (0.0, 0.0))
