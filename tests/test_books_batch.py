@@ -8,10 +8,19 @@ ledger rows, balances, invested positions and land flows — values, key order a
 from __future__ import annotations
 
 import random
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
-from sim.books import Books
+from sim.books import INTEREST_PAYERS, Books
+from sim.ledger import (
+    BOOK_CATEGORIES,
+    LAND_DEVELOPMENT_COSTS,
+    LAND_DEVELOPMENT_REVENUES,
+    party_kind,
+    party_of,
+)
 from sim.model import AreaModel
 from sim.scenario import DEFAULT_SCENARIO, from_dict, load_scenario
 from tests.conftest import mini
@@ -36,6 +45,53 @@ SOURCES = ("developer:1", "developer:2", "municipality:tight", "municipality:tig
 TARGETS = ("outside:lenders", "developer:1", "municipality:loose", "fund:state")
 CATEGORIES = ("land_carrying_cost", "interest", "acquisition", "land_sale", "provision", "home_sales")
 AREAS = ("north", "south", "")
+
+
+def plain_book(books, source, target, amount, category, phase=None, area_name=None):
+    """``Books.book`` as first written: through ``Ledger.transfer``, three set tests, party look-ups per call."""
+    amount = float(amount)
+    area = area_name if area_name is not None else (phase.area.name if phase is not None else "")
+    index = phase.index if (phase is not None and area_name is None) else -1
+    books.ledger.transfer(books.clock.now, source, target, amount, category, area, index)
+    if area and category not in BOOK_CATEGORIES:
+        if party_kind(source) in INTEREST_PAYERS:
+            books.invested[(party_of(source), area)] += -1.0 * amount
+        if party_kind(target) in INTEREST_PAYERS:
+            books.invested[(party_of(target), area)] += amount
+        if category in LAND_DEVELOPMENT_COSTS:
+            books.land_flows.setdefault((source, area), [0.0, 0.0])[0] += amount
+        elif category in LAND_DEVELOPMENT_REVENUES:
+            books.land_flows.setdefault((target, area), [0.0, 0.0])[1] += amount
+
+
+ALL_CATEGORIES = (*CATEGORIES, *sorted(LAND_DEVELOPMENT_COSTS), *sorted(LAND_DEVELOPMENT_REVENUES),
+                  *sorted(BOOK_CATEGORIES), "construction", "interest")
+
+
+def test_book_equals_the_plain_book():
+    """Random postings (phases, area names, none; zero, tiny, integer, NaN and infinite amounts; every category;
+    accounts of interest payers, sub-accounts and outsiders): the same state, and the same refusals."""
+    rng = random.Random(11)
+    phases = [SimpleNamespace(area=SimpleNamespace(name=n), index=i) for n in ("north", "south") for i in range(3)]
+    accounts = (*SOURCES, *TARGETS, "municipality:loose/provisions", "investor:1", "jv:north")
+    for _ in range(200):
+        fast, plain = Books(Clock()), Books(Clock())
+        for _ in range(rng.randrange(1, 40)):
+            source, target = rng.choice(accounts), rng.choice(accounts)
+            amount = rng.choice([0.0, -0.0, rng.uniform(0, 1e7), rng.uniform(0, 1e-6), rng.randrange(1, 10**5),
+                                 np.float64(rng.uniform(0, 1e5)), float("nan"), float("inf")])
+            where = rng.choice([{"phase": rng.choice(phases)}, {"area_name": rng.choice(AREAS)},
+                                {"phase": rng.choice(phases), "area_name": rng.choice(AREAS)}, {}])
+            category = rng.choice(ALL_CATEGORIES)
+            outcomes = []
+            for books, post in ((fast, Books.book), (plain, plain_book)):
+                try:
+                    post(books, source, target, amount, category, **where)
+                    outcomes.append(None)
+                except ValueError as error:
+                    outcomes.append(str(error))
+            assert outcomes[0] == outcomes[1]
+            assert state(fast) == state(plain)
 
 
 @pytest.mark.parametrize("category", CATEGORIES)
