@@ -144,21 +144,31 @@ class Books:
                             "party": account, **numbers})
 
     def charge_interest(self, bond_rate: float, spreads: dict[str, float]) -> None:
-        """Quarterly interest on money invested per party and area, at bond rate + the party's spread (fraction/yr)."""
-        quarterly: dict[str, float] = {}  # quarterly rate per kind of party (the same for all its areas)
+        """Quarterly interest on money invested per party and area, at bond rate + the party's spread (fraction/yr).
+
+        One pass: each payment is ``book(party, "outside:lenders", amount, "interest", area_name=area)`` — the payer
+        is an interest payer with money in the area, the lenders are outside, interest is no land flow — so its
+        ledger row and balances are appended as :meth:`Ledger.transfer` appends them (in the order of the
+        positions) and the position grows by the interest. Guarded in tests/test_books_batch.py.
+        """
+        factors: dict[str, float] = {}  # quarterly rate per party (the same for all parties of a kind)
         invested = self.invested
-        payments = []
+        ledger = self.ledger
+        rows, balances = ledger._rows, ledger.balances
+        now = self.clock.now
+        lenders = "outside:lenders"
         for key, net in invested.items():
             if net < 0:
                 party, area = key
-                kind = party_kind(party)
-                factor = quarterly.get(kind)
+                factor = factors.get(party)
                 if factor is None:
-                    rate = max(0.0, float(bond_rate) + spreads[kind])
-                    factor = quarterly[kind] = (1 + rate) ** 0.25 - 1
-                # book(party, "outside:lenders", amount, "interest", area_name=area) for each, at once: the payer
-                # is an interest payer with money in the area; the lenders are outside; interest is no land flow
+                    rate = max(0.0, float(bond_rate) + spreads[party_kind(party)])
+                    factor = factors[party] = (1 + rate) ** 0.25 - 1
                 amount = -net * factor
-                payments.append((party, amount, area))
+                if amount > 0 and party != lenders:
+                    rows.append((now, party, lenders, amount, area, -1, "interest"))
+                    balances[party] -= amount
+                    balances[lenders] += amount
+                else:  # zero (or NaN): as Ledger.transfer does
+                    ledger.transfer(now, party, lenders, amount, "interest", area)
                 invested[key] = net + -1.0 * amount  # the same addition as += (no new key: safe while iterating)
-        self.ledger.transfer_each(self.clock.now, "outside:lenders", "interest", payments)

@@ -128,20 +128,62 @@ def plain_book_each(self, target, category, payments):
         self.book(source, target, amount, category, area_name=area)
 
 
+def plain_charge_interest(self, bond_rate, spreads):
+    """``Books.charge_interest`` before its one-pass form: the payments collected, then ``Ledger.transfer_each``."""
+    quarterly = {}
+    invested = self.invested
+    payments = []
+    for key, net in invested.items():
+        if net < 0:
+            party, area = key
+            kind = party_kind(party)
+            factor = quarterly.get(kind)
+            if factor is None:
+                rate = max(0.0, float(bond_rate) + spreads[kind])
+                factor = quarterly[kind] = (1 + rate) ** 0.25 - 1
+            amount = -net * factor
+            payments.append((party, amount, area))
+            invested[key] = net + -1.0 * amount
+    self.ledger.transfer_each(self.clock.now, "outside:lenders", "interest", payments)
+
+
+def test_charge_interest_equals_the_plain_form():
+    """Random positions (negative, zero, positive, -0.0, tiny; both kinds of payer; sub-accounts) and rates
+    (negative bond rates that floor at 0, numpy scalars): the same rows, balances and positions."""
+    rng = random.Random(5)
+    parties = ("developer:1", "developer:2", "municipality:tight", "municipality:loose/provisions")
+    for _ in range(300):
+        fast, plain = Books(Clock()), Books(Clock())
+        for books in (fast, plain):
+            books.book("developer:1", "outside:lenders", 5.0, "interest", area_name="north")  # a balance first
+        for _ in range(rng.randrange(0, 30)):
+            key = (rng.choice(parties), rng.choice(AREAS[:2] + ("east", "west")))
+            net = rng.choice([-rng.uniform(0, 1e8), rng.uniform(0, 1e6), 0.0, -0.0, -1e-300, -rng.uniform(0, 1)])
+            fast.invested[key] = plain.invested[key] = net
+        bond = rng.choice([rng.uniform(-0.03, 0.08), np.float64(rng.uniform(-0.01, 0.06)), 0.0])
+        spreads = {"municipality": rng.uniform(0, 0.01), "developer": rng.uniform(0, 0.04)}
+        for _ in range(rng.randrange(1, 4)):  # a few quarters in a row
+            fast.charge_interest(bond, spreads)
+            plain_charge_interest(plain, bond, spreads)
+            assert state(fast) == state(plain)
+
+
 @pytest.mark.parametrize("make", [
     lambda: from_dict(mini(cooperation={"model": "building_claim"})),
     lambda: from_dict(mini(cooperation={"model": "traditional"})),
     lambda: load_scenario(DEFAULT_SCENARIO),
 ])
-def test_runs_with_batched_carrying_equal_runs_with_one_book_each(make, monkeypatch):
-    """Whole runs (land carrying costs posted every quarter) give the same books with the batch as with one
-    ``book`` per area."""
+def test_runs_with_batched_postings_equal_runs_with_the_plain_forms(make, monkeypatch):
+    """Whole runs (land carrying costs and interest posted every quarter) give the same books with the batched
+    postings as with one ``book`` per area and the two-pass interest."""
     scenario = make()
     batched = AreaModel(scenario, seed=3, collect="lean").run()
     with monkeypatch.context() as patch:
         patch.setattr(Books, "book_each", plain_book_each)
+        patch.setattr(Books, "charge_interest", plain_charge_interest)
         plain = AreaModel(scenario, seed=3, collect="lean").run()
     carrying = [row for row in batched.ledger._rows if row[-1] == "land_carrying_cost"]
     assert carrying, "no land carrying cost posted: the guard checks nothing"
+    assert any(row[-1] == "interest" for row in batched.ledger._rows)
     assert state(batched.ctx.books) == state(plain.ctx.books)
     assert batched.events == plain.events
