@@ -222,6 +222,7 @@ class LifecycleMoney:
         # built on) are dropped from the loop: they would be skipped below every quarter from then on
         areas = self._carrying if self._carrying is not None else self.ctx.areas
         still = []
+        payments = []  # (developer, € carrying cost, area): booked at once below, in this order
         indices: dict[tuple, float] = {}  # buy-out index per (region, hope value share): item_index reads nothing else
         for area in areas:
             held = area.developer_land_position()  # € at start-year prices; 0 once banked
@@ -236,6 +237,7 @@ class LifecycleMoney:
                 index = indices[key] = self.ctx.item_index(area, "acquisition")
             value = held * index
             if value > 0 and area.developer is not None:
-                self.ctx.books.book(area.developer.account, "outside:lenders", value * rate_q, "land_carrying_cost",
-                                    area_name=area.name)
+                payments.append((area.developer.account, value * rate_q, area.name))
         self._carrying = still
+        if payments:
+            self.ctx.books.book_each("outside:lenders", "land_carrying_cost", payments)

@@ -12,12 +12,11 @@ of phases not yet under construction.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.area import OWNER, PhaseState
+from sim.area import ABANDONED, OWNER, PhaseState
 
 if TYPE_CHECKING:
     from sim.books import Books
@@ -106,37 +105,52 @@ class NewBuildSales:
                            reason="buyers' financing fell through in the downturn")
 
     def sell(self, quarter: int) -> None:
-        """Share each region's new-build absorption (homes/quarter) over phases on sale, by unsold homes."""
+        """Share each region's new-build absorption (homes/quarter) over phases on sale, by unsold homes.
+
+        Numbers read with ``item()`` (the same doubles as numpy's scalars; their products the same IEEE
+        products), a phase's owner-occupied homes read inline as ``PhaseState.owner_homes`` reads them, and the
+        buyers' payments booked as ``Agent.receive`` books them (guarded against the plain form in
+        tests/test_sales.py).
+        """
         self.sold[:] = 0
         if not self.selling:
             return
         q = quarter
         self.dissolve_presales(q)
-        weak = self.market.regime[q] != 0
-        by_region: dict[int, list[PhaseState]] = defaultdict(list)
+        weak = self.market.regime.item(q) != 0
+        by_region: dict[int, list[PhaseState]] = {}  # regions in the order their first phase went on sale
         for phase in self.selling:
-            by_region[phase.area.region_index].append(phase)
+            r = phase.area.region_index
+            group = by_region.get(r)
+            if group is None:
+                by_region[r] = [phase]
+            else:
+                group.append(phase)
+        book = self.books.book
+        factor = self.market.absorption_factor
+        sale_value = self.econ.sale_value
         for r, phases in by_region.items():
-            absorption = float(self.absorption[r] * self.market.absorption_factor[r, q])
-            shared = share_absorption([float(p.owner_homes - p.owner_sold) for p in phases], absorption)
+            absorption = self.absorption.item(r) * factor.item(r, q)
+            # float(): a fund's purchases can make ``owner_sold`` a numpy scalar; the shares stay Python floats
+            shared = share_absorption([float(int(p.homes.item(OWNER)) - p.owner_sold) for p in phases], absorption)
             if shared is None:
                 continue
             sold, sold_total = shared
             self.sold[r] += sold_total
-            price = float(self.econ.sale_value[r, q, OWNER])
+            price = sale_value.item(r, q, OWNER)
             for phase, n in zip(phases, sold, strict=True):
                 if phase.transferred:  # the developer's completed stock: paid in full, discounted if weak
                     value = n * price * (1 - self.discount if weak else 1.0)
                     phase.owner_sold += n
                     phase.owner_revenue += value
-                    phase.developer.receive("outside:home_buyers", value, "home_sales", phase)
+                    book("outside:home_buyers", phase.developer.account, value, "home_sales", phase)
                     phase.owner_received += value
                     continue
                 phase.owner_sold += n
                 phase.owner_revenue += n * price
                 if phase.construction_start is not None:  # sold during construction: first instalment now
                     instalment = BUYER_INSTALMENT_AT_START * n * price
-                    phase.developer.receive("outside:home_buyers", instalment, "home_sales", phase)
+                    book("outside:home_buyers", phase.developer.account, instalment, "home_sales", phase)
                     phase.owner_received += instalment
         self._close()
 
@@ -144,7 +158,7 @@ class NewBuildSales:
         """Take sold-out and abandoned phases off the market (completed stock keeps selling)."""
         keep = []
         for p in self.selling:
-            if p.owner_sold < p.owner_homes - 1e-9 and p.stage_name != "abandoned":
+            if p.owner_sold < int(p.homes.item(OWNER)) - 1e-9 and p.stage != ABANDONED:
                 keep.append(p)
             else:
                 p.on_sale = False

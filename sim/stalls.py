@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.area import STAGE_INDEX
 from sim.durations import STAGE_KINDS
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 REASONS = ("land decision", "no deal", "presales", "land value", "housing association", "investor", "other")
 """Why a phase waits: for the decision to buy and prepare its land (after its zoning plan), or, on ready
 land, for its go (categories of the developer's last check)."""
+_DONE = STAGE_INDEX["done"]  # a stage from here on (done, abandoned) is closed
 LATE_QUARTERS = 4
 """A phase whose construction starts (or had not started) this many quarters after its plan is behind."""
 
@@ -70,21 +72,35 @@ class StallMonitor:
         self.waiting_now = 0
         self.planned = np.array([planned_go(scenario, p) for p in phases])
         self._open = list(phases)  # phases not yet done or abandoned (a closed phase never waits again)
+        self._categories: dict[str, str] = {}  # reason text → category (see observe)
 
     def observe(self) -> None:
-        """Count this quarter's phases waiting on ready land."""
+        """Count this quarter's phases waiting on ready land.
+
+        A phase's ``is_open`` and ``waiting`` read inline, each reason's category looked up once per reason
+        text, and the phases waiting for a land decision added once (every category is a key from the start,
+        so the counter's order stays; integer counts). Guarded in tests/test_stalls_fastpath.py.
+        """
         now = 0
+        land = 0
         waiting = self.waiting
+        categories = self._categories
         still_open = []
         for p in self._open:
-            if not p.is_open:  # done or abandoned: it counts nowhere, now or later
+            if p.stage >= _DONE:  # done or abandoned: it counts nowhere, now or later
                 continue
             still_open.append(p)
-            if p.land_ready and p.waiting:
-                waiting[reason_category(p.reason)] += 1
+            if p.land_ready and p.wait_since is not None and p.go_time is None:  # PhaseState.waiting, open
+                reason = p.reason
+                category = categories.get(reason)
+                if category is None:
+                    category = categories[reason] = reason_category(reason)
+                waiting[category] += 1
                 now += 1
             elif p.land_event is not None and not p.land_event.triggered:
-                waiting["land decision"] += 1
+                land += 1
+        if land:
+            waiting["land decision"] += land
         self._open = still_open
         self.waiting_now = now
 

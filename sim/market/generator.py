@@ -19,6 +19,8 @@ or rent to get euros. Equations and calibration: docs/market.md.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,16 +98,22 @@ def transition_matrix(settings: Market) -> np.ndarray:
 
 
 def regime_chain(p: np.ndarray, first: int, uniforms: np.ndarray) -> np.ndarray:
-    """Walk the Markov chain given one uniform draw per quarter (first quarter fixed)."""
-    cum = np.cumsum(p, axis=1)
-    out = np.empty(len(uniforms), dtype=np.int8)
+    """Walk the Markov chain given one uniform draw per quarter (first quarter fixed).
+
+    The next state is the number of cumulative probabilities of the row at or below the draw
+    (``np.searchsorted(cum[state], u, side="right")``), found with ``bisect_right`` on the rows as Python
+    floats (the same doubles: ``np.cumsum`` adds in order; the rows are sorted). Guarded in tests/test_market.py.
+    """
+    cum = np.cumsum(p, axis=1).tolist()
+    states = []
     state = first
-    for t, u in enumerate(uniforms):
+    for t, u in enumerate(uniforms.tolist()):
         if t:
-            state = int(np.searchsorted(cum[state], u, side="right"))
-            state = min(state, 2)
-        out[t] = state
-    return out
+            state = bisect_right(cum[state], u)
+            if state > 2:
+                state = 2
+        states.append(state)
+    return np.array(states, dtype=np.int8)
 
 
 def _regime_arrays(settings: Market) -> dict[str, np.ndarray]:
@@ -183,14 +191,22 @@ def generate_path(settings: Market, regions: list[Region], n_quarters: int, star
         for t in np.flatnonzero(u_shock < settings.rate_shock_probability):
             if t >= max(hist_n, 1):
                 jump[t:t + SHOCK_QUARTERS] += settings.rate_shock_size / SHOCK_QUARTERS
-    bond = np.empty(n)
-    r = settings.bond_rate_initial if not hist_n else hist.bond_rate[0]
+    # The quarterly recursions below run in Python floats on lists: the same IEEE operations in the same
+    # order as on numpy's scalars (math.sqrt and np.sqrt are both correctly rounded), so the same doubles;
+    # guarded against the numpy-scalar form in tests/test_market.py.
+    root_dt = math.sqrt(dt)
+    regimes = regime.tolist()
+    bonds = []
+    r = settings.bond_rate_initial if not hist_n else hist.bond_rate.item(0)
+    hist_bond = hist.bond_rate.tolist() if hist_n else None
+    zb, jumps = z_bond.tolist(), jump.tolist()
     for t in range(n):
         if hist_n and t < hist_n:
-            r = hist.bond_rate[t]
+            r = hist_bond[t]
         elif t:
-            r = r + k * (theta - r) * dt + noisy * sigma * np.sqrt(dt) * z_bond[t] + jump[t]
-        bond[t] = r
+            r = r + k * (theta - r) * dt + noisy * sigma * root_dt * zb[t] + jumps[t]
+        bonds.append(r)
+    bond = np.array(bonds, dtype=float)
     mortgage = bond + settings.mortgage_spread + ra["spread_extra"][regime]
     if hist_n:
         mortgage[:hist_n] = hist.mortgage_rate[:hist_n]
@@ -208,15 +224,17 @@ def generate_path(settings: Market, regions: list[Region], n_quarters: int, star
     # --- prices: error correction toward capacity × credit conditions, with momentum --------------
     alpha, beta = settings.price_adjustment, settings.price_momentum
     keep = 1.0 - settings.credit_reversion * dt
-    credit = np.zeros(n)
-    p = np.zeros(n)
+    credit = [0.0] * n
+    p = [0.0] * n
     step_prev = 0.0
-    hp = np.log(hist.house_price[:hist_n] / hist.house_price[0]) if hist_n else None
-    drop = np.log1p(-shock.price_drop) / shock.duration_quarters if shock is not None else 0.0
+    hp = np.log(hist.house_price[:hist_n] / hist.house_price[0]).tolist() if hist_n else None
+    drop = float(np.log1p(-shock.price_drop) / shock.duration_quarters) if shock is not None else 0.0
+    capacity_t, zp = log_capacity.tolist(), z_price.tolist()
+    credit_growth, volatility = ra["credit"].tolist(), ra["vol"].tolist()
     for t in range(1, n):
         if hist_n and t < hist_n:  # observed: credit and sentiment are what the data imply
             p[t] = hp[t]
-            credit[t] = p[t] - log_capacity[t]
+            credit[t] = p[t] - capacity_t[t]
             step_prev = p[t] - p[t - 1]
             continue
         if q0 <= t < q1:  # a forced crash is a credit crunch of the shock's size
@@ -224,12 +242,14 @@ def generate_path(settings: Market, regions: list[Region], n_quarters: int, star
             p[t] = p[t - 1] + drop
             step_prev = drop
             continue
-        credit[t] = keep * credit[t - 1] + noisy * ra["credit"][regime[t]] * dt
-        fundamental = log_capacity[t - 1] + credit[t - 1]
+        credit[t] = keep * credit[t - 1] + noisy * credit_growth[regimes[t]] * dt
+        fundamental = capacity_t[t - 1] + credit[t - 1]
         step = alpha * (fundamental - p[t - 1]) + beta * step_prev \
-            + noisy * ra["vol"][regime[t]] * np.sqrt(dt) * z_price[t]
+            + noisy * volatility[regimes[t]] * root_dt * zp[t]
         p[t] = p[t - 1] + step
         step_prev = step
+    credit = np.array(credit, dtype=float)
+    p = np.array(p, dtype=float)
     log_fundamental = log_capacity + credit
     g_region = premium * dt + noisy * settings.regional_volatility * np.sqrt(dt) * z_region
     g_region[:, 0] = 0.0
@@ -243,10 +263,12 @@ def generate_path(settings: Market, regions: list[Region], n_quarters: int, star
     g_input = settings.construction_cost_growth * dt + noisy * settings.construction_cost_volatility \
         * np.sqrt(dt) * z_cost + settings.cost_income_link * (g_income - settings.income_growth * dt)
     g_input[0] = 0.0
-    margin = np.zeros(n)
+    margins = [0.0] * n
     back = 1.0 - settings.tender_margin_reversion * dt
+    cost_extra = ra["cost_extra"].tolist()
     for t in range(1, n):
-        margin[t] = back * margin[t - 1] + noisy * ra["cost_extra"][regime[t]] * dt
+        margins[t] = back * margins[t - 1] + noisy * cost_extra[regimes[t]] * dt
+    margin = np.array(margins, dtype=float)
     log_cost = np.cumsum(g_input) + margin
     if hist_n:
         log_cost[:hist_n] = np.log(hist.construction_cost[:hist_n] / hist.construction_cost[0])
