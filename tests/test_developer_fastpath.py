@@ -169,7 +169,7 @@ def test_write_downs_visit_every_area_that_may_add_also_after_hand_overs(coopera
     from tests.test_land_fastpath import plain_write_downs
 
     skipped = moved = 0
-    for i, model in enumerate(stepped(cooperation, quarters=60)):
+    for model in stepped(cooperation, quarters=60):
         developers = model.parties.developers
         q = model.ctx.quarter
         if q in (20, 40) and len(developers) > 1:  # a hand-over: the first developer's last area to the next one
