@@ -30,6 +30,11 @@ LAND_BANK_YEARS = 5
 assumption, checked against the 25-30 % write-down of Dutch land banks 2008-2012 (docs/ODD.md §7.8)."""
 
 
+def _jv_stake(coop) -> bool:
+    """The developer holds a stake in the area's joint land company (a share strictly between 0 and 1)."""
+    return (coop.works_payer == "jv" or coop.land_receiver == "jv") and 0 < coop.jv_municipal_share < 1
+
+
 class Developer(Actor):
     """A project developer.
 
@@ -56,6 +61,7 @@ class Developer(Actor):
         self._area_cost: dict[str, float] = {}  # land index at which it holds each area's positions (cost)
         self._land_start: dict[str, tuple] = {}  # per area: (€ residual land value at the start, homes weights)
         self._undecided: dict[AreaPlan, list[PhaseState]] = {}  # per area: its phases that may still get a go
+        self._write_down_areas: list | None = None  # [its areas as last seen, those that may add write-downs]
 
     @property
     def credit_limit(self) -> float:
@@ -111,25 +117,46 @@ class Developer(Actor):
         down when land values fall below that mean — after 2008 by 25-30 % (sources.md#developer-writedowns).
         """
         total = 0.0
-        area_cost, later = self._area_cost, self.ctx.quarter > 0
-        for area in self.areas:
+        ctx = self.ctx
+        q = ctx.quarter
+        area_cost, later, land_start = self._area_cost, q > 0, self._land_start
+        # The areas that may still add something: those whose land position is closed for good
+        # (``AreaPlan.land_position_closed``: banked, no developers' land, no phase holding land) and that hold no
+        # joint-company stake add nothing in any later quarter, so they are left out until the developer's areas
+        # change (a hand-over); the others are visited in the developer's order. Guarded in
+        # tests/test_developer_fastpath.py.
+        known_areas = self._write_down_areas
+        if known_areas is None or known_areas[0] != self.areas:
+            known_areas = self._write_down_areas = [list(self.areas), list(self.areas)]
+        closed = False
+        for area in known_areas[1]:
             book = area.developer_land_position()  # € at start-year prices
+            coop = area.coop
+            jv = (coop.works_payer == "jv" or coop.land_receiver == "jv") and 0 < coop.jv_municipal_share < 1
             if book > 0:
-                index = self.land_index(area)
-                cost = area_cost.setdefault(area.name, index if later else 1.0)
+                start = land_start.get(area.spec.name)  # (land_index's fast path, inline: its series read)
+                if start is None:
+                    index = self.land_index(area)  # first sight: makes the series
+                else:
+                    series = start[2]
+                    index = series[q] if series is not None else ctx.item_index(area, "acquisition")
+                cost = area_cost.setdefault(area.spec.name, index if later else 1.0)
                 if cost > 0:
                     below = index / cost - 1
                     total += book * (below if below < 0.0 else 0.0)  # min(0.0, below), without the builtin
                 else:
                     total += 0.0
-            coop = area.coop
-            if (coop.works_payer == "jv" or coop.land_receiver == "jv") and 0 < coop.jv_municipal_share < 1:
+            elif not (closed or jv) and area.land_position_closed:
+                closed = True
+            if jv:
                 # its stake in a joint land company: its share of the company's write-downs since the plan (the
                 # plan deficit was priced into the deal it signed), from the municipality's provisions (BBV)
                 s = coop.jv_municipal_share
                 municipality = self.model.parties.municipality_of(area)
                 held = municipality.provisions.get(area.name, 0.0) - municipality.plan_provisions.get(area.name, 0.0)
                 total -= max(0.0, held) * (1 - s) / s
+        if closed:
+            known_areas[1] = [area for area in known_areas[1] if not area.land_position_closed or _jv_stake(area.coop)]
         if self.params.land_bank > 0:
             total += self.params.land_bank * self.params.equity * self._bank_marks().item(self.ctx.quarter)  # float()
         return total

@@ -50,9 +50,19 @@ class Settlement:
     offers_log: str = "[]"  # the offers as JSON text, for the event log
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+"""{dataclass: its field names} (``dataclasses.fields`` once per class)."""
+_BUILTIN: dict[type, bool] = {}
+"""{class: defined in this package} (see is_builtin)."""
+
+
 def is_builtin(obj: object) -> bool:
     """True for objects whose class is defined in this package (no hidden plug-in state)."""
-    return type(obj).__module__.split(".")[0] == "sim"
+    cls = type(obj)
+    known = _BUILTIN.get(cls)
+    if known is None:
+        known = _BUILTIN[cls] = cls.__module__.split(".")[0] == "sim"
+    return known
 
 
 class ProblemKey:
@@ -72,14 +82,24 @@ class ProblemKey:
         return self
 
     def dataclass(self, value: object) -> ProblemKey:
-        """Every field of a dataclass instance: arrays by bytes, the rest by repr."""
-        for f in fields(value):
-            item = getattr(value, f.name)
-            self.scalars(f.name)
+        """Every field of a dataclass instance: arrays by name, dtype, shape and bytes (in field order), then the
+        other fields as one repr of their (name, value) pairs (three hash updates per array and one for the rest,
+        instead of two per field: a key is made per negotiation)."""
+        cls = type(value)
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(value))
+        update = self._hash.update
+        rest = []
+        for name in names:
+            item = getattr(value, name)
             if isinstance(item, np.ndarray):
-                self.array(item)
+                item = np.ascontiguousarray(item)
+                update(f"{name}={item.dtype.str}{item.shape}".encode())
+                update(item.data)
             else:
-                self.scalars(item)
+                rest.append((name, item))
+        update(repr(rest).encode())
         return self
 
     def digest(self) -> bytes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.area import STAGE_INDEX
 from sim.negotiation.broker import negotiate
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ RETRY_QUARTERS = 8
 """Quarters after a failed negotiation before the parties try again (unless prices move)."""
 MIN_DEAL_QUARTERS = 8
 """A deal is not reopened within this many quarters of signing."""
+_DONE = STAGE_INDEX["done"]  # a phase is open while its stage is below this (PhaseState.is_open)
 
 
 def check_developers(desk: NegotiationDesk) -> None:
@@ -65,9 +67,18 @@ def upkeep(desk: NegotiationDesk) -> None:
     prices = None  # today's regional price indices as floats (the same doubles), read once when first needed
     for area in ctx.areas:
         developer = area.developer
-        if developer is None or developer.failed or not area.unstarted:
+        if developer is None or developer.failed:
             continue
-        if all(p.stage < 0 for p in area.phases):
+        # one pass over the phases for both tests (pure reads): some phase unstarted (``area.unstarted`` not
+        # empty: no go and still open) and some phase begun (not ``all(p.stage < 0 ...)``)
+        unstarted = begun = False
+        for p in area.phases:
+            stage = p.stage
+            if stage >= 0:
+                begun = True
+            if stage < _DONE and p.go_time is None:
+                unstarted = True
+        if not (unstarted and begun):
             continue
         if prices is None:
             prices = ctx.market.price_index[:, ctx.quarter].tolist()
@@ -82,7 +93,11 @@ def upkeep(desk: NegotiationDesk) -> None:
         moved = abs(price / deal.price_index - 1) > threshold
         gap = abs(area.affordable_demand - terms.affordable_share) > flex + 1e-9
         # a grant awarded on a programme the deal does not yet meet: the parties reopen the deal at once
-        condition = any(terms.affordable_share < minimum - 1e-6 for *_, minimum in funds.conditions(area))
+        condition = False  # any(terms.affordable_share < minimum - 1e-6 ...), as a loop (no generator per area)
+        for *_, minimum in funds.conditions(area):
+            if terms.affordable_share < minimum - 1e-6:
+                condition = True
+                break
         if condition and not deal.imposed:
             why = "grant condition (affordable share)"
         elif (moved or gap) and now - deal.time >= MIN_DEAL_QUARTERS and not deal.imposed:
