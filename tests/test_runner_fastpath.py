@@ -38,3 +38,19 @@ def test_read_part_gives_the_table_read_table_gives(tmp_path):
         fast, plain = read_part(path), pq.read_table(path)
         assert fast.schema.equals(plain.schema, check_metadata=True), path
         assert ipc_bytes(fast) == ipc_bytes(plain), path  # NaN-safe, bit for bit (Table.equals: NaN != NaN)
+
+
+def test_part_writer_options_change_no_value(tmp_path):
+    """Parts are written without dictionary pages and statistics (PART_OPTIONS): read back, each part is the
+    very table pyarrow's default writer gives, so consolidation and the report see the same data."""
+    out = tmp_path / "res"
+    run_experiment(make_experiment(tmp_path, replications=1), out, quiet=True)
+    store = ExperimentStore(out)
+    for kind in KINDS:
+        for path in store.part_files(kind):
+            columns = read_part(path).to_pydict()  # what write_run hands to atomic_write_table
+            default, optioned = tmp_path / "default.parquet", tmp_path / "optioned.parquet"
+            pq.write_table(pa.table(columns), default)
+            atomic_write_table(columns, optioned)
+            assert ipc_bytes(read_part(optioned)) == ipc_bytes(read_part(default)) == ipc_bytes(read_part(path)), path
+            assert pq.read_metadata(path).row_group(0).column(0).statistics is None  # the options were used
