@@ -54,3 +54,27 @@ def test_part_writer_options_change_no_value(tmp_path):
             atomic_write_table(columns, optioned)
             assert ipc_bytes(read_part(optioned)) == ipc_bytes(read_part(default)) == ipc_bytes(read_part(path)), path
             assert pq.read_metadata(path).row_group(0).column(0).statistics is None  # the options were used
+
+
+def test_split_tail_keeps_every_run_in_order_and_splits_only_the_last_groups():
+    """The process pool runs the last groups' runs alone (shorter tail): the same tasks in the same order, each
+    once; groups before the last ``n`` untouched; single-run groups as they were."""
+    from sim.experiments.executors import split_tail
+
+    def groups(sizes):
+        out, k = [], 0
+        for size in sizes:
+            tasks = [{"key": f"t{k + i}", "run_id": f"r{k + i}"} for i in range(size)]
+            out.append({"key": f"t{k}+{size}", "tasks": tasks})
+            k += size
+        return out
+
+    for sizes in ([2] * 20, [3, 1, 2], [1], [], [5, 5], [16, 16, 4, 1, 10]):
+        for n in (1, 2, 4):
+            given = groups(sizes)
+            got = list(split_tail(iter(given), n))
+            assert [t for g in got for t in g["tasks"]] == [t for g in given for t in g["tasks"]]
+            head = max(0, len(given) - n)
+            assert got[:head] == given[:head]
+            assert all(len(g["tasks"]) == 1 for g in got[head:])
+            assert len({g["key"] for g in got}) == len(got)
