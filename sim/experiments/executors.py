@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -63,16 +64,38 @@ def warm_up_processes() -> None:
         forkserver.ensure_running()
 
 
+def split_tail(groups: Iterable[dict], last: int) -> Iterator[dict]:
+    """The groups in order, but the ``last`` ones split into one group per run.
+
+    At the end of an experiment the workers finish their last groups one after another; a worker that finishes
+    early idles until the others are done. Runs alone instead of the last few groups shorten that tail (a group
+    of a ten-design grid takes ten runs' time). Results are unchanged: a run gives the same result alone as in
+    its group (:func:`sim.experiments.task.execute_group`, tested); only the settled negotiations these runs
+    could have shared are settled again.
+    """
+    held: deque[dict] = deque()
+    for group in groups:
+        held.append(group)
+        if len(held) > last:
+            yield held.popleft()
+    for group in held:
+        if len(group["tasks"]) == 1:
+            yield group
+        else:
+            yield from ({"key": f"{task['key']}+1", "tasks": [task]} for task in group["tasks"])
+
+
 def run_processes(groups: Iterable[dict], workers: int) -> Iterator[dict]:
     """A process pool with a bounded window of groups in flight (flat memory).
 
     On Linux, when this process has no other threads, the workers are forked from it (the model
     is imported already, so they start at once); the pool is created and the first tasks submitted here, before the
     caller starts its progress bar (no thread exists yet when the workers fork). Elsewhere the
-    workers come from a forkserver with the model preloaded.
+    workers come from a forkserver with the model preloaded. The last ``workers`` groups go out run by run
+    (:func:`split_tail`).
     """
     window = 2 * workers
-    tasks = iter(groups)
+    tasks = split_tail(groups, workers)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=process_context(), initializer=die_with_parent)
     pending = set()
     for task in tasks:
