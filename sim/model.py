@@ -71,7 +71,9 @@ class AreaModel(mesa.Model):
         rng: accepted for ``mesa.batch_run`` compatibility (an int seed); same as ``seed``.
         fund_design: the fund design in force (default: the scenario's ``[funds] design``, by name).
         collect: 'quarterly' records the model series and the per-area table every quarter;
-            'lean' records the model series at year ends and the area table only in the last quarter.
+            'lean' records the model series at year ends and the area table only in the last quarter;
+            'none' records nothing (an experiment run that stores its outcomes only: they are read off the
+            finished run, not off the series).
         negotiation_cache: shared by runs of the same future (paired lever values) so identical
             negotiations are settled once (see sim.negotiation.cache; results are unchanged).
     """
@@ -82,8 +84,8 @@ class AreaModel(mesa.Model):
         scenario = load_scenario(DEFAULT_SCENARIO) if scenario is None else scenario
         seed = (rng if rng is not None else scenario.seed) if seed is None else seed
         super().__init__(rng=int(seed))
-        if collect not in ("quarterly", "lean"):
-            raise ValueError(f"collect must be 'quarterly' or 'lean', not {collect!r}")
+        if collect not in ("quarterly", "lean", "none"):
+            raise ValueError(f"collect must be 'quarterly', 'lean' or 'none', not {collect!r}")
         self.spec, self.seed, self.collect_mode, self.n_quarters = scenario, int(seed), collect, scenario.n_quarters
         streams = Streams(self.rng)
         env = simpy.Environment()
@@ -170,7 +172,8 @@ class AreaModel(mesa.Model):
                 self.money.distribute_jv(area)
             consider_exits(parties, ctx.books, ctx.areas)
             self.portfolio.hook("on_year_end")
-        if self.collect_mode == "quarterly" or q % 4 == 3 or self.steps >= self.n_quarters:
+        mode = self.collect_mode
+        if mode == "quarterly" or (mode == "lean" and (q % 4 == 3 or self.steps >= self.n_quarters)):
             self.datacollector.collect(self)                              # 8. data
         if self.steps >= self.n_quarters:
             self.running = False

@@ -33,7 +33,13 @@ def run_model(task: dict, cache: NegotiationCache | None = None):
     scenario = from_dict(scenario_for(task), task.get("source", "<experiment>"))
     design = FundDesign.model_validate(task["fund_designs"][scenario.funds.design])
     return AreaModel(scenario, seed=task["seed"], fund_design=design,
-                     collect=task.get("collect", "lean"), negotiation_cache=cache).run()
+                     collect=task.get("collect") or collect_for(task), negotiation_cache=cache).run()
+
+
+def collect_for(task: dict) -> str:
+    """What a run must record for what its task stores: the year-end series only if it stores them (the
+    outcomes and the area and phase tables are read off the finished run)."""
+    return "lean" if task.get("timeseries", True) else "none"
 
 
 def outcomes_of(model) -> dict:
@@ -97,7 +103,9 @@ def execute_group(group: dict) -> list[dict]:
 
     They share a :class:`~sim.negotiation.cache.NegotiationCache`, so a negotiation that a lever
     has not changed is settled once for all of them; each result is exactly what
-    :func:`safe_execute` gives for the task alone (tested). The cache lives only as long as the group.
+    :func:`safe_execute` gives for the task alone (tested). The cache lives only as long as the group; a group
+    of one run (e.g. each point of a Sobol study) has none, since keying every negotiation would buy nothing.
     """
-    cache = NegotiationCache()
-    return [safe_execute(task, cache) for task in group["tasks"]]
+    tasks = group["tasks"]
+    cache = NegotiationCache() if len(tasks) > 1 else None  # a run alone settles no negotiation twice
+    return [safe_execute(task, cache) for task in tasks]
