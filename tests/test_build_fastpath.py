@@ -70,3 +70,28 @@ def test_models_built_twice_have_the_same_parties_beliefs():
                     strict=True):
         assert p.beliefs is not q.beliefs
         assert p.beliefs.digest() == q.beliefs.digest()
+
+
+@pytest.mark.parametrize("total", [0, 1, 7, 500, 917, 6000])
+@pytest.mark.parametrize("shares", [(0.3, 0.15, 0.1, 0.45), (0.25, 0.25, 0.25, 0.25), (1.0,), (1.0, 1.0, 1.0),
+                                    (0.0, -0.0, 1.0, 0.0), (0.1, 0.2, 0.3, 0.4, 0.0, 0.5, 0.6, 0.7, 0.8)])
+def test_remembered_splits_equal_split_homes(total, shares):
+    """build_areas' remembered split of homes equals split_homes (the largest-remainder split) every time, and
+    each caller gets its own writeable array."""
+    from sim.area import _split_remembered, split_homes
+    want = split_homes(total, np.asarray(shares, dtype=float))
+    for _ in range(2):
+        got = _split_remembered(total, shares)
+        assert same_arrays(got, want) and got.flags.writeable
+        got[...] = -1  # a caller's change does not reach the remembered split
+    assert same_arrays(_split_remembered(total, shares), want)
+
+
+def test_phase_sizes_equal_the_plain_split():
+    """phase_sizes (remembered near-equal parts) gives the Python ints the plain numpy split gave."""
+    from sim.area import phase_sizes, split_homes
+    for spec in from_dict(mini()).areas:
+        want = [int(h) for h in split_homes(spec.homes, np.ones(spec.phases))] if spec.phase_homes is None \
+            else list(spec.phase_homes)
+        got = phase_sizes(spec)
+        assert got == want and all(type(h) is int for h in got)
