@@ -66,11 +66,29 @@ def _split_homes_few(total: int, shares: list[float], whole: float) -> np.ndarra
     return np.array(base, dtype=np.int64)
 
 
+_SPLITS: dict[tuple[int, tuple[float, ...]], np.ndarray] = {}
+"""Remembered :func:`split_homes` results for :func:`build_areas` (read-only templates, copied out)."""
+
+
+def _split_remembered(total: int, shares: tuple[float, ...]) -> np.ndarray:
+    """``split_homes(total, shares)`` for a tuple of floats, remembered in this process: a pure function of the
+    values (an area's phases and runs of one scenario repeat them); each caller gets its own copy.
+    Guarded in tests/test_build_fastpath.py."""
+    key = (total, shares)
+    known = _SPLITS.get(key)
+    if known is None:
+        if len(_SPLITS) >= 4096:
+            _SPLITS.clear()
+        known = _SPLITS[key] = split_homes(total, shares)
+        known.flags.writeable = False
+    return known.copy()
+
+
 def phase_sizes(spec: AreaSpec) -> list[int]:
     """Homes per phase: explicit ``phase_homes`` or ``phases`` near-equal parts."""
     if spec.phase_homes is not None:
         return list(spec.phase_homes)
-    return [int(h) for h in split_homes(spec.homes, np.ones(spec.phases))]
+    return _split_remembered(spec.homes, (1.0,) * spec.phases).tolist()  # np.ones(phases): the same shares
 
 
 def cost_items_per_home(archetype: Archetype, municipal_share: float) -> dict[str, float]:
@@ -319,7 +337,7 @@ def build_areas(scenario: Scenario, cost_rng: np.random.Generator) -> list[AreaP
                         for item, value in per_home.items()}
             estimate = with_overheads(estimate, arch)
             items = {item: amount * draws[item] for item, amount in estimate.items()}
-            homes = split_homes(size, shares)
+            homes = _split_remembered(size, shares)
             pipeline = spec.pipeline_stage if p_i < spec.pipeline_phases else "planned"
             unpaid = {} if pipeline in ("land_ready", "construction") else (
                 {k: v for k, v in items.items() if k != "plan_costs"} if pipeline == "zoned" else dict(items))

@@ -47,6 +47,12 @@ def expected_drift(rule: str, price_history: np.ndarray, cost_history: np.ndarra
     return float(_ANCHOR_DRIFT)
 
 
+_DRAWN: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+"""Belief draws remembered in this process (see :meth:`Beliefs.for_stream`): read-only arrays per stream key."""
+_DRAWN_MAX = 256
+"""Entries kept before the memory is cleared (each is K × (H + 256) doubles, ~75 kB at the defaults)."""
+
+
 class Beliefs:
     """A party's belief ensemble generator.
 
@@ -80,6 +86,32 @@ class Beliefs:
         beliefs = cls(rule, neg.ensemble_size, neg.belief_horizon_quarters, neg.belief_volatility, rng)
         beliefs.overrun_z = rng.standard_normal((neg.ensemble_size, 256))
         beliefs.overrun_z.flags.writeable = False  # drawn once; its digest keys shared negotiations
+        return beliefs
+
+    @classmethod
+    def for_stream(cls, rule: str, negotiation, streams, kind: str, index: int) -> Beliefs:
+        """:meth:`for_party` with the belief stream of party ``index`` of ``kind`` (sim.streams.Streams.beliefs),
+        its draws remembered per process: the same stream (seed, kind, index) and the same ensemble size,
+        horizon and volatility give the same imagination, so runs of one future (a Sobol study, paired lever
+        values) draw it once. The remembered arrays are read-only and shared; each party gets its own object
+        (its caches). Guarded equal to :meth:`for_party` in tests/test_build_fastpath.py.
+
+        Args:
+            rule: expectation rule; negotiation: the scenario's ``[actors.negotiation]``;
+            streams: the run's :class:`sim.streams.Streams`; kind, index: the party (as ``Streams.beliefs``).
+        """
+        neg = negotiation
+        size, horizon, volatility = neg.ensemble_size, neg.belief_horizon_quarters, neg.belief_volatility
+        key = (streams.key("beliefs", kind, index), size, horizon, float(volatility).hex(), type(volatility))
+        known = _DRAWN.get(key)
+        if known is None:
+            drawn = cls.for_party(rule, neg, streams.beliefs(kind, index))
+            if len(_DRAWN) >= _DRAWN_MAX:
+                _DRAWN.clear()
+            known = _DRAWN[key] = (drawn.shocks, drawn.steps, drawn.overrun_z)
+        beliefs = cls.__new__(cls)
+        beliefs.rule, beliefs.volatility = rule, volatility
+        beliefs.shocks, beliefs.steps, beliefs.overrun_z = known
         return beliefs
 
     def digest(self) -> bytes:

@@ -33,6 +33,15 @@ class Streams:
         root = self._behaviour
         return np.random.default_rng(np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, *key)))
 
+    def key(self, purpose: str, kind: str, index: int) -> tuple:
+        """A hashable identity of a behaviour child stream (``purpose`` 'beliefs': ``beliefs(kind, index)``): equal
+        keys, equal streams (the same root entropy and spawn key), so its draws can be remembered across runs."""
+        if purpose != "beliefs":
+            raise ValueError(f"no stream key for {purpose!r}")
+        root = self._behaviour
+        entropy = root.entropy if isinstance(root.entropy, int) else tuple(np.ravel(root.entropy).tolist())
+        return (entropy, (*root.spawn_key, BELIEFS[kind], index), root.pool_size)
+
     def beliefs(self, kind: str, index: int) -> np.random.Generator:
         """The belief stream of party ``index`` (0-based, per kind) of ``kind``."""
         return self._child(BELIEFS[kind], index)

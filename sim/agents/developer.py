@@ -51,8 +51,8 @@ class Developer(Actor):
     def __init__(self, model: mesa.Model, ctx: RunContext, name: str, index: int) -> None:
         super().__init__(model, ctx, name)
         self.params = ctx.spec.actors.developers
-        self.beliefs = Beliefs.for_party(self.params.expectation, ctx.spec.actors.negotiation,
-                                         ctx.streams.beliefs("developer", index))
+        self.beliefs = Beliefs.for_stream(self.params.expectation, ctx.spec.actors.negotiation, ctx.streams,
+                                          "developer", index)
         self.risk_aversion = self.params.risk_aversion
         self.areas: list[AreaPlan] = []
         self.failed = False

@@ -48,8 +48,8 @@ class Municipality(Actor):
         super().__init__(model, ctx, name)
         self.region_index = region_index
         self.params = ctx.spec.actors.municipality
-        self.beliefs = Beliefs.for_party(self.params.expectation, ctx.spec.actors.negotiation,
-                                         ctx.streams.beliefs("municipality", region_index))
+        self.beliefs = Beliefs.for_stream(self.params.expectation, ctx.spec.actors.negotiation, ctx.streams,
+                                          "municipality", region_index)
         self.risk_aversion = self.params.risk_aversion
         self.provisions: dict[str, float] = {}
         self.plan_provisions: dict[str, float] = {}  # € provided at each account's first valuation (plan deficit)
