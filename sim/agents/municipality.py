@@ -65,6 +65,8 @@ class Municipality(Actor):
         # per area: its phases still open without a triggered land event, in order (closed phases and decided land
         # stay so, so the others need not be looked at again; see decide_land_works)
         self._land_undecided: dict[AreaPlan, list] = {}
+        # per area: its phases with flows left (open, with unpaid items or not started), in order (see account_flows)
+        self._flow_phases: dict[AreaPlan, list] = {}
         self._unstarted: dict[AreaPlan, list] = {}  # per area: its phases without a go, open (see stop_stale_phases)
 
     # ----------------------------------------------------------------- decisions
@@ -309,8 +311,13 @@ class Municipality(Actor):
         land_share: float | None = None  # the receivers' shares of the plots and the social land
         social_share = 0.0
         known_phases = self._phase_terms
-        for phase in area.phases:
+        phases = self._flow_phases.get(area)
+        if phases is None:
+            phases = self._flow_phases[area] = area.phases
+        spent = False  # a phase closed or has nothing left to flow: dropped from _flow_phases after the loop
+        for phase in phases:
             if phase.stage >= DONE:  # not open
+                spent = True
                 continue
             ahead = phase.planned_start - q  # int(min(HORIZON_QUARTERS - 1, max(0.0, ahead) + 4)) without builtins
             when = int(ahead + 4) if ahead > 0.0 else 4
@@ -319,6 +326,7 @@ class Municipality(Actor):
             unpaid = phase.unpaid
             unstarted = phase.construction_start is None
             if not unpaid and not unstarted:
+                spent = True
                 continue
             # the phase's cached terms and programme (see _phase_entry), inline: the loop's costly part is calls
             known = known_phases.get(phase)
@@ -354,6 +362,9 @@ class Municipality(Actor):
                 if later > HORIZON_QUARTERS - 1:
                     later = HORIZON_QUARTERS - 1
                 revenues[later] = revenues.get(later, 0.0) + (price * land_share + social * social_share)
+        if spent:  # for good: the stage only advances, unpaid items are only paid, a construction start stays
+            self._flow_phases[area] = [p for p in phases
+                                       if p.stage < DONE and (p.unpaid or p.construction_start is None)]
         return costs, revenues
 
     def _phase_entry(self, phase) -> tuple:
@@ -376,10 +387,14 @@ class Municipality(Actor):
                 runs[-1][1].append(estimates.get(item, 0.0))
             else:
                 runs.append((item, [estimates.get(item, 0.0)]))
-        market = homes[SOCIAL + 1:]
+        old = self._phase_terms.get(phase)
+        if old is not None and old[3] is homes:  # an item paid: the same programme, its terms kept
+            programme = old[5:]
+        else:
+            market = homes[SOCIAL + 1:]
+            programme = (market.astype(float), float(homes[SOCIAL]), tuple(market.tolist()), int(market.sum()))
         known = self._phase_terms[phase] = (
-            unpaid, len(unpaid), estimates, homes, tuple((item, tuple(run)) for item, run in runs),
-            market.astype(float), float(homes[SOCIAL]), tuple(market.tolist()), int(market.sum()))
+            unpaid, len(unpaid), estimates, homes, tuple((item, tuple(run)) for item, run in runs)) + programme
         return known
 
     def forward_npv(self, costs: dict[int, float], revenues: dict[int, float]) -> tuple[float, float]:
