@@ -231,3 +231,23 @@ def test_inner_products_of_dot_and_matmul_are_the_same_doubles():
         a = rng.normal(0, 10.0 ** rng.integers(0, 6), 3)
         b = rng.integers(0, 400, 3).astype(float) if i % 2 else rng.random(3) * 1e3
         assert float(np.dot(a, b)).hex() == float(a @ b).hex()
+
+
+def test_plot_prices_in_python_floats_are_numpys_dot():
+    """``Municipality.account_flows`` prices a phase's plots as ``h1 * v1 + h2 * v2 + h3 * v3`` in Python floats
+    (integer homes as floats, land values of every sign and scale) where the plain code took
+    ``max(0.0, float(np.dot(homes, values)))``: the same double on random inputs, zero homes and signed zeros
+    included (a numpy built on a BLAS whose three-element dot fused multiply-adds would fail here)."""
+    rng = np.random.default_rng(19)
+    for i in range(30000):
+        homes = rng.integers(0, 400, 3) * (rng.random(3) < 0.8)
+        values = rng.normal(0, 10.0 ** rng.integers(0, 7), 3)
+        if i % 7 == 0:
+            values[rng.integers(0, 3)] = -0.0
+        plain = max(0.0, float(np.dot(homes, values)))
+        h1, h2, h3 = homes.astype(float).tolist()
+        v1, v2, v3 = values.tolist()
+        price = h1 * v1 + h2 * v2 + h3 * v3
+        if not price > 0.0:
+            price = 0.0
+        assert price.hex() == plain.hex()

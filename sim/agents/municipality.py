@@ -60,11 +60,12 @@ class Municipality(Actor):
         self._revenue_expectations: dict[tuple[int, int], float] = {}  # (region, quarter) → fraction/yr
         self._phase_terms: dict = {}  # phase → its unpaid items' terms and its programme, see _phase_entry
         self._euro_texts: dict[float, str] = {}  # € → its text, see _euros
-        self._plot_prices: dict = {}  # land values (floats) → {market homes: € of plots}, see account_flows
         self._land_decided: set[AreaPlan] = set()  # areas with land decided for a phase (see committed)
         # per area: its phases still open without a triggered land event, in order (closed phases and decided land
         # stay so, so the others need not be looked at again; see decide_land_works)
         self._land_undecided: dict[AreaPlan, list] = {}
+        # per area: its phases with flows left (open, with unpaid items or not started), in order (see account_flows)
+        self._flow_phases: dict[AreaPlan, list] = {}
         self._unstarted: dict[AreaPlan, list] = {}  # per area: its phases without a go, open (see stop_stale_phases)
 
     # ----------------------------------------------------------------- decisions
@@ -290,14 +291,8 @@ class Municipality(Actor):
         q = ctx.quarter
         coop = area.coop
         share_of = (lambda party: 1.0 if party == "jv" else 0.0) if whole_company else coop.municipal_share
-        land_row = ctx.econ.land_value[area.region_index, q]
-        values = tuple(land_row.tolist())  # Python floats: the same doubles as numpy's scalars, without their overhead
-        social_value = values[SOCIAL]
-        prices = self._plot_prices.get(values)  # {market homes: € at these values}, see _plot_price
-        if prices is None:
-            if len(self._plot_prices) > 64:
-                self._plot_prices.clear()
-            prices = self._plot_prices[values] = {}
+        # Python floats: the same doubles as numpy's scalars, without their overhead
+        social_value, value_1, value_2, value_3 = ctx.econ.land_value[area.region_index, q].tolist()
         costs: dict[int, float] = {}
         revenues: dict[int, float] = {}
         deal = area.deal
@@ -309,8 +304,13 @@ class Municipality(Actor):
         land_share: float | None = None  # the receivers' shares of the plots and the social land
         social_share = 0.0
         known_phases = self._phase_terms
-        for phase in area.phases:
+        phases = self._flow_phases.get(area)
+        if phases is None:
+            phases = self._flow_phases[area] = area.phases
+        spent = False  # a phase closed or has nothing left to flow: dropped from _flow_phases after the loop
+        for phase in phases:
             if phase.stage >= DONE:  # not open
+                spent = True
                 continue
             ahead = phase.planned_start - q  # int(min(HORIZON_QUARTERS - 1, max(0.0, ahead) + 4)) without builtins
             when = int(ahead + 4) if ahead > 0.0 else 4
@@ -319,6 +319,7 @@ class Municipality(Actor):
             unpaid = phase.unpaid
             unstarted = phase.construction_start is None
             if not unpaid and not unstarted:
+                spent = True
                 continue
             # the phase's cached terms and programme (see _phase_entry), inline: the loop's costly part is calls
             known = known_phases.get(phase)
@@ -341,11 +342,12 @@ class Municipality(Actor):
                 costs[when] = total
             if unstarted:
                 if agreed:
-                    price = float(deal.terms.land_price * known[8])
-                else:
-                    price = prices.get(known[7])
-                    if price is None:
-                        price = prices[known[7]] = max(0.0, float(np.dot(known[5], land_row[SOCIAL + 1:])))
+                    price = float(deal.terms.land_price * known[7])
+                else:  # np.dot of the market homes and values: the same products added left to right (see _phase_entry)
+                    homes_1, homes_2, homes_3 = known[5]
+                    price = homes_1 * value_1 + homes_2 * value_2 + homes_3 * value_3
+                    if not price > 0.0:  # max(0.0, price) without the builtin (0.0 also for -0.0)
+                        price = 0.0
                 if land_share is None:
                     land_share = share_of(coop.land_receiver)
                     social_share = share_of(coop.social_land_receiver)
@@ -354,6 +356,9 @@ class Municipality(Actor):
                 if later > HORIZON_QUARTERS - 1:
                     later = HORIZON_QUARTERS - 1
                 revenues[later] = revenues.get(later, 0.0) + (price * land_share + social * social_share)
+        if spent:  # for good: the stage only advances, unpaid items are only paid, a construction start stays
+            self._flow_phases[area] = [p for p in phases
+                                       if p.stage < DONE and (p.unpaid or p.construction_start is None)]
         return costs, revenues
 
     def _phase_entry(self, phase) -> tuple:
@@ -363,11 +368,14 @@ class Municipality(Actor):
         the unpaid items' estimates (€) in the order of ``phase.unpaid`` in runs of the buy-outs or of other items
         (each run's first item, its estimates), so that a run's terms are added with one share without a choice per
         item (the same products and additions in the same order),
-        the market homes (owner, mid rent, free rent) as floats, the social homes as a float,
-        the market homes as a tuple (a key), their number).
+        the market homes (segments after social, in order) as a tuple of floats, the social homes as a float,
+        the number of market homes). A paid item rebuilds the terms but keeps the programme's.
 
-        ``np.dot`` of the integer homes with float values converts them to exactly these floats first, so the dot
-        product is the same double; float × float is the same double as numpy's integer × float product.
+        The plots' price is ``np.dot`` of the market homes and the land values: ``np.dot`` of the integer homes
+        with float values converts them to exactly these floats first, and numpy's dot of three doubles (the
+        OpenBLAS kernel of this build) adds the three products left to right without fused multiply-adds, so
+        ``h1 * v1 + h2 * v2 + h3 * v3`` in Python floats is the same double (guarded in tests/test_land_fastpath.py
+        on random triples and on every call of mini runs under each cooperation model).
         """
         unpaid, estimates, homes = phase.unpaid, phase.estimates, phase.homes
         runs: list[tuple[str, list[float]]] = []  # (first item, its run's estimates): the buy-outs or other items
@@ -376,10 +384,14 @@ class Municipality(Actor):
                 runs[-1][1].append(estimates.get(item, 0.0))
             else:
                 runs.append((item, [estimates.get(item, 0.0)]))
-        market = homes[SOCIAL + 1:]
+        old = self._phase_terms.get(phase)
+        if old is not None and old[3] is homes:  # an item paid: the same programme, its terms kept
+            programme = old[5:]
+        else:
+            market = homes[SOCIAL + 1:]
+            programme = (tuple(market.astype(float).tolist()), float(homes[SOCIAL]), int(market.sum()))
         known = self._phase_terms[phase] = (
-            unpaid, len(unpaid), estimates, homes, tuple((item, tuple(run)) for item, run in runs),
-            market.astype(float), float(homes[SOCIAL]), tuple(market.tolist()), int(market.sum()))
+            unpaid, len(unpaid), estimates, homes, tuple((item, tuple(run)) for item, run in runs)) + programme
         return known
 
     def forward_npv(self, costs: dict[int, float], revenues: dict[int, float]) -> tuple[float, float]:
