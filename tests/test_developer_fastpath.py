@@ -251,3 +251,22 @@ def test_project_marks_leave_out_only_phases_settled_for_good_also_after_hand_ov
                         assert plain_phase_mark(developer, phase) == 0.0
             dropped += len(gone)
     assert moved > 0 and dropped > 0
+
+
+@pytest.mark.parametrize("cooperation", ["traditional", "private_realisation"])
+def test_decide_keeps_every_phase_that_may_still_get_a_go(cooperation):
+    """``Developer.decide`` rebuilds its per-area list of phases that may still get a go only when one got a go or
+    closed: every quarter each list holds, in the area's order, every phase of the area without a go that is still
+    open (it may hold more: those that got a go or closed since, dropped at the next visit)."""
+    from sim.segments import STAGE_INDEX
+
+    done = STAGE_INDEX["done"]
+    checked = 0
+    for model in stepped(cooperation, quarters=60, **slow_sales()):
+        for developer in model.parties.developers:
+            for area, phases in developer._undecided.items():
+                waiting = [p for p in area.phases if p.go_time is None and p.stage < done]
+                assert [p for p in phases if p in waiting] == waiting
+                assert all(p in area.phases for p in phases)
+                checked += len(waiting)
+    assert checked > 0

@@ -11,11 +11,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.area import MID_RENT, OWNER, SOCIAL
 from sim.beliefs import Beliefs
 from sim.model import AreaModel
 from sim.negotiation import broker
 from sim.negotiation.broker import build_outlook, make_problem
-from sim.negotiation.economics import developer_surplus, municipal_surplus, party_npvs, scores
+from sim.negotiation.economics import (
+    developer_surplus,
+    municipal_surplus,
+    party_npvs,
+    reprogramme,
+    scores,
+)
 from sim.scenario import from_dict
 from tests.conftest import mini
 
@@ -223,3 +230,36 @@ def test_expected_drift_with_the_anchor_computed_once_equals_the_formula():
         for rule, value in want.items():
             got = expected_drift(rule, prices, costs)
             assert type(got) is float and repr(got) == repr(value)
+
+
+def plain_reprogramme(homes, affordable_share, integer=True):
+    """``reprogramme`` as written before: ``ndarray.sum`` and ``np.clip`` through numpy's Python wrappers."""
+    shares = np.asarray(affordable_share, dtype=float)
+    total = homes.sum(axis=1)
+    flexible = homes[:, MID_RENT] + homes[:, OWNER]
+    target = shares[..., None] * total - homes[:, SOCIAL]
+    if integer:
+        target = np.rint(target)
+    mid = np.clip(target, 0, flexible)
+    out = np.empty(shares.shape + homes.shape)
+    out[...] = homes
+    out[..., MID_RENT] = mid
+    out[..., OWNER] = flexible - mid
+    return out.astype(homes.dtype) if integer else out
+
+
+def test_reprogramme_and_ensemble_mean_without_numpy_wrappers_equal_the_wrapped_calls():
+    """``reprogramme`` (np.add.reduce and the clip ufunc called directly) equals the plain code with ndarray.sum and
+    np.clip, array for array (dtype, shape, bits; shares below, inside and above the feasible range, −0.0); the
+    broker's ensemble mean (np.add.reduce / count) equals ``ndarray.mean(axis=0)`` bit for bit."""
+    rng = np.random.default_rng(5)
+    for _ in range(500):
+        homes = rng.integers(0, 60, size=(int(rng.integers(1, 7)), 4))
+        shares = rng.uniform(-0.2, 1.2, size=int(rng.integers(1, 5)))
+        shares[0] = -0.0 if rng.random() < 0.2 else shares[0]
+        for integer in (True, False):
+            for share in (shares, float(shares[0])):
+                got, plain = reprogramme(homes, share, integer=integer), plain_reprogramme(homes, share, integer)
+                assert got.dtype == plain.dtype and got.shape == plain.shape and got.tobytes() == plain.tobytes()
+        m = rng.lognormal(0, 0.3, size=(int(rng.integers(1, 64)), homes.shape[0]))
+        assert (np.add.reduce(m, axis=0) / m.shape[0]).tobytes() == m.mean(axis=0).tobytes()

@@ -280,14 +280,16 @@ class Developer(Actor):
         presale_threshold, base = ctx.support.presale_threshold, self.params.presale_threshold  # read once
         for area in self.areas:
             deal = area.deal
-            phases = undecided.get(area, area.phases)
+            phases = undecided.get(area)
+            if phases is None:
+                phases = undecided[area] = area.phases
             if not phases:
                 continue
-            left = undecided[area] = []  # phases that may still get a go (given a go or closed: for good)
+            gone = False  # some phase got a go or closed (for good): the list is rebuilt after the loop
             for phase in phases:
                 if phase.go_time is not None or phase.stage >= _DONE:  # given a go or closed (not is_open)
+                    gone = True
                     continue
-                left.append(phase)
                 if phase.go_event is None:
                     continue
                 if deal is None or deal.effective_at > now:
@@ -322,8 +324,11 @@ class Developer(Actor):
                     phase.reason = "no investor with capital for the rental homes"
                     continue
                 phase.go_time = now
+                gone = True
                 phase.reason = "go"
                 phase.go_event.succeed()
                 ctx.books.log(phase, "go", land_value=value, land_price=price, net_land_price=net_price,
                           presale_share=phase.presale_share,
                           rental_price=phase.rental_price)
+            if gone:  # the phases that may still get a go, in the area's order
+                undecided[area] = [p for p in phases if p.go_time is None and p.stage < _DONE]

@@ -124,7 +124,8 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
             if mun_h != dev_h:
                 mun_df = discounting(outlook, mun_h)[2]
             m = developer.beliefs.multipliers_at(dev_drift, lag)
-            known = made["sides"] = ((m, m.mean(axis=0), developer.beliefs.overrun_factors(outlook, n_phases), dev_df),
+            # m.mean(axis=0) as numpy's _methods._mean takes it: np.add.reduce over the axis, divided by the count
+            known = made["sides"] = ((m, np.add.reduce(m, axis=0) / m.shape[0], developer.beliefs.overrun_factors(outlook, n_phases), dev_df),
                                      (municipality.beliefs.overrun_factors(outlook, n_phases), mun_df))
         return known
 
@@ -137,8 +138,9 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
     if fund_works > 0 and outlook.works.sum() > 0:  # co-funded works cost the payer less
         outlook.works = outlook.works * max(0.0, 1 - fund_works / outlook.works.sum())
     # Only the part of the budget this area's losses could use matters (capped as in municipal_surplus).
-    by_segment = outlook.homes.sum(axis=0)  # (4,) integers: every sum of homes below is exact in any order
-    total = by_segment.sum()
+    # (4,) integers: every sum of homes below is exact in any order; np.add.reduce is what ndarray.sum calls
+    by_segment = np.add.reduce(outlook.homes, axis=0)
+    total = np.add.reduce(by_segment, axis=None)
     budget_for_area = min(max(0.0, municipality.budget_left), mun.max_deficit_per_home * float(total))
     prefs = Preferences(developer.risk_aversion, municipality.risk_aversion, mun.max_deficit_per_home,
                         mun.affordable_home_value, budget_for_area, fund_municipal, fund_developer, binding)
@@ -158,9 +160,10 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
                              np.array([terms.overrun_share]))
         return float(dev[0]), float(mun[0])
 
-    market_homes = by_segment[SOCIAL + 1:].sum()
-    attributable = (outlook.works.sum() + outlook.buyout_business.sum()) / max(1, int(total))
-    land_now = float(desk.ctx.econ.land_value[r, q, SOCIAL + 1:] @ outlook.homes[:, SOCIAL + 1:].sum(axis=0))
+    add = np.add.reduce  # (ndarray.sum's call, without its Python wrapper)
+    market_homes = add(by_segment[SOCIAL + 1:], axis=None)
+    attributable = (add(outlook.works, axis=None) + add(outlook.buyout_business, axis=None)) / max(1, int(total))
+    land_now = float(desk.ctx.econ.land_value[r, q, SOCIAL + 1:] @ add(outlook.homes[:, SOCIAL + 1:], axis=0))
     land_bounds = coop.land_price_bounds(attributable, land_now / max(1.0, market_homes))
     social_share = by_segment[SOCIAL] / max(1, int(total))
     demand = max(area.affordable_demand, social_share, *(minimum for _, minimum in binding))  # the applied programme

@@ -20,6 +20,9 @@ import numpy as np
 from sim.area import FREE_RENT, MID_RENT, OWNER, SOCIAL
 from sim.cooperation.base import CooperationModel
 
+_add = np.add.reduce  # what ndarray.sum calls (numpy's _methods._sum), without its Python wrapper
+_clip = np._core.umath.clip  # what np.clip calls for float arrays with both bounds (numpy's _methods._clip)
+
 
 @dataclass
 class Outlook:
@@ -82,12 +85,12 @@ def reprogramme(homes: np.ndarray, affordable_share: float | np.ndarray, integer
     smooth in the share).
     """
     shares = np.asarray(affordable_share, dtype=float)
-    total = homes.sum(axis=1)
+    total = _add(homes, axis=1)  # homes.sum(axis=1)
     flexible = homes[:, MID_RENT] + homes[:, OWNER]
     target = shares[..., None] * total - homes[:, SOCIAL]
     if integer:
         target = np.rint(target)
-    mid = np.clip(target, 0, flexible)
+    mid = _clip(target, 0, flexible)  # np.clip(target, 0, flexible): target is float (no integer bounds to check)
     out = np.empty(shares.shape + homes.shape)  # the homes as floats, once per share (exact for counts)
     out[...] = homes
     out[..., MID_RENT] = mid
@@ -171,15 +174,15 @@ def package_batch(outlook: Outlook, land_price: np.ndarray, affordable_share: np
         outlook.rental_value[FREE_RENT]  # (T, P)
     per_home = outlook.construction[SOCIAL + 1:] + outlook.finance[SOCIAL + 1:]
     build = homes[..., SOCIAL + 1:] @ per_home  # (T, P)
-    market_homes = homes[..., SOCIAL + 1:].sum(axis=2)  # (T, P)
+    market_homes = _add(homes[..., SOCIAL + 1:], axis=2)  # (T, P) (.sum(axis=2))
     land = (land_price[:, None] * market_homes)[:, None, :]  # (T, 1, P)
     social = (homes[..., SOCIAL] * outlook.social_land_price)[:, None, :]
     r = (np.asarray(overrun_share, dtype=float) if coop.overrun_negotiable
          else np.full(len(land_price), coop.default_overrun))[:, None, None]
-    affordable = homes[..., SOCIAL].sum(axis=1) + homes[..., MID_RENT].sum(axis=1)
+    affordable = _add(homes[..., SOCIAL], axis=1) + _add(homes[..., MID_RENT], axis=1)  # (.sum(axis=1))
     discounts: dict[int, tuple] = {}  # belief horizon → (lag, developer's and municipality's discount factors)
     return outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts, \
-        float(outlook.homes.sum())
+        float(_add(outlook.homes, axis=None))
 
 
 def _on_ensemble(packages: tuple, multipliers: np.ndarray, overrun_factor: np.ndarray, side: str) -> Valuation:
