@@ -198,3 +198,75 @@ def test_write_downs_visit_every_area_that_may_add_also_after_hand_overs(coopera
                     assert not ((coop.works_payer == "jv" or coop.land_receiver == "jv")
                                 and 0 < coop.jv_municipal_share < 1)
     assert moved > 0 and skipped > 0
+
+
+def plain_phase_mark(developer, phase) -> float:
+    """One phase's term of ``plain_project_marks`` (0.0 where the plain loop skips it)."""
+    if phase.construction_start is None or phase.developer is not developer:
+        return 0.0
+    if not (phase.is_open or phase.transferred):
+        return 0.0
+    econ, q = developer.ctx.econ, developer.ctx.quarter
+    unsold = phase.owner_homes - phase.owner_sold
+    term = phase.owner_revenue - phase.owner_received
+    if unsold > 1e-9:
+        term += unsold * float(econ.sale_value[phase.area.region_index, q, OWNER]) * (1 - developer.params.unsold_discount)
+    if phase.completion is None:
+        term += (phase.rental_price / 2 if phase.investor is not None else 0.0) - phase.contract_market / 2
+    return term
+
+
+@pytest.mark.parametrize("cooperation", ["traditional", "joint_venture", "private_realisation"])
+def test_project_marks_leave_out_only_phases_settled_for_good_also_after_hand_overs(cooperation):
+    """``Developer.project_marks`` leaves out a phase once it adds exactly 0.0 for good (started by another
+    developer, or handed over to its buyers with nothing unsold or owed): its total equals the plain loop's double
+    every quarter, also after areas are handed over between developers, and a left-out phase's plain term stays
+    exactly 0.0 in every later quarter (the mini world, and with slow sales: unsold stock kept)."""
+    import itertools
+
+    from sim.agents.developer import _settled
+
+    left_out: dict[int, set] = {}
+    dropped = moved = 0
+    for model in itertools.chain(stepped(cooperation, quarters=60), stepped(cooperation, quarters=60, **slow_sales())):
+        developers = model.parties.developers
+        if model.ctx.quarter in (20, 40) and len(developers) > 1:  # a hand-over, as ``hand_over`` moves an area
+            old, new = developers[0], developers[1]
+            if old.areas:
+                area = old.areas[-1]
+                old.areas.remove(area)
+                new.areas.append(area)
+                area.developer = new
+                moved += 1
+        for developer in developers:
+            got = developer.project_marks()
+            assert type(got) is float and got.hex() == plain_project_marks(developer).hex()
+            gone = left_out.setdefault(id(developer), set())
+            for area in developer.areas:
+                kept = developer._marked.get(area, area.phases)
+                for phase in area.phases:
+                    if phase not in kept or _settled(phase, developer):  # left out, or would be at the next drop
+                        gone.add(id(phase))
+                    if id(phase) in gone:
+                        assert plain_phase_mark(developer, phase) == 0.0
+            dropped += len(gone)
+    assert moved > 0 and dropped > 0
+
+
+@pytest.mark.parametrize("cooperation", ["traditional", "private_realisation"])
+def test_decide_keeps_every_phase_that_may_still_get_a_go(cooperation):
+    """``Developer.decide`` rebuilds its per-area list of phases that may still get a go only when one got a go or
+    closed: every quarter each list holds, in the area's order, every phase of the area without a go that is still
+    open (it may hold more: those that got a go or closed since, dropped at the next visit)."""
+    from sim.segments import STAGE_INDEX
+
+    done = STAGE_INDEX["done"]
+    checked = 0
+    for model in stepped(cooperation, quarters=60, **slow_sales()):
+        for developer in model.parties.developers:
+            for area, phases in developer._undecided.items():
+                waiting = [p for p in area.phases if p.go_time is None and p.stage < done]
+                assert [p for p in phases if p in waiting] == waiting
+                assert all(p in area.phases for p in phases)
+                checked += len(waiting)
+    assert checked > 0

@@ -30,6 +30,26 @@ LAND_BANK_YEARS = 5
 assumption, checked against the 25-30 % write-down of Dutch land banks 2008-2012 (docs/ODD.md §7.8)."""
 
 
+def _settled(phase: PhaseState, developer: Developer) -> bool:
+    """A phase that adds exactly 0.0 to ``developer``'s project marks in this and every later quarter.
+
+    Started by another developer (``phase.developer`` is set once, at the construction start), or settled:
+    handed over to its buyers (``transferred``, after completion), off the market with no unsold homes and
+    nothing owed by buyers (``owner_revenue − owner_received`` is 0.0). Nothing changes such a phase's sales
+    any more (sales and fund purchases need it on the market or not yet started, presales dissolve only
+    before the start, programmes are re-split only before the go), so its term stays ``0.0``; and adding
+    ±0.0 leaves the marks' running total (which starts at +0.0, so it is never −0.0) the same double.
+    Guarded in tests/test_developer_fastpath.py.
+    """
+    if phase.construction_start is None:
+        return False
+    if phase.developer is not developer:
+        return True
+    return (phase.transferred and not phase.on_sale and phase.completion is not None
+            and phase.owner_revenue - phase.owner_received == 0.0
+            and not int(phase.homes.item(OWNER)) - phase.owner_sold > 1e-9)
+
+
 def _jv_stake(coop) -> bool:
     """The developer holds a stake in the area's joint land company (a share strictly between 0 and 1)."""
     return (coop.works_payer == "jv" or coop.land_receiver == "jv") and 0 < coop.jv_municipal_share < 1
@@ -61,6 +81,7 @@ class Developer(Actor):
         self._area_cost: dict[str, float] = {}  # land index at which it holds each area's positions (cost)
         self._land_start: dict[str, tuple] = {}  # per area: (€ residual land value at the start, homes weights)
         self._undecided: dict[AreaPlan, list[PhaseState]] = {}  # per area: its phases that may still get a go
+        self._marked: dict[AreaPlan, list[PhaseState]] = {}  # per area: its phases that may still add to its marks
         self._write_down_areas: list | None = None  # [its areas as last seen, those that may add write-downs]
 
     @property
@@ -195,21 +216,34 @@ class Developer(Actor):
         sale_value, q = self.ctx.econ.sale_value, self.ctx.quarter
         keep = 1 - self.params.unsold_discount
         total = 0.0
+        marked = self._marked
         for area in self.areas:
             price = None  # the area's owner-occupied sale price this quarter, read once (item(): float()'s double)
-            for phase in area.phases:
-                if phase.construction_start is None or phase.developer is not self:
+            phases = marked.get(area)
+            if phases is None:
+                phases = marked[area] = area.phases
+            dropped = False
+            for phase in phases:
+                if phase.construction_start is None:
+                    continue
+                if phase.developer is not self:  # started by another developer: for good (set at the start)
+                    dropped = True
                     continue
                 if phase.stage >= _DONE and not phase.transferred:  # abandoned (not is_open, not transferred)
                     continue
                 unsold = int(phase.homes.item(OWNER)) - phase.owner_sold  # (PhaseState.owner_homes, inline)
-                total += phase.owner_revenue - phase.owner_received
+                owed = phase.owner_revenue - phase.owner_received
+                total += owed
                 if unsold > 1e-9:
                     if price is None:
                         price = sale_value.item(area.region_index, q, OWNER)
                     total += unsold * price * keep
+                elif owed == 0.0 and phase.transferred and not phase.on_sale and phase.completion is not None:
+                    dropped = True  # settled for good: adds exactly 0.0 in every later quarter (see _settled)
                 if phase.completion is None:
                     total += (phase.rental_price / 2 if phase.investor is not None else 0.0) - phase.contract_market / 2
+            if dropped:
+                marked[area] = [phase for phase in phases if not _settled(phase, self)]
         return total
 
     def check_solvency(self) -> bool:
@@ -246,14 +280,16 @@ class Developer(Actor):
         presale_threshold, base = ctx.support.presale_threshold, self.params.presale_threshold  # read once
         for area in self.areas:
             deal = area.deal
-            phases = undecided.get(area, area.phases)
+            phases = undecided.get(area)
+            if phases is None:
+                phases = undecided[area] = area.phases
             if not phases:
                 continue
-            left = undecided[area] = []  # phases that may still get a go (given a go or closed: for good)
+            gone = False  # some phase got a go or closed (for good): the list is rebuilt after the loop
             for phase in phases:
                 if phase.go_time is not None or phase.stage >= _DONE:  # given a go or closed (not is_open)
+                    gone = True
                     continue
-                left.append(phase)
                 if phase.go_event is None:
                     continue
                 if deal is None or deal.effective_at > now:
@@ -288,8 +324,11 @@ class Developer(Actor):
                     phase.reason = "no investor with capital for the rental homes"
                     continue
                 phase.go_time = now
+                gone = True
                 phase.reason = "go"
                 phase.go_event.succeed()
                 ctx.books.log(phase, "go", land_value=value, land_price=price, net_land_price=net_price,
                           presale_share=phase.presale_share,
                           rental_price=phase.rental_price)
+            if gone:  # the phases that may still get a go, in the area's order
+                undecided[area] = [p for p in phases if p.go_time is None and p.stage < _DONE]
