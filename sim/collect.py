@@ -115,7 +115,10 @@ class AreaDataCollector(mesa.DataCollector):
 
     def collect(self, model: AreaModel) -> None:
         """Mesa's collect, without its deep copy of every value once the reporters are validated: every
-        reporter here returns a number or a string (immutable), so the copy is the value itself."""
+        reporter here returns a number or a string (immutable), so the copy is the value itself. A run that
+        collects 'none' records nothing."""
+        if model.collect_mode == "none":
+            return
         if not self._validated:
             super().collect(model)
         else:

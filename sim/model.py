@@ -70,10 +70,8 @@ class AreaModel(mesa.Model):
         seed: overrides the scenario's seed.
         rng: accepted for ``mesa.batch_run`` compatibility (an int seed); same as ``seed``.
         fund_design: the fund design in force (default: the scenario's ``[funds] design``, by name).
-        collect: 'quarterly' records the model series and the per-area table every quarter;
-            'lean' records the model series at year ends and the area table only in the last quarter;
-            'none' records nothing (an experiment run that stores its outcomes only: they are read off the
-            finished run, not off the series).
+        collect: 'quarterly' (model series and area table every quarter), 'lean' (series at year ends, areas
+            in the last quarter) or 'none' (nothing: runs that store outcomes, read off the finished run).
         negotiation_cache: shared by runs of the same future (paired lever values) so identical
             negotiations are settled once (see sim.negotiation.cache; results are unchanged).
     """
@@ -172,8 +170,7 @@ class AreaModel(mesa.Model):
                 self.money.distribute_jv(area)
             consider_exits(parties, ctx.books, ctx.areas)
             self.portfolio.hook("on_year_end")
-        mode = self.collect_mode
-        if mode == "quarterly" or (mode == "lean" and (q % 4 == 3 or self.steps >= self.n_quarters)):
+        if self.collect_mode == "quarterly" or q % 4 == 3 or self.steps >= self.n_quarters:
             self.datacollector.collect(self)                              # 8. data
         if self.steps >= self.n_quarters:
             self.running = False
