@@ -108,9 +108,7 @@ class NewBuildSales:
         """Share each region's new-build absorption (homes/quarter) over phases on sale, by unsold homes.
 
         Numbers read with ``item()`` (the same doubles as numpy's scalars; their products the same IEEE
-        products), a phase's owner-occupied homes read inline as ``PhaseState.owner_homes`` reads them, and the
-        buyers' payments booked as ``Agent.receive`` books them (guarded against the plain form in
-        tests/test_sales.py).
+        products; guarded against the plain form in tests/test_sales.py).
         """
         self.sold[:] = 0
         if not self.selling:
@@ -126,13 +124,12 @@ class NewBuildSales:
                 by_region[r] = [phase]
             else:
                 group.append(phase)
-        book = self.books.book
         factor = self.market.absorption_factor
         sale_value = self.econ.sale_value
         for r, phases in by_region.items():
             absorption = self.absorption.item(r) * factor.item(r, q)
             # float(): a fund's purchases can make ``owner_sold`` a numpy scalar; the shares stay Python floats
-            shared = share_absorption([float(int(p.homes.item(OWNER)) - p.owner_sold) for p in phases], absorption)
+            shared = share_absorption([float(p.owner_homes - p.owner_sold) for p in phases], absorption)
             if shared is None:
                 continue
             sold, sold_total = shared
@@ -143,14 +140,14 @@ class NewBuildSales:
                     value = n * price * (1 - self.discount if weak else 1.0)
                     phase.owner_sold += n
                     phase.owner_revenue += value
-                    book("outside:home_buyers", phase.developer.account, value, "home_sales", phase)
+                    phase.developer.receive("outside:home_buyers", value, "home_sales", phase)
                     phase.owner_received += value
                     continue
                 phase.owner_sold += n
                 phase.owner_revenue += n * price
                 if phase.construction_start is not None:  # sold during construction: first instalment now
                     instalment = BUYER_INSTALMENT_AT_START * n * price
-                    book("outside:home_buyers", phase.developer.account, instalment, "home_sales", phase)
+                    phase.developer.receive("outside:home_buyers", instalment, "home_sales", phase)
                     phase.owner_received += instalment
         self._close()
 
@@ -158,7 +155,7 @@ class NewBuildSales:
         """Take sold-out and abandoned phases off the market (completed stock keeps selling)."""
         keep = []
         for p in self.selling:
-            if p.owner_sold < int(p.homes.item(OWNER)) - 1e-9 and p.stage != ABANDONED:
+            if p.owner_sold < p.owner_homes - 1e-9 and p.stage != ABANDONED:
                 keep.append(p)
             else:
                 p.on_sale = False

@@ -160,6 +160,18 @@ def test_land_index_in_a_run_equals_the_plain_index(cooperation):
     assert indexed > 0
 
 
+def hand_last_area_over(developers) -> int:
+    """A hand-over, as ``hand_over`` moves an area: the first developer's last area to the next one (1 if moved)."""
+    if len(developers) < 2 or not developers[0].areas:
+        return 0
+    old, new = developers[0], developers[1]
+    area = old.areas[-1]
+    old.areas.remove(area)
+    new.areas.append(area)
+    area.developer = new
+    return 1
+
+
 @pytest.mark.parametrize("cooperation", COOPERATION)
 def test_write_downs_visit_every_area_that_may_add_also_after_hand_overs(cooperation):
     """``Developer.write_downs`` leaves out the areas whose land position is closed for good and that hold no
@@ -172,14 +184,8 @@ def test_write_downs_visit_every_area_that_may_add_also_after_hand_overs(coopera
     for model in stepped(cooperation, quarters=60):
         developers = model.parties.developers
         q = model.ctx.quarter
-        if q in (20, 40) and len(developers) > 1:  # a hand-over: the first developer's last area to the next one
-            old, new = developers[0], developers[1]
-            if old.areas:
-                area = old.areas[-1]
-                old.areas.remove(area)
-                new.areas.append(area)
-                area.developer = new
-                moved += 1
+        if q in (20, 40):
+            moved += hand_last_area_over(developers)
         if q == 30 and len(developers) > 1:  # lists replaced (as tests and an entrant do): re-read at once
             developers[0].areas, developers[1].areas = list(developers[1].areas), list(developers[0].areas)
             for d in developers[:2]:
@@ -230,14 +236,8 @@ def test_project_marks_leave_out_only_phases_settled_for_good_also_after_hand_ov
     dropped = moved = 0
     for model in itertools.chain(stepped(cooperation, quarters=60), stepped(cooperation, quarters=60, **slow_sales())):
         developers = model.parties.developers
-        if model.ctx.quarter in (20, 40) and len(developers) > 1:  # a hand-over, as ``hand_over`` moves an area
-            old, new = developers[0], developers[1]
-            if old.areas:
-                area = old.areas[-1]
-                old.areas.remove(area)
-                new.areas.append(area)
-                area.developer = new
-                moved += 1
+        if model.ctx.quarter in (20, 40):
+            moved += hand_last_area_over(developers)
         for developer in developers:
             got = developer.project_marks()
             assert type(got) is float and got.hex() == plain_project_marks(developer).hex()

@@ -138,9 +138,7 @@ class Developer(Actor):
         down when land values fall below that mean — after 2008 by 25-30 % (sources.md#developer-writedowns).
         """
         total = 0.0
-        ctx = self.ctx
-        q = ctx.quarter
-        area_cost, later, land_start = self._area_cost, q > 0, self._land_start
+        area_cost, later = self._area_cost, self.ctx.quarter > 0
         # The areas that may still add something: those whose land position is closed for good
         # (``AreaPlan.land_position_closed``: banked, no developers' land, no phase holding land) and that hold no
         # joint-company stake add nothing in any later quarter, so they are left out until the developer's areas
@@ -153,15 +151,10 @@ class Developer(Actor):
         for area in known_areas[1]:
             book = area.developer_land_position()  # € at start-year prices
             coop = area.coop
-            jv = (coop.works_payer == "jv" or coop.land_receiver == "jv") and 0 < coop.jv_municipal_share < 1
+            jv = _jv_stake(coop)
             if book > 0:
-                start = land_start.get(area.spec.name)  # (land_index's fast path, inline: its series read)
-                if start is None:
-                    index = self.land_index(area)  # first sight: makes the series
-                else:
-                    series = start[2]
-                    index = series[q] if series is not None else ctx.item_index(area, "acquisition")
-                cost = area_cost.setdefault(area.spec.name, index if later else 1.0)
+                index = self.land_index(area)
+                cost = area_cost.setdefault(area.name, index if later else 1.0)
                 if cost > 0:
                     below = index / cost - 1
                     total += book * (below if below < 0.0 else 0.0)  # min(0.0, below), without the builtin
@@ -238,8 +231,8 @@ class Developer(Actor):
                     if price is None:
                         price = sale_value.item(area.region_index, q, OWNER)
                     total += unsold * price * keep
-                elif owed == 0.0 and phase.transferred and not phase.on_sale and phase.completion is not None:
-                    dropped = True  # settled for good: adds exactly 0.0 in every later quarter (see _settled)
+                elif owed == 0.0 and _settled(phase, self):
+                    dropped = True  # settled for good: adds exactly 0.0 in every later quarter
                 if phase.completion is None:
                     total += (phase.rental_price / 2 if phase.investor is not None else 0.0) - phase.contract_market / 2
             if dropped:

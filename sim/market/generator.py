@@ -102,7 +102,7 @@ def regime_chain(p: np.ndarray, first: int, uniforms: np.ndarray) -> np.ndarray:
 
     The next state is the number of cumulative probabilities of the row at or below the draw
     (``np.searchsorted(cum[state], u, side="right")``), found with ``bisect_right`` on the rows as Python
-    floats (the same doubles: ``np.cumsum`` adds in order; the rows are sorted). Guarded in tests/test_market.py.
+    floats (the same doubles: ``np.cumsum`` adds in order; the rows are sorted). Guarded in tests/test_market_fastpath.py.
     """
     cum = np.cumsum(p, axis=1).tolist()
     states = []
@@ -193,7 +193,7 @@ def generate_path(settings: Market, regions: list[Region], n_quarters: int, star
                 jump[t:t + SHOCK_QUARTERS] += settings.rate_shock_size / SHOCK_QUARTERS
     # The quarterly recursions below run in Python floats on lists: the same IEEE operations in the same
     # order as on numpy's scalars (math.sqrt and np.sqrt are both correctly rounded), so the same doubles;
-    # guarded against the numpy-scalar form in tests/test_market.py.
+    # guarded against the numpy-scalar form in tests/test_market_fastpath.py.
     root_dt = math.sqrt(dt)
     regimes = regime.tolist()
     bonds = []

@@ -94,9 +94,8 @@ class ProblemKey:
         for name in names:
             item = getattr(value, name)
             if isinstance(item, np.ndarray):
-                item = np.ascontiguousarray(item)
-                update(f"{name}={item.dtype.str}{item.shape}".encode())
-                update(item.data)
+                update(name.encode())
+                self.array(item)
             else:
                 rest.append((name, item))
         update(repr(rest).encode())
