@@ -15,7 +15,7 @@ import random
 import numpy as np
 import pytest
 
-from sim.agents.municipality import DONE
+from sim.agents.municipality import DONE, HORIZON_QUARTERS, NO_FLOWS_LEFT
 from sim.finance import grex
 from tests.test_land_fastpath import COOPERATION, exact, reference_account_flows, stepped_worlds
 
@@ -88,3 +88,41 @@ def test_remembered_euro_texts_are_the_formatted_values():
         rng.shuffle(values)
         for value in values:
             assert municipality._euros(value) == f"{value:,.0f}"
+
+
+def plain_expected_result(municipality, area) -> tuple:
+    """``Municipality.expected_result`` as written before it skipped accounts with no flows left."""
+    costs, revenues = municipality.account_flows(area)
+    p = municipality.params
+    npv, cost_total, revenue_total = grex.npv_totals_sparse(
+        costs, revenues, HORIZON_QUARTERS, p.cost_escalation, municipality.revenue_expectation(area.region_index),
+        p.discount_rate)
+    done_c, done_r = municipality.realised(area)
+    return done_r - done_c + npv, done_c, done_c + cost_total, done_r, done_r + revenue_total
+
+
+def test_an_account_with_no_flows_left_is_valued_as_the_projection_of_nothing():
+    """``NO_FLOWS_LEFT`` is ``grex.npv_totals_sparse`` of no flows at any rates: the same floats, types and signs."""
+    rng = random.Random(11)
+    for _ in range(100):
+        rates = (rng.uniform(-0.05, 0.08), rng.uniform(-0.05, 0.08), rng.choice([0.04, np.float64(0.035), 0.0]))
+        want = grex.npv_totals_sparse({}, {}, HORIZON_QUARTERS, *rates)
+        assert [(type(v), float(v).hex()) for v in NO_FLOWS_LEFT] == [(type(v), float(v).hex()) for v in want]
+
+
+@pytest.mark.parametrize("cooperation", COOPERATION)
+def test_year_end_valuation_skips_only_accounts_with_no_flows_left(cooperation):
+    """``expected_result`` (which skips the projection once an area's account has no flows left, for good) gives
+    the plain valuation's five values, types and hex, every quarter; accounts with and without flows are met."""
+    empty = full = 0
+    for model in stepped_worlds(cooperation, seeds=(1, 2), quarters=59):
+        for municipality in model.parties.municipalities:
+            for area in municipality.areas:
+                got = municipality.expected_result(area)
+                want = plain_expected_result(municipality, area)
+                assert [(type(v), float(v).hex()) for v in got] == [(type(v), float(v).hex()) for v in want]
+                if municipality._flow_phases.get(area) == []:
+                    empty += 1
+                else:
+                    full += 1
+    assert empty > 0 and full > 0

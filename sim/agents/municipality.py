@@ -27,6 +27,10 @@ GROWTH_WINDOW = 8
 """Quarters of price history an extrapolating land-development account looks at."""
 GROWTH_RANGE = (-0.05, 0.08)
 """Bounds of an extrapolated revenue escalation (fraction/yr)."""
+NO_FLOWS_LEFT = grex.npv_totals_sparse({}, {}, HORIZON_QUARTERS, 0.0, 0.0, 0.0)
+"""(€ NPV, € costs, € revenues) of an account with no flows left: (0.0, np.float64(0.0), np.float64(0.0)) whatever
+the rates (no term is added to the +0.0 accumulators), so the year-end valuation of an area whose every phase is
+done skips the projection (guarded in tests/test_verdict_fastpath.py)."""
 
 
 class Municipality(Actor):
@@ -261,12 +265,15 @@ class Municipality(Actor):
         revenues or contributions it receives; remaining items are valued at today's market.
         Returns (expected result, costs realised, costs total, revenues realised, revenues total).
         """
-        costs, revenues = self.account_flows(area)
-        p = self.params
-        # the projection's NPV and totals alone (grex.npv_totals_sparse: the same floats as project_sparse's)
-        npv, cost_total, revenue_total = grex.npv_totals_sparse(
-            costs, revenues, HORIZON_QUARTERS, p.cost_escalation, self.revenue_expectation(area.region_index),
-            p.discount_rate)
+        if self._flow_phases.get(area) == []:  # no flows left, for good (see account_flows): nothing to project
+            npv, cost_total, revenue_total = NO_FLOWS_LEFT
+        else:
+            costs, revenues = self.account_flows(area)
+            p = self.params
+            # the projection's NPV and totals alone (grex.npv_totals_sparse: the same floats as project_sparse's)
+            npv, cost_total, revenue_total = grex.npv_totals_sparse(
+                costs, revenues, HORIZON_QUARTERS, p.cost_escalation, self.revenue_expectation(area.region_index),
+                p.discount_rate)
         done_c, done_r = self.realised(area)
         expected = done_r - done_c + npv
         return expected, done_c, done_c + cost_total, done_r, done_r + revenue_total
