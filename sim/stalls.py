@@ -71,7 +71,7 @@ class StallMonitor:
         self.waiting: Counter[str] = Counter({r: 0 for r in REASONS})
         self.waiting_now = 0
         self.planned = np.array([planned_go(scenario, p) for p in phases])
-        self._open = list(phases)  # phases not yet done or abandoned (a closed phase never waits again)
+        self._open = list(phases)  # phases that may still wait (not closed, not given the go with their land decided)
         self._categories: dict[str, str] = {}  # reason text → category (see observe)
 
     def observe(self) -> None:
@@ -79,7 +79,8 @@ class StallMonitor:
 
         A phase's ``is_open`` and ``waiting`` read inline, each reason's category looked up once per reason
         text, and the phases waiting for a land decision added once (every category is a key from the start,
-        so the counter's order stays; integer counts). Guarded in tests/test_stalls_fastpath.py.
+        so the counter's order stays; integer counts). A phase is dropped from the list for good once it is closed,
+        or given the go with no land decision pending. Guarded in tests/test_stalls_fastpath.py.
         """
         now = 0
         land = 0
@@ -89,16 +90,23 @@ class StallMonitor:
         for p in self._open:
             if p.stage >= _DONE:  # done or abandoned: it counts nowhere, now or later
                 continue
-            still_open.append(p)
             if p.land_ready and p.wait_since is not None and p.go_time is None:  # PhaseState.waiting, open
+                still_open.append(p)
                 reason = p.reason
                 category = categories.get(reason)
                 if category is None:
                     category = categories[reason] = reason_category(reason)
                 waiting[category] += 1
                 now += 1
-            elif p.land_event is not None and not p.land_event.triggered:
+                continue
+            event = p.land_event
+            if event is not None and not event.triggered:
+                still_open.append(p)
                 land += 1
+            elif p.go_time is None:
+                still_open.append(p)
+            # else: given the go (for good) with its land decided or never to be decided (a phase's land event is
+            # made before its go event, and a triggered event stays so): it counts nowhere, now or later
         if land:
             waiting["land decision"] += land
         self._open = still_open

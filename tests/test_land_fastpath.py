@@ -120,13 +120,16 @@ def test_land_decisions_look_at_the_phases_the_plain_loop_decides(cooperation):
                          and p.is_open]
                 assert [p for p in left if p in plain] == plain
                 seen += len(plain)
-                may_stall = municipality._unstarted.get(area, area.phases)  # the stale-phase check's list
+                may_stall = municipality._without_go  # the stale-phase check's list (all its areas, in order)
                 plain = [p for p in area.phases if p.go_time is None and p.is_open]
                 assert [p for p in may_stall if p in plain] == plain
                 q, r, hope = ctx.quarter, area.region_index, area.archetype.hope_value_share
                 want = float((1 - hope) * ctx.market.income_index[q] + hope * ctx.market.price_index[r, q])
                 assert ctx.item_index(area, "acquisition").hex() == want.hex()
                 assert ctx.item_index(area, "remediation").hex() == float(ctx.market.cost_index[q]).hex()
+        for municipality in model.parties.municipalities:  # the same phases in the plain loop's order
+            plain = [p for area in municipality.areas for p in area.phases if p.go_time is None and p.is_open]
+            assert [p for p in municipality._without_go if p in plain] == plain
     assert seen > 0
 
 

@@ -70,27 +70,31 @@ class Municipality(Actor):
         self._land_undecided: dict[AreaPlan, list] = {}
         # per area: its phases with flows left (open, with unpaid items or not started), in order (see account_flows)
         self._flow_phases: dict[AreaPlan, list] = {}
-        self._unstarted: dict[AreaPlan, list] = {}  # per area: its phases without a go, open (see stop_stale_phases)
+        self._without_go: list | None = None  # its phases without a go, open, in area order (see stop_stale_phases)
 
     # ----------------------------------------------------------------- decisions
     def stop_stale_phases(self) -> None:
-        """Stop a phase that has waited longer than ``max_wait_quarters`` for a go (it is abandoned)."""
+        """Stop a phase that has waited longer than ``max_wait_quarters`` for a go (it is abandoned).
+
+        Its phases without a go, open, are kept in one list in the order of its areas and their phases (a go or a
+        close is for good), refiltered only in a quarter where one got its go or closed; its areas are fixed when
+        the model is built (see tests/test_land_fastpath.py)."""
         limit = self.ctx.spec.lifecycle.max_wait_quarters
         now = self.ctx.env.now
-        unstarted = self._unstarted
-        for area in self.areas:
-            phases = unstarted.get(area, area.phases)
-            if not phases:
+        phases = self._without_go
+        if phases is None:
+            phases = self._without_go = [phase for area in self.areas for phase in area.phases]
+        gone = False  # a phase got its go or closed this quarter: dropped from the list after the loop
+        for phase in phases:
+            if phase.go_time is not None or phase.stage >= DONE:
+                gone = True
                 continue
-            left = unstarted[area] = []  # phases without a go, open (a go or a close is for good)
-            for phase in phases:
-                if phase.go_time is not None or phase.stage >= DONE:
-                    continue
-                left.append(phase)
-                if phase.wait_since is not None and now - phase.wait_since > limit and phase.process.is_alive:
-                    phase.process.interrupt(
-                        f"no go after {now - phase.wait_since:.0f} quarters waiting (limit {limit}); "
-                        f"last check: {phase.reason or 'none'}")
+            if phase.wait_since is not None and now - phase.wait_since > limit and phase.process.is_alive:
+                phase.process.interrupt(
+                    f"no go after {now - phase.wait_since:.0f} quarters waiting (limit {limit}); "
+                    f"last check: {phase.reason or 'none'}")
+        if gone:
+            self._without_go = [phase for phase in phases if phase.go_time is None and phase.stage < DONE]
 
     def decide_land_works(self) -> None:
         """Give phases the go to buy and prepare their land, or keep them waiting (with the reason).
