@@ -35,8 +35,9 @@ def test_factor_lists_are_the_three_growth_lists():
 def test_account_flows_follow_changes_to_a_phases_items_estimates_and_programme(cooperation):
     """After the account is valued (and its phases' entries cached), a paid item removed, the estimates replaced
     or the programme replaced give the plain account's flows again: the entry is rebuilt, never reused stale.
-    Phases with a buy-out among their items (two runs) and with works only (one run) are both met."""
-    works_only = mixed = changed = 0
+    Phases with a buy-out among their items and with works only are both met, and items reordered so that works
+    come before and after the buy-outs."""
+    works_only = mixed = changed = reordered = 0
     for model in stepped_worlds(cooperation, seeds=(3,), quarters=40):
         for municipality in model.parties.municipalities:
             for area in municipality.areas:
@@ -53,11 +54,16 @@ def test_account_flows_follow_changes_to_a_phases_items_estimates_and_programme(
                 phase = open_phases[-1]
                 saved = phase.unpaid, phase.estimates, phase.homes
                 try:
-                    for change in ("pay", "estimates", "programme"):
+                    for change in ("pay", "reorder", "estimates", "programme"):
                         if change == "pay":  # an item paid: removed from the same dict
                             phase.unpaid = dict(saved[0])
                             municipality.account_flows(area)
                             del phase.unpaid[next(iter(phase.unpaid))]
+                        elif change == "reorder":  # the buy-outs among the works: works before and after them
+                            items = [k for k in saved[0] if k != "acquisition"]
+                            order = items[:1] + ["acquisition"] + items[1:]
+                            phase.unpaid = {k: saved[0].get(k, 1.0) for k in order}
+                            reordered += len(items) > 1
                         elif change == "estimates":  # new estimates (a new dict)
                             phase.estimates = {k: v * 1.5 for k, v in saved[1].items()}
                         else:  # a re-split programme (a new array)
@@ -71,7 +77,7 @@ def test_account_flows_follow_changes_to_a_phases_items_estimates_and_programme(
                         changed += 1
                 finally:
                     phase.unpaid, phase.estimates, phase.homes = saved
-    assert changed >= 30 and works_only > 0 and mixed > 0
+    assert changed >= 30 and works_only > 0 and mixed > 0 and reordered > 0
 
 
 def test_remembered_euro_texts_are_the_formatted_values():

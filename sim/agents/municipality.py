@@ -339,17 +339,18 @@ class Municipality(Actor):
                 known = self._phase_entry(phase)
             if unpaid:  # the plan's estimates: overruns count when they are paid
                 total = costs.get(when, 0.0)  # the same additions in the same order as one by one into costs[when]
-                for item, estimates in known[4]:  # runs of items with the same share, in the order of phase.unpaid
-                    if item == "acquisition":
-                        if acquisition_share is None:
-                            acquisition_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
-                        share = acquisition_share
-                    else:
-                        if works_share is None:
-                            works_share = share_of(coop.payer_of(item)) * ctx.item_index(area, item)
-                        share = works_share
-                    for estimate in estimates:
-                        total = total + estimate * share
+                # the works before the buy-outs, the buy-outs, the works after, in the order of phase.unpaid
+                head, buyout, tail = known[4]
+                if works_share is None and (head or tail):
+                    works_share = share_of(coop.payer_of(known[8])) * ctx.item_index(area, known[8])
+                for estimate in head:
+                    total = total + estimate * works_share
+                if buyout is not None:
+                    if acquisition_share is None:
+                        acquisition_share = share_of(coop.payer_of("acquisition")) * ctx.item_index(area, "acquisition")
+                    total = total + buyout * acquisition_share
+                for estimate in tail:
+                    total = total + estimate * works_share
                 costs[when] = total
             if unstarted:
                 if agreed:
@@ -376,11 +377,13 @@ class Municipality(Actor):
         """A phase's terms of the account, kept while its unpaid items are the same dict with the same number of
         items (items are only ever removed, when paid), its estimates the same dict and its programme the same array:
         (unpaid, its length, estimates, homes,
-        the unpaid items' estimates (€) in the order of ``phase.unpaid`` in runs of the buy-outs or of other items
-        (each run's first item, its estimates), so that a run's terms are added with one share without a choice per
-        item (the same products and additions in the same order),
+        the unpaid items' estimates (€) in the order of ``phase.unpaid`` as (the works before the buy-outs, the
+        buy-outs' estimate or None, the works after): a dict holds the buy-outs once, and every other item has the
+        works payer's share and the construction-cost index, so the terms are added in order with no choice per item
+        (the same products and additions in the same order),
         the market homes (segments after social, in order) as a tuple of floats, the social homes as a float,
-        the number of market homes). A paid item rebuilds the terms but keeps the programme's.
+        the number of market homes, a works item's name or None). A paid item rebuilds the terms but keeps the
+        programme's.
 
         The plots' price is ``np.dot`` of the market homes and the land values: ``np.dot`` of the integer homes
         with float values converts them to exactly these floats first, and numpy's dot of three doubles (the
@@ -389,20 +392,24 @@ class Municipality(Actor):
         on random triples and on every call of mini runs under each cooperation model).
         """
         unpaid, estimates, homes = phase.unpaid, phase.estimates, phase.homes
-        runs: list[tuple[str, list[float]]] = []  # (first item, its run's estimates): the buy-outs or other items
+        head: list[float] = []  # the works before the buy-outs
+        tail: list[float] = []  # the works after
+        buyout = None
+        works_item = None
         for item in unpaid:
-            if runs and (item == "acquisition") == (runs[-1][0] == "acquisition"):
-                runs[-1][1].append(estimates.get(item, 0.0))
-            else:
-                runs.append((item, [estimates.get(item, 0.0)]))
+            if item == "acquisition":
+                buyout = estimates.get(item, 0.0)
+                continue
+            works_item = item
+            (head if buyout is None else tail).append(estimates.get(item, 0.0))
         old = self._phase_terms.get(phase)
         if old is not None and old[3] is homes:  # an item paid: the same programme, its terms kept
-            programme = old[5:]
+            programme = old[5:8]
         else:
             market = homes[SOCIAL + 1:]
             programme = (tuple(market.astype(float).tolist()), float(homes[SOCIAL]), int(market.sum()))
         known = self._phase_terms[phase] = (
-            unpaid, len(unpaid), estimates, homes, tuple((item, tuple(run)) for item, run in runs)) + programme
+            unpaid, len(unpaid), estimates, homes, (tuple(head), buyout, tuple(tail))) + programme + (works_item,)
         return known
 
     def forward_npv(self, costs: dict[int, float], revenues: dict[int, float]) -> tuple[float, float]:
