@@ -353,3 +353,49 @@ def test_runs_with_the_write_down_floor_equal_runs_computing_every_credit_limit(
         skipped += calls["limit"] < calls["check"]
     assert skipped == len(seeds)
     assert (failures > 0) == fail
+
+
+@pytest.mark.parametrize("cooperation", ["traditional", "joint_venture", "private_realisation"])
+def test_upkeep_leaves_out_only_areas_with_no_unstarted_phase(cooperation):
+    """The deal upkeep leaves an area out for good once none of its phases is unstarted (each had its go or closed):
+    every quarter its list is the run's areas in order, less areas with no unstarted phase, and such an area has
+    none in any later quarter either; areas are left out in the run (the mini world, slow sales)."""
+    left_out = checked = 0
+    gone: set[str] = set()
+    model_id = None
+    for model in stepped(cooperation, quarters=60, **slow_sales()):
+        if id(model) != model_id:
+            model_id, gone = id(model), set()
+        kept = model.desk.upkeep_areas
+        assert [a for a in model.ctx.areas if a in kept] == kept
+        for area in model.ctx.areas:
+            if area not in kept:
+                assert not area.unstarted
+                gone.add(area.name)
+            if area.name in gone:
+                assert not area.unstarted
+                left_out += 1
+            checked += 1
+    assert left_out > 0 and checked > left_out
+
+
+@pytest.mark.parametrize("data", [mini(cooperation={"model": "traditional"}), slow_sales(), crash_world()])
+def test_runs_with_the_upkeep_list_equal_runs_visiting_every_area(data, monkeypatch):
+    """Whole runs give the same events and ledger when the upkeep visits only the areas that may still need it as
+    when it visits every area every quarter (its list reset each quarter)."""
+    from sim.negotiation import upkeep as upkeep_module
+
+    scenario = from_dict(data)
+    fast = AreaModel(scenario, seed=2, collect="lean").run()
+    plain_upkeep = upkeep_module.upkeep
+
+    def every_area(desk):
+        desk.upkeep_areas = None
+        plain_upkeep(desk)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(upkeep_module, "upkeep", every_area)
+        plain = AreaModel(scenario, seed=2, collect="lean").run()
+    assert len(fast.desk.upkeep_areas) < len(fast.ctx.areas)
+    assert fast.events == plain.events
+    assert fast.ledger.transactions() == plain.ledger.transactions()
