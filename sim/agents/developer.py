@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -85,7 +84,6 @@ class Developer(Actor):
         self._marked: dict[AreaPlan, list[PhaseState]] = {}  # per area: its phases that may still add to its marks
         self._write_down_areas: list | None = None  # [its areas as last seen, those that may add write-downs]
         self._floor: tuple[list[AreaPlan], float] | None = None  # (its areas, € floor on write-downs): see _set_floor
-        self._lowest: dict[str, list[float]] = {}  # per area: the land index's minimum from each quarter on
 
     @property
     def credit_limit(self) -> float:
@@ -296,24 +294,17 @@ class Developer(Actor):
             if book > 0:
                 cost = area_cost[area.name]
                 if cost > 0:
-                    below = self._lowest_index(area)[q] / cost - 1
+                    below = self._lowest_index(area) / cost - 1
                     total += book * (below if below < 0.0 else 0.0)
         if self.params.land_bank > 0:
             total += self.params.land_bank * self.params.equity * self._bank_marks()[q:].min().item()
         self._floor = (list(self.areas), total * (1 + 1e-6) - 1.0)
 
-    def _lowest_index(self, area: AreaPlan) -> list[float]:
-        """The lowest ``land_index`` of ``area`` from each quarter on (zeros where it is the buy-out index)."""
-        lowest = self._lowest.get(area.name)
-        if lowest is None:
-            self.land_index(area)  # (its series, made at first sight)
-            series = self._land_start[area.name][2]
-            if series is None:
-                lowest = [0.0] * self.ctx.econ.land_value.shape[1]
-            else:
-                lowest = list(accumulate(reversed(series), min))[::-1]
-            self._lowest[area.name] = lowest
-        return lowest
+    def _lowest_index(self, area: AreaPlan) -> float:
+        """The lowest ``land_index`` of ``area`` from this quarter on (0.0 where it is the buy-out index)."""
+        self.land_index(area)  # (its series, made at first sight)
+        series = self._land_start[area.name][2]
+        return 0.0 if series is None else min(series[self.ctx.quarter:])
 
     def decide(self, pick_investor: Callable[[PhaseState], bool]) -> None:
         """Give a phase the go when the deal allows it, it is presold, still feasible and its blocks are funded.
