@@ -224,19 +224,3 @@ def test_expected_drift_with_the_anchor_computed_once_equals_the_formula():
             got = expected_drift(rule, prices, costs)
             assert type(got) is float and repr(got) == repr(value)
 
-
-def test_sums_of_the_package_without_the_wrapper_equal_ndarray_sum():
-    """``np.add.reduce(x, axis=k)`` (what ``ndarray.sum`` calls, without its Python wrapper) gives the very array or
-    scalar ``x.sum(axis=k)`` gives for the reductions the valuation makes: integer homes (P, 4) over phases' segments
-    and in all, fractional re-split homes (T, P, 4) over the market segments and over phases (strided views)."""
-    from sim.negotiation.economics import reprogramme
-
-    rng = np.random.default_rng(23)
-    for _ in range(400):
-        homes = rng.integers(0, 400, (int(rng.integers(1, 9)), 4))
-        shares = rng.uniform(-0.2, 1.2, int(rng.integers(1, 6)))
-        split = reprogramme(homes, shares, integer=False)
-        for x, axis in ((homes, 1), (homes, None), (split[..., 1:], 2), (split[..., 0], 1), (split[..., 1], 1)):
-            got, want = np.add.reduce(x, axis=axis), x.sum(axis=axis)
-            assert type(got) is type(want) and got.dtype == want.dtype
-            assert np.shape(got) == np.shape(want) and np.asarray(got).tobytes() == np.asarray(want).tobytes()

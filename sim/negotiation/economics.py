@@ -82,7 +82,7 @@ def reprogramme(homes: np.ndarray, affordable_share: float | np.ndarray, integer
     smooth in the share).
     """
     shares = np.asarray(affordable_share, dtype=float)
-    total = np.add.reduce(homes, axis=1)  # (ndarray.sum's own call, without its Python wrapper; so below)
+    total = homes.sum(axis=1)
     flexible = homes[:, MID_RENT] + homes[:, OWNER]
     target = shares[..., None] * total - homes[:, SOCIAL]
     if integer:
@@ -171,15 +171,15 @@ def package_batch(outlook: Outlook, land_price: np.ndarray, affordable_share: np
         outlook.rental_value[FREE_RENT]  # (T, P)
     per_home = outlook.construction[SOCIAL + 1:] + outlook.finance[SOCIAL + 1:]
     build = homes[..., SOCIAL + 1:] @ per_home  # (T, P)
-    market_homes = np.add.reduce(homes[..., SOCIAL + 1:], axis=2)  # (T, P)
+    market_homes = homes[..., SOCIAL + 1:].sum(axis=2)  # (T, P)
     land = (land_price[:, None] * market_homes)[:, None, :]  # (T, 1, P)
     social = (homes[..., SOCIAL] * outlook.social_land_price)[:, None, :]
     r = (np.asarray(overrun_share, dtype=float) if coop.overrun_negotiable
          else np.full(len(land_price), coop.default_overrun))[:, None, None]
-    affordable = np.add.reduce(homes[..., SOCIAL], axis=1) + np.add.reduce(homes[..., MID_RENT], axis=1)
+    affordable = homes[..., SOCIAL].sum(axis=1) + homes[..., MID_RENT].sum(axis=1)
     discounts: dict[int, tuple] = {}  # belief horizon → (lag, developer's and municipality's discount factors)
     return outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts, \
-        float(np.add.reduce(outlook.homes, axis=None))
+        float(outlook.homes.sum())
 
 
 def _on_ensemble(packages: tuple, multipliers: np.ndarray, overrun_factor: np.ndarray, side: str) -> Valuation:
