@@ -8,6 +8,8 @@ replaced (kept here as the reference), by exact equality of every float (its hex
 
 from __future__ import annotations
 
+import collections
+
 import numpy as np
 import pytest
 
@@ -270,3 +272,130 @@ def test_decide_keeps_every_phase_that_may_still_get_a_go(cooperation):
                 assert all(p in area.phases for p in phases)
                 checked += len(waiting)
     assert checked > 0
+
+
+@pytest.mark.parametrize("cooperation,banked", [(c, False) for c in COOPERATION] + [("traditional", True)])
+def test_write_down_floor_stays_below_the_write_downs_while_the_areas_are_the_same(cooperation, banked):
+    """The floor ``check_solvency`` sets under a developer's write-downs (``Developer._set_floor``) is below the
+    plain write-downs' double in every later quarter in which it holds the same areas, and the credit limit with
+    the floor in their place is below the credit limit: also after hand-overs (areas moved, a new floor set), with
+    slow sales (unsold stock) and with a land bank (positions banked). No floor while it holds a stake in a joint
+    land company. Checked to fail with a floor of 0.0 (no write-downs)."""
+    from tests.test_land_fastpath import plain_write_downs
+
+    checked = below = moved = 0
+    for model in stepped(cooperation, land_bank_design() if banked else None, **slow_sales()):
+        developers = model.parties.developers
+        if model.ctx.quarter in (20, 40):  # the first developer holding areas hands one to the next
+            first = next((i for i, d in enumerate(developers) if d.areas), 0)
+            moved += hand_last_area_over(developers[first:] + developers[:first])
+        for developer in developers:
+            floor = developer._floor
+            if floor is None or floor[0] != developer.areas:
+                continue
+            assert not any(0 < a.coop.jv_municipal_share < 1 and "jv" in (a.coop.works_payer, a.coop.land_receiver)
+                           for a in developer.areas)
+            plain = float(plain_write_downs(developer))
+            assert floor[1] <= plain
+            assert developer._limit_given(floor[1]) <= plain_credit_limit(developer, plain)
+            checked += 1
+            below += plain < 0.0
+    assert checked > 0 and below > 0 and moved > 0
+
+
+def crash_world(cooperation: str = "building_claim") -> dict:
+    """Two thin developers (€5M equity) on most of an area's land, in a −35 % crash: developers fail."""
+    from tests.test_behaviour import CRASH, one_area
+
+    data = one_area(cooperation, CRASH, region="middle",
+                    ownership={"municipality": 0.2, "developers": 0.7, "businesses": 0.1})
+    data["actors"] = {"developers": {"count": 2, "equity": 5e6, "leverage": 1.0}}
+    return data
+
+
+@pytest.mark.parametrize("data,seeds,fail", [
+    (crash_world(), (1, 2, 3, 4), True),
+    (crash_world("joint_venture"), (1, 2), True),
+    (mini(cooperation={"model": "building_claim"}), (1,), False),
+])
+def test_runs_with_the_write_down_floor_equal_runs_computing_every_credit_limit(data, seeds, fail, monkeypatch):
+    """Whole runs give the same events (failures, hand-overs, joint-company exits) and ledger when solvency checks
+    skip the write-downs above the floor as when every check computes the full credit limit (no floor ever set);
+    the floor is used, and developers fail in the crash world. Checked to fail with the lowest land index replaced
+    by the index of the floor's quarter, and with a floor of 0.0."""
+    from sim.agents.developer import Developer
+
+    scenario = from_dict(data)
+    calls: collections.Counter = collections.Counter()
+    limit, check = Developer.credit_limit.fget, Developer.check_solvency
+
+    def counted_limit(developer):
+        calls["limit"] += 1
+        return limit(developer)
+
+    def counted_check(developer):
+        calls["check"] += 1
+        return check(developer)
+
+    failures = skipped = 0
+    for seed in seeds:
+        calls.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(Developer, "credit_limit", property(counted_limit))
+            patch.setattr(Developer, "check_solvency", counted_check)
+            fast = AreaModel(scenario, seed=seed, collect="lean").run()
+        with monkeypatch.context() as patch:
+            patch.setattr(Developer, "_set_floor", lambda d: None)
+            plain = AreaModel(scenario, seed=seed, collect="lean").run()
+        assert fast.events == plain.events
+        assert fast.ledger.transactions() == plain.ledger.transactions()
+        failures += sum(e["event"] == "developer_failed" for e in fast.events)
+        skipped += calls["limit"] < calls["check"]
+    assert skipped == len(seeds)
+    assert (failures > 0) == fail
+
+
+@pytest.mark.parametrize("cooperation", ["traditional", "joint_venture", "private_realisation"])
+def test_upkeep_leaves_out_only_areas_with_no_unstarted_phase(cooperation):
+    """The deal upkeep leaves an area out for good once none of its phases is unstarted (each had its go or closed):
+    every quarter its list is the run's areas in order, less areas with no unstarted phase, and such an area has
+    none in any later quarter either; areas are left out in the run (the mini world, slow sales)."""
+    left_out = checked = 0
+    gone: set[str] = set()
+    model_id = None
+    for model in stepped(cooperation, quarters=60, **slow_sales()):
+        if id(model) != model_id:
+            model_id, gone = id(model), set()
+        kept = model.desk.upkeep_areas
+        assert [a for a in model.ctx.areas if a in kept] == kept
+        for area in model.ctx.areas:
+            if area not in kept:
+                assert not area.unstarted
+                gone.add(area.name)
+            if area.name in gone:
+                assert not area.unstarted
+                left_out += 1
+            checked += 1
+    assert left_out > 0 and checked > left_out
+
+
+@pytest.mark.parametrize("data", [mini(cooperation={"model": "traditional"}), slow_sales(), crash_world()])
+def test_runs_with_the_upkeep_list_equal_runs_visiting_every_area(data, monkeypatch):
+    """Whole runs give the same events and ledger when the upkeep visits only the areas that may still need it as
+    when it visits every area every quarter (its list reset each quarter)."""
+    from sim.negotiation import upkeep as upkeep_module
+
+    scenario = from_dict(data)
+    fast = AreaModel(scenario, seed=2, collect="lean").run()
+    plain_upkeep = upkeep_module.upkeep
+
+    def every_area(desk):
+        desk.upkeep_areas = None
+        plain_upkeep(desk)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(upkeep_module, "upkeep", every_area)
+        plain = AreaModel(scenario, seed=2, collect="lean").run()
+    assert len(fast.desk.upkeep_areas) < len(fast.ctx.areas)
+    assert fast.events == plain.events
+    assert fast.ledger.transactions() == plain.ledger.transactions()

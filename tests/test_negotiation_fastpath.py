@@ -223,3 +223,4 @@ def test_expected_drift_with_the_anchor_computed_once_equals_the_formula():
         for rule, value in want.items():
             got = expected_drift(rule, prices, costs)
             assert type(got) is float and repr(got) == repr(value)
+

@@ -83,6 +83,7 @@ class Developer(Actor):
         self._undecided: dict[AreaPlan, list[PhaseState]] = {}  # per area: its phases that may still get a go
         self._marked: dict[AreaPlan, list[PhaseState]] = {}  # per area: its phases that may still add to its marks
         self._write_down_areas: list | None = None  # [its areas as last seen, those that may add write-downs]
+        self._floor: tuple[list[AreaPlan], float] | None = None  # (its areas, € floor on write-downs): see _set_floor
 
     @property
     def credit_limit(self) -> float:
@@ -94,9 +95,15 @@ class Developer(Actor):
         bank_credit_sensitivity: banks withdrew development finance after 2008). Projects it builds
         (``project_marks``) count at what buyers still owe and unsold homes at today's price.
         """
+        return self._limit_given(self.write_downs())
+
+    def _limit_given(self, write_downs: float) -> float:
+        """``credit_limit`` for the given € write-downs. Never smaller for larger write-downs (less negative):
+        every step is an addition or a product with a factor ≥ 0 (leverage, the bank factor), all monotone in
+        floating point too."""
         p = self.params
         bank = self.ctx.market.credit_index.item(self.ctx.quarter) ** p.bank_credit_sensitivity  # item(): float()'s double
-        equity = p.equity + self.write_downs()  # negative when write-downs exceed it: no credit line then
+        equity = p.equity + write_downs  # negative when write-downs exceed it: no credit line then
         return equity + p.leverage * max(0.0, equity) * min(1.0, bank) + self.project_marks()
 
     def land_index(self, area: AreaPlan) -> float:
@@ -244,8 +251,17 @@ class Developer(Actor):
 
         A failed developer leaves the joint land companies it is a partner in: the municipality takes
         over its share (as when a partner cannot meet a capital call).
+
+        The write-downs are computed only when the floor on them (``_set_floor``) leaves the test open: with
+        the floor in their place the limit is never larger (``_limit_given``), so a developer whose cash is
+        above minus that limit is solvent whatever the write-downs are (the same answer; most quarters).
         """
-        if not self.failed and self.cash < -self.credit_limit:
+        if self.failed:
+            return False
+        floor = self._floor
+        if floor is not None and floor[0] == self.areas and self.cash >= -self._limit_given(floor[1]):
+            return False
+        if self.cash < -self.credit_limit:
             self.failed = True
             for area in self.areas:
                 if is_joint(area):
@@ -253,7 +269,42 @@ class Developer(Actor):
                                     developer_cash=self.cash, credit_limit=self.credit_limit,
                                     reason="developer failed; the municipality takes over its share")
             return True
+        self._set_floor()
         return False
+
+    def _set_floor(self) -> None:
+        """Set the floor (€) under ``write_downs`` in this and every later quarter while it holds the same areas.
+
+        Right after ``write_downs`` ran this quarter (so the cost of every position it holds is set; a position
+        not held now is never held again), each area's term is at least its land position now (positions only
+        shrink: phases stop holding land, never start again) × the write-down at the lowest land index from now
+        on (``_lowest_index``; 0 where the index is the buy-out index, which is ≥ 0), and the land bank's at the
+        lowest of its marks from now on. Each step is monotone in floating point (a sum of fewer non-negative
+        estimates is not larger; products with a non-negative factor), so the floor is below the write-downs'
+        double; a margin (10⁻⁶ relative and €1) is taken off besides. No floor (None) while it holds a stake in a
+        joint land company (that term follows the municipality's provisions and has no bound; a stake, once
+        given up, is not taken again). Guarded in tests/test_developer_fastpath.py.
+        """
+        q, area_cost, total = self.ctx.quarter, self._area_cost, 0.0
+        for area in self.areas:
+            if _jv_stake(area.coop):
+                self._floor = None
+                return
+            book = area.developer_land_position()
+            if book > 0:
+                cost = area_cost[area.name]
+                if cost > 0:
+                    below = self._lowest_index(area) / cost - 1
+                    total += book * (below if below < 0.0 else 0.0)
+        if self.params.land_bank > 0:
+            total += self.params.land_bank * self.params.equity * self._bank_marks()[q:].min().item()
+        self._floor = (list(self.areas), total * (1 + 1e-6) - 1.0)
+
+    def _lowest_index(self, area: AreaPlan) -> float:
+        """The lowest ``land_index`` of ``area`` from this quarter on (0.0 where it is the buy-out index)."""
+        self.land_index(area)  # (its series, made at first sight)
+        series = self._land_start[area.name][2]
+        return 0.0 if series is None else min(series[self.ctx.quarter:])
 
     def decide(self, pick_investor: Callable[[PhaseState], bool]) -> None:
         """Give a phase the go when the deal allows it, it is presold, still feasible and its blocks are funded.

@@ -25,6 +25,8 @@ class NegotiationDesk:
     Attributes:
         experience: deals closed per (party account, cooperation model name).
         cache: settled negotiations shared by runs of one future (None: settle every one).
+        upkeep_areas: the areas that may still need upkeep, in the run's order (see sim.negotiation.upkeep.upkeep;
+            None until its first quarter).
     """
 
     ctx: RunContext
@@ -33,3 +35,4 @@ class NegotiationDesk:
     protocol: Protocol
     cache: NegotiationCache | None = None
     experience: dict[tuple[str, str], int] = field(default_factory=dict)
+    upkeep_areas: list | None = None

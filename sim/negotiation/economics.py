@@ -244,38 +244,37 @@ def _one_account(packages: tuple, account: str, start: np.ndarray | None, overru
     ensemble. None if nothing was posted to a zero account (all zeros).
     """
     outlook, n_p, coop, owner_mean, rental_rev, build, land, social, r, affordable, discounts, homes = packages
-    cash = start
-
-    def post(to: str, value: np.ndarray, sign: int) -> None:
-        nonlocal cash
+    payer, acquirer = coop.works_payer, coop.acquisition_payer
+    for to in (coop.land_receiver, coop.social_land_receiver, payer, acquirer):
         if to not in ACCOUNTS:
             raise KeyError(to)
-        if to != account:
-            return
-        if cash is None:
-            cash = np.add(0.0, value) if sign > 0 else np.subtract(0.0, value)
-        else:
-            cash = cash + value if sign > 0 else cash - value
-
-    post(coop.land_receiver, land, 1)
-    post(coop.social_land_receiver, social, 1)
-    payer = coop.works_payer
-    works = outlook.works[None, None, :]
-    if payer == "developer":
-        post(payer, works, -1)
-        post(payer, overrun, -1)
-    else:
-        post(payer, works, -1)
-        if payer == account:
-            post(payer, (1 - r) * overrun, -1)
-        if account == "developer":
-            post("developer", r * overrun, -1)
-    post(coop.acquisition_payer, outlook.buyout_business[None, None, :], -1)
+    cash = start
+    # _on_ensemble's postings in its order, those to this account only (each a ``_post``)
+    if coop.land_receiver == account:
+        cash = _post(cash, land, 1)
+    if coop.social_land_receiver == account:
+        cash = _post(cash, social, 1)
+    if payer == account:
+        cash = _post(cash, outlook.works[None, None, :], -1)
+        cash = _post(cash, overrun if payer == "developer" else (1 - r) * overrun, -1)
+    if payer != "developer" and account == "developer":
+        cash = _post(cash, r * overrun, -1)
+    if acquirer == account:
+        cash = _post(cash, outlook.buyout_business[None, None, :], -1)
     if coop.buys_developer_land:
         devland = outlook.buyout_developer[None, None, :]
-        post(coop.acquisition_payer, devland, -1)
-        post("developer", devland, 1)
+        if acquirer == account:
+            cash = _post(cash, devland, -1)
+        if account == "developer":
+            cash = _post(cash, devland, 1)
     return cash
+
+
+def _post(cash: np.ndarray | None, value: np.ndarray, sign: int) -> np.ndarray:
+    """``cash ± value``, or ``0.0 ± value`` while the account is still zero (None), as posting to a zero array."""
+    if cash is None:
+        return np.add(0.0, value) if sign > 0 else np.subtract(0.0, value)
+    return cash + value if sign > 0 else cash - value
 
 
 def _with_jv(own: np.ndarray | None, share: float, jv: np.ndarray | None, shape: tuple[int, int, int]) -> np.ndarray:

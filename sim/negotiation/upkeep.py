@@ -65,7 +65,14 @@ def upkeep(desk: NegotiationDesk) -> None:
     now = ctx.env.now
     funds = desk.funds
     prices = None  # today's regional price indices as floats (the same doubles), read once when first needed
-    for area in ctx.areas:
+    # An area none of whose phases is unstarted (each had its go or closed: a go is for good and a stage only
+    # advances) needs no upkeep in this or any later quarter: it is left out of the list for good (the others are
+    # visited in the run's order). Guarded in tests/test_developer_fastpath.py.
+    areas = desk.upkeep_areas
+    if areas is None:
+        areas = desk.upkeep_areas = list(ctx.areas)
+    done = False
+    for area in areas:
         developer = area.developer
         if developer is None or developer.failed:
             continue
@@ -78,7 +85,10 @@ def upkeep(desk: NegotiationDesk) -> None:
                 begun = True
             if stage < _DONE and p.go_time is None:
                 unstarted = True
-        if not (unstarted and begun):
+        if not unstarted:
+            done = True
+            continue
+        if not begun:
             continue
         if prices is None:
             prices = ctx.market.price_index[:, ctx.quarter].tolist()
@@ -111,3 +121,5 @@ def upkeep(desk: NegotiationDesk) -> None:
             funds.on_deal(area, deal.terms)
         else:
             hand_over(desk, area, "renegotiation failed")
+    if done:  # the areas that may still need upkeep, in the run's order
+        desk.upkeep_areas = [area for area in areas if area.unstarted]
