@@ -66,14 +66,12 @@ def timed_cli(args: list[str]) -> tuple[float, int]:
 def plain_loop(path: Path, grouped: bool) -> float:
     """Seconds to call the run function on every run in a plain loop (no disk, no progress).
 
-    ``grouped``: run the runs of each future together, sharing settled negotiations, through the function the
-    runner's executors call (``execute_settled``: the process's heap settled after the first group), exactly as
+    ``grouped``: run the runs of each future together, sharing settled negotiations, exactly as
     the runner's workers do (the fair base for the runner's own overhead).
     """
     from sim.experiments import build_runs, load_experiment
-    from sim.experiments.executors import execute_settled
     from sim.experiments.runner import fund_designs_for, future_groups, make_task
-    from sim.experiments.task import execute
+    from sim.experiments.task import execute, execute_group
 
     exp = load_experiment(path)
     designs = fund_designs_for(exp)
@@ -83,7 +81,7 @@ def plain_loop(path: Path, grouped: bool) -> float:
     t0 = time.perf_counter()
     if grouped:
         for group in groups:
-            execute_settled(group)
+            execute_group(group)
     else:
         for task in tasks:
             execute(task)

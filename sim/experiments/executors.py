@@ -17,25 +17,15 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from sim.errors import InputError
-from sim.experiments.heap import settle
 from sim.experiments.lifeline import die_with_parent, mark_parent
 from sim.experiments.task import execute_group
 
 EXECUTORS = ("local", "processes", "dask")
 
 
-def execute_settled(group: dict) -> list[dict]:
-    """:func:`~sim.experiments.task.execute_group`, and after the first group a process runs its heap settled
-    (:func:`sim.experiments.heap.settle`: the cyclic collector no longer traverses the imported modules). What
-    every executor runs; the results are those of ``execute_group``."""
-    results = execute_group(group)
-    settle()
-    return results
-
-
 def run_local(groups: Iterable[dict]) -> Iterator[dict]:
     for group in groups:
-        yield from execute_settled(group)
+        yield from execute_group(group)
 
 
 def os_threads() -> int:
@@ -109,7 +99,7 @@ def run_processes(groups: Iterable[dict], workers: int) -> Iterator[dict]:
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=process_context(), initializer=die_with_parent)
     pending = set()
     for task in tasks:
-        pending.add(pool.submit(execute_settled, task))
+        pending.add(pool.submit(execute_group, task))
         if len(pending) >= window:
             break
     return _drain(pool, pending, tasks)
@@ -123,7 +113,7 @@ def _drain(pool: ProcessPoolExecutor, pending: set, tasks: Iterator[dict]) -> It
                 yield from future.result()
                 nxt = next(tasks, None)
                 if nxt is not None:
-                    pending.add(pool.submit(execute_settled, nxt))
+                    pending.add(pool.submit(execute_group, nxt))
 
 
 CONNECT_SECONDS = 5
@@ -172,7 +162,7 @@ def run_dask(groups: Iterable[dict], workers: int, scheduler: str | None, client
         tasks = iter(groups)
         futures = as_completed()
         for task in tasks:
-            futures.add(client.submit(execute_settled, task, key=f"areasim-{task['key']}", retries=2, pure=False))
+            futures.add(client.submit(execute_group, task, key=f"areasim-{task['key']}", retries=2, pure=False))
             if futures.count() >= window:
                 break
         for future in futures:
@@ -181,7 +171,7 @@ def run_dask(groups: Iterable[dict], workers: int, scheduler: str | None, client
             yield from results
             nxt = next(tasks, None)
             if nxt is not None:
-                futures.add(client.submit(execute_settled, nxt, key=f"areasim-{nxt['key']}", retries=2, pure=False))
+                futures.add(client.submit(execute_group, nxt, key=f"areasim-{nxt['key']}", retries=2, pure=False))
     finally:
         client.close()
         if cluster is not None:
