@@ -71,7 +71,7 @@ class StallMonitor:
         self.waiting: Counter[str] = Counter({r: 0 for r in REASONS})
         self.waiting_now = 0
         self.planned = np.array([planned_go(scenario, p) for p in phases])
-        self._open = list(phases)  # phases that may still wait (not closed, not given the go with their land decided)
+        self._may_wait = list(phases)  # phases that may still wait (not closed, not given the go with their land decided)
         self._categories: dict[str, str] = {}  # reason text → category (see observe)
 
     def observe(self) -> None:
@@ -86,12 +86,12 @@ class StallMonitor:
         land = 0
         waiting = self.waiting
         categories = self._categories
-        still_open = []
-        for p in self._open:
+        may_wait = []
+        for p in self._may_wait:
             if p.stage >= _DONE:  # done or abandoned: it counts nowhere, now or later
                 continue
             if p.land_ready and p.wait_since is not None and p.go_time is None:  # PhaseState.waiting, open
-                still_open.append(p)
+                may_wait.append(p)
                 reason = p.reason
                 category = categories.get(reason)
                 if category is None:
@@ -101,15 +101,15 @@ class StallMonitor:
                 continue
             event = p.land_event
             if event is not None and not event.triggered:
-                still_open.append(p)
+                may_wait.append(p)
                 land += 1
             elif p.go_time is None:
-                still_open.append(p)
+                may_wait.append(p)
             # else: given the go (for good) with its land decided or never to be decided (a phase's land event is
             # made before its go event, and a triggered event stays so): it counts nowhere, now or later
         if land:
             waiting["land decision"] += land
-        self._open = still_open
+        self._may_wait = may_wait
         self.waiting_now = now
 
     def share_behind(self, now: float, late: float = LATE_QUARTERS) -> float:

@@ -143,6 +143,10 @@ class Developer(Actor):
         The land bank (``land_bank`` × equity) turns over: its cost follows the mean land value of the
         last ``LAND_BANK_YEARS`` years (positions bought at the prices of their years), so it is written
         down when land values fall below that mean — after 2008 by 25-30 % (sources.md#developer-writedowns).
+
+        ``_set_floor`` bounds this from below for ``check_solvency`` (the same terms at the lowest land index to
+        come): a new term here, or a term that can fall by other means than the land index, must be added there
+        too, or the floor stops being a lower bound (guarded in tests/test_developer_fastpath.py).
         """
         total = 0.0
         area_cost, later = self._area_cost, self.ctx.quarter > 0

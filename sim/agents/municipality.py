@@ -29,8 +29,9 @@ GROWTH_RANGE = (-0.05, 0.08)
 """Bounds of an extrapolated revenue escalation (fraction/yr)."""
 NO_FLOWS_LEFT = grex.npv_totals_sparse({}, {}, HORIZON_QUARTERS, 0.0, 0.0, 0.0)
 """(€ NPV, € costs, € revenues) of an account with no flows left: (0.0, np.float64(0.0), np.float64(0.0)) whatever
-the rates (no term is added to the +0.0 accumulators), so the year-end valuation of an area whose every phase is
-done skips the projection (guarded in tests/test_verdict_fastpath.py)."""
+the rates (no term is added to the +0.0 accumulators), so valuing an area none of whose phases has a flow left
+(each closed, or started with every item paid; see ``account_flows``) skips the projection — at the year end and
+when a fund asks (guarded in tests/test_verdict_fastpath.py)."""
 
 
 class Municipality(Actor):
@@ -78,7 +79,7 @@ class Municipality(Actor):
 
         Its phases without a go, open, are kept in one list in the order of its areas and their phases (a go or a
         close is for good), refiltered only in a quarter where one got its go or closed; its areas are fixed when
-        the model is built (see tests/test_land_fastpath.py)."""
+        the model is built. The list holds every open phase without a go, in order: tests/test_land_fastpath.py."""
         limit = self.ctx.spec.lifecycle.max_wait_quarters
         now = self.ctx.env.now
         phases = self._without_go

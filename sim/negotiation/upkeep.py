@@ -71,7 +71,7 @@ def upkeep(desk: NegotiationDesk) -> None:
     areas = desk.upkeep_areas
     if areas is None:
         areas = desk.upkeep_areas = list(ctx.areas)
-    done = False
+    any_finished = False  # an area visited has no unstarted phase left: dropped from the list after the loop
     for area in areas:
         developer = area.developer
         if developer is None or developer.failed:
@@ -86,7 +86,7 @@ def upkeep(desk: NegotiationDesk) -> None:
             if stage < _DONE and p.go_time is None:
                 unstarted = True
         if not unstarted:
-            done = True
+            any_finished = True
             continue
         if not begun:
             continue
@@ -121,5 +121,5 @@ def upkeep(desk: NegotiationDesk) -> None:
             funds.on_deal(area, deal.terms)
         else:
             hand_over(desk, area, "renegotiation failed")
-    if done:  # the areas that may still need upkeep, in the run's order
+    if any_finished:  # the areas that may still need upkeep, in the run's order
         desk.upkeep_areas = [area for area in areas if area.unstarted]
