@@ -55,6 +55,16 @@ def _jv_stake(coop) -> bool:
     return (coop.works_payer == "jv" or coop.land_receiver == "jv") and 0 < coop.jv_municipal_share < 1
 
 
+def _position_write_down(book: float, index: float, cost: float) -> float:
+    """€ (≤ 0) a land position of ``book`` € (start-year prices) stands below its cost: book × min(0, index / cost − 1)
+    with land index ``index`` and cost index ``cost`` (nothing without a positive cost). The one rule for
+    ``Developer.write_downs`` and the floor under it (``Developer._set_floor``)."""
+    if cost > 0:
+        below = index / cost - 1
+        return book * (below if below < 0.0 else 0.0)  # min(0.0, below), without the builtin
+    return 0.0
+
+
 class Developer(Actor):
     """A project developer.
 
@@ -165,12 +175,7 @@ class Developer(Actor):
             jv = _jv_stake(coop)
             if book > 0:
                 index = self.land_index(area)
-                cost = area_cost.setdefault(area.name, index if later else 1.0)
-                if cost > 0:
-                    below = index / cost - 1
-                    total += book * (below if below < 0.0 else 0.0)  # min(0.0, below), without the builtin
-                else:
-                    total += 0.0
+                total += _position_write_down(book, index, area_cost.setdefault(area.name, index if later else 1.0))
             elif not (closed or jv) and area.land_position_closed:
                 closed = True
             if jv:
@@ -183,8 +188,12 @@ class Developer(Actor):
         if closed:
             known_areas[1] = [area for area in known_areas[1] if not area.land_position_closed or _jv_stake(area.coop)]
         if self.params.land_bank > 0:
-            total += self.params.land_bank * self.params.equity * self._bank_marks().item(self.ctx.quarter)  # float()
+            total += self._land_bank_write_down(self._bank_marks().item(self.ctx.quarter))  # float()
         return total
+
+    def _land_bank_write_down(self, mark: float) -> float:
+        """€ (≤ 0) its land bank (``land_bank`` × equity) stands below cost at ``mark`` (write-down per € of cost)."""
+        return self.params.land_bank * self.params.equity * mark
 
     def _bank_marks(self) -> np.ndarray:
         """(T,) the land bank's write-down per € of cost each quarter (≤ 0), computed once per run.
@@ -296,12 +305,9 @@ class Developer(Actor):
                 return
             book = area.developer_land_position()
             if book > 0:
-                cost = area_cost[area.name]
-                if cost > 0:
-                    below = self._lowest_index(area) / cost - 1
-                    total += book * (below if below < 0.0 else 0.0)
+                total += _position_write_down(book, self._lowest_index(area), area_cost[area.name])
         if self.params.land_bank > 0:
-            total += self.params.land_bank * self.params.equity * self._bank_marks()[q:].min().item()
+            total += self._land_bank_write_down(self._bank_marks()[q:].min().item())
         self._floor = (list(self.areas), total * (1 + 1e-6) - 1.0)
 
     def _lowest_index(self, area: AreaPlan) -> float:
