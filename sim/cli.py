@@ -454,6 +454,38 @@ def _on_sigterm(signum, frame):  # noqa: ARG001
 
 
 _MAIN_PID = os.getpid()
+PLUGINS_OFF = ("__all__", "1", "true")  # the values of PYDANTIC_DISABLE_PLUGINS for which pydantic loads none
+
+
+def skip_plugin_loader() -> None:
+    """With pydantic's plug-ins all off, stand in for the module that would look for them.
+
+    ``pydantic.plugin._loader`` imports ``importlib.metadata`` (and with it email, zipfile, csv, ...) when pydantic
+    builds its first validator, only for its ``get_plugins`` to return ``()`` when the plug-ins are off:
+    ~0.02 s of a ~0.3 s ``areasim check`` (docs/performance.md, ninth session). The stand-in's ``get_plugins``
+    returns the same ``()``; any other name pydantic may ask of the module loads the real one. Nothing is done
+    when the user keeps some plug-ins, or when the module is already loaded. Only for the process's own command
+    (``main()`` without ``argv``), never inside a caller's longer-lived process.
+    """
+    name = "pydantic.plugin._loader"
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in PLUGINS_OFF or name in sys.modules:
+        return
+    import types
+
+    stand_in = types.ModuleType(name, "areasim's stand-in: pydantic's plug-ins are off (see sim.cli.skip_plugin_loader)")
+    stand_in.get_plugins = lambda: ()
+
+    def real(attribute: str):
+        if attribute.startswith("__"):  # the import system asks e.g. __path__ (is it a package?): it is not
+            raise AttributeError(attribute)
+        import importlib
+
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        return getattr(importlib.import_module(name), attribute)
+
+    stand_in.__getattr__ = real
+    sys.modules[name] = stand_in
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -462,6 +494,8 @@ def main(argv: list[str] | None = None) -> int:
     # distribution when it builds its first validator (~0.015 s of every command). setdefault: a user who
     # sets the variable keeps their choice. Before any validator is built (pydantic reads it then).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if argv is None:
+        skip_plugin_loader()
     parser = build_parser()
     args = parser.parse_args(argv)
     if argv is None and signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):

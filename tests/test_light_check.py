@@ -6,7 +6,8 @@ start-up. A deterministic guard, not a timed one: each check runs in a fresh int
 which of those modules it loaded. The same probe guards the sixth session's start-up savings
 (docs/performance.md): a scenario without a fund design checks without importing the fund modules,
 and pydantic's plug-in discovery (an entry-point scan of every installed distribution) is skipped
-unless the user set ``PYDANTIC_DISABLE_PLUGINS`` otherwise.
+unless the user set ``PYDANTIC_DISABLE_PLUGINS`` otherwise; with the plug-ins off, the check does not even load
+pydantic's plug-in finder (ninth session: a stand-in answers for it, ``sim.cli.skip_plugin_loader``).
 """
 
 from __future__ import annotations
@@ -176,3 +177,64 @@ def test_check_data_agrees_with_validate_data(tmp_path):
     assert outcomes["ok"] >= 1 + len(designs) and outcomes["error"] >= 5
     path = ROOT / "scenarios" / "nl_programme.toml"
     assert check_file(path) == load_run_inputs(path)[:2]
+
+
+STAND_IN_PROBE = """
+import json, os, sys
+from sim.cli import main
+sys.argv = ["areasim", "check", "scenarios/nl_programme.toml"]
+try:
+    code = main()
+except SystemExit as exc:
+    code = exc.code
+loader = sys.modules.get("pydantic.plugin._loader")
+print(json.dumps({"code": code, "metadata_loaded": "importlib.metadata" in sys.modules,
+                  "stand_in": loader is not None and not hasattr(loader, "__file__")}))
+"""
+
+
+def run_stand_in_probe(env: dict[str, str] | None = None) -> dict:
+    out = subprocess.run([sys.executable, "-c", STAND_IN_PROBE], cwd=ROOT, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **(env or {})}, timeout=60)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_with_plugins_off_check_does_not_load_the_plugin_finder():
+    """pydantic's plug-in loader imports importlib.metadata (email, zipfile, csv, ...) only to return no plug-ins
+    when they are off: ``areasim check`` stands in for it and loads none of that (~0.02 s of the command)."""
+    result = run_stand_in_probe()
+    assert result == {"code": 0, "metadata_loaded": False, "stand_in": True}
+
+
+def test_a_user_who_keeps_some_plugins_gets_pydantics_own_loader():
+    result = run_stand_in_probe(env={"PYDANTIC_DISABLE_PLUGINS": "some_plugin"})
+    assert result["code"] == 0 and result["stand_in"] is False
+
+
+def test_the_stand_in_answers_as_pydantics_loader_does_with_plugins_off():
+    """Its get_plugins gives what pydantic's own gives with the plug-ins off (nothing); any other name comes from
+    pydantic's real module; in-process callers of main(argv) keep pydantic's own loader."""
+    code = """
+import json, os, sys
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+from sim.cli import skip_plugin_loader
+skip_plugin_loader()
+stand_in = sys.modules["pydantic.plugin._loader"]
+ours = list(stand_in.get_plugins())
+group = stand_in.PYDANTIC_ENTRY_POINT_GROUP  # not defined by the stand-in: loads pydantic's module
+real = sys.modules["pydantic.plugin._loader"]
+print(json.dumps({"ours": ours, "theirs": list(real.get_plugins()), "group": group,
+                  "real_loaded": real is not stand_in and hasattr(real, "__file__"),
+                  "is_package": hasattr(stand_in, "__path__")}))
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result == {"ours": [], "theirs": [], "group": "pydantic", "real_loaded": True, "is_package": False}
+    import sys as this
+
+    from sim.cli import main
+
+    before = this.modules.get("pydantic.plugin._loader")
+    assert main(["check", str(ROOT / "scenarios" / "nl_programme.toml")]) == 0
+    assert this.modules.get("pydantic.plugin._loader") is before
