@@ -63,28 +63,19 @@ def timed_cli(args: list[str]) -> tuple[float, int]:
     return elapsed, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
-def plain_loop(path: Path, grouped: bool) -> float:
-    """Seconds to call the run function on every run in a plain loop (no disk, no progress).
-
-    ``grouped``: run the runs of each future together, sharing settled negotiations, exactly as
-    the runner's workers do (the fair base for the runner's own overhead).
-    """
+def plain_loop(path: Path) -> float:
+    """Seconds to call the run function on every run in a plain loop (no disk, no progress): the base for the
+    runner's own overhead."""
     from sim.experiments import build_runs, load_experiment
-    from sim.experiments.runner import fund_designs_for, future_groups, make_task
-    from sim.experiments.task import execute, execute_group
+    from sim.experiments.runner import fund_designs_for, make_task
+    from sim.experiments.task import execute
 
     exp = load_experiment(path)
     designs = fund_designs_for(exp)
-    points = build_runs(exp.spec)
-    groups = list(future_groups(exp, points, designs))
-    tasks = [make_task(exp, r, designs) for r in points]
+    tasks = [make_task(exp, r, designs) for r in build_runs(exp.spec)]
     t0 = time.perf_counter()
-    if grouped:
-        for group in groups:
-            execute_group(group)
-    else:
-        for task in tasks:
-            execute(task)
+    for task in tasks:
+        execute(task)
     return time.perf_counter() - t0
 
 
@@ -142,23 +133,20 @@ def main() -> None:
     try:
         path = write_experiment(tmp, args.replications, names)
         n = len(names) * args.replications
-        plain_loop(write_experiment(tmp, 1, names), grouped=False)  # warm caches
-        loops, grouped, serials, parallels, batches, ratios = [], [], [], [], [], []
+        plain_loop(write_experiment(tmp, 1, names))  # warm caches
+        loops, serials, parallels, batches, ratios = [], [], [], [], []
         for _ in range(args.repeat):  # alternate so machine-speed drift hits all variants alike
-            loops.append(plain_loop(path, grouped=False))
-            grouped.append(plain_loop(path, grouped=True))
+            loops.append(plain_loop(path))
             serials.append(in_process(path, tmp / "serial"))
             parallels.append(in_process(path, tmp / "par", workers=2, executor="processes"))
             batches.append(mesa_batch(args.replications, names))
             ratios.append(batches[-1] / parallels[-1])
-        loop, group, serial = median(loops), median(grouped), median(serials)
+        loop, serial = median(loops), median(serials)
         parallel, batch = median(parallels), median(batches)
         report["runs per experiment"] = f"{n} ({len(names)} fund designs x {args.replications} futures)"
-        report["plain loop of the run function, run by run (s)"] = round(loop, 2)
-        report["plain loop, runs of a future together (s)"] = round(group, 2)
-        report["  saved by sharing settled negotiations"] = round(1 - group / loop, 3)
+        report["plain loop of the run function (s)"] = round(loop, 2)
         report["runner, serial, writing to disk (s)"] = round(serial, 2)
-        report["runner overhead over the grouped loop (bar <= 0.05)"] = round(serial / group - 1, 3)
+        report["runner overhead over the plain loop (bar <= 0.05)"] = round(serial / loop - 1, 3)
         report["runner, 2 worker processes (s)"] = round(parallel, 2)
         report["parallel efficiency (bar >= 0.85)"] = round(serial / (2 * parallel), 3)
         report["mesa.batch_run, 2 processes, no disk (s)"] = round(batch, 2)

@@ -114,22 +114,6 @@ class Beliefs:
         beliefs.shocks, beliefs.steps, beliefs.overrun_z = known
         return beliefs
 
-    def digest(self) -> bytes:
-        """BLAKE2b digest of the party's imagination (shocks, steps, overrun draws): with the drift it
-        fixes every valuation, so it keys settlements shared between runs (sim.negotiation.cache)."""
-        arrays = (self.shocks, self.steps, getattr(self, "overrun_z", None))
-        cached = getattr(self, "_digest", None)
-        if cached is None or any(a is not b for a, b in zip(cached[0], arrays, strict=True)):
-            from sim.negotiation.cache import ProblemKey
-
-            key = ProblemKey()
-            for a in arrays:
-                if a is not None:
-                    key.array(a)
-            cached = (arrays, key.digest())
-            self._digest = cached
-        return cached[1]
-
     def drift(self, price_history: np.ndarray, cost_history: np.ndarray) -> float:
         """Expected log price growth per quarter under this party's rule (see :func:`expected_drift`)."""
         return expected_drift(self.rule, price_history, cost_history)

@@ -48,7 +48,6 @@ from sim.jv_exit import consider_exits
 from sim.lifecycle import Capacities, phase_lifecycle
 from sim.market import generate_path
 from sim.negotiation import upkeep
-from sim.negotiation.cache import NegotiationCache
 from sim.negotiation.desk import NegotiationDesk
 from sim.negotiation.protocols import resolve_protocol
 from sim.payments import LifecycleMoney
@@ -72,13 +71,10 @@ class AreaModel(mesa.Model):
         fund_design: the fund design in force (default: the scenario's ``[funds] design``, by name).
         collect: 'quarterly' (model series and area table every quarter), 'lean' (series at year ends, areas
             in the last quarter) or 'none' (nothing: runs that store outcomes, read off the finished run).
-        negotiation_cache: shared by runs of the same future (paired lever values) so identical
-            negotiations are settled once (see sim.negotiation.cache; results are unchanged).
     """
 
     def __init__(self, scenario: Scenario | None = None, seed: int | None = None, rng: int | None = None,
-                 fund_design: FundDesign | None = None, collect: str = "quarterly",
-                 negotiation_cache: NegotiationCache | None = None) -> None:
+                 fund_design: FundDesign | None = None, collect: str = "quarterly") -> None:
         scenario = load_scenario(DEFAULT_SCENARIO) if scenario is None else scenario
         seed = (rng if rng is not None else scenario.seed) if seed is None else seed
         super().__init__(rng=int(seed))
@@ -103,7 +99,7 @@ class AreaModel(mesa.Model):
         self.fund_design = fund_design if fund_design is not None else load_design(scenario.funds.design)
         self.portfolio = ctx.support = FundPortfolio(self, ctx, self.parties, self.fund_design)
         self.desk = NegotiationDesk(ctx, self.parties, self.portfolio, resolve_protocol(
-            scenario.actors.negotiation.protocol), negotiation_cache)
+            scenario.actors.negotiation.protocol))
         self.money = LifecycleMoney(ctx, self.parties, self.portfolio)
         n_elections = self.n_quarters // 16 + 2
         self.election_draws = [streams.elections(i).random((n_elections, 2))

@@ -47,7 +47,6 @@ def test_remembered_beliefs_equal_fresh_draws(seed, negotiation):
                 for name in ("shocks", "steps", "overrun_z"):
                     assert same_arrays(getattr(got, name), getattr(want, name)), (kind, index, name)
                     assert not getattr(got, name).flags.writeable
-                assert got.digest() == want.digest()
 
 
 def test_remembered_beliefs_follow_the_settings():
@@ -69,7 +68,8 @@ def test_models_built_twice_have_the_same_parties_beliefs():
     for p, q in zip((*first.municipalities, *first.developers), (*second.municipalities, *second.developers),
                     strict=True):
         assert p.beliefs is not q.beliefs
-        assert p.beliefs.digest() == q.beliefs.digest()
+        for name in ("shocks", "steps", "overrun_z"):
+            assert same_arrays(getattr(p.beliefs, name), getattr(q.beliefs, name)), name
 
 
 @pytest.mark.parametrize("total", [0, 1, 7, 500, 917, 6000])

@@ -102,10 +102,10 @@ def test_a_run_that_raises_is_recorded_and_the_rest_continue(tmp_path, monkeypat
 
     real = task_module.execute
 
-    def flaky(task, cache=None):
+    def flaky(task):
         if task["run_id"].endswith("r00001") and task["run_id"].startswith("p00000-l001"):
             raise RuntimeError("boom")
-        return real(task, cache)
+        return real(task)
 
     monkeypatch.setattr(task_module, "execute", flaky)
     out = tmp_path / "res"

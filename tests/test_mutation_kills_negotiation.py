@@ -29,14 +29,6 @@ from sim.negotiation.broker import (
     offers_log,
     settle,
 )
-from sim.negotiation.cache import (
-    COOP_ATTRIBUTES,
-    NegotiationCache,
-    ProblemKey,
-    Settlement,
-    cooperation_fingerprint,
-    is_builtin,
-)
 from sim.negotiation.economics import (
     Outlook,
     Preferences,
@@ -267,7 +259,7 @@ def test_the_line_runs_from_the_municipal_to_the_developer_ideal():
     assert problem.developer_ideal() == Terms(-10.0, 0.2, 0.0)
     assert problem.on_line(0.25).as_tuple() == pytest.approx((20.0, 0.5, 0.75))
     defaults = (problem.developer_weight, problem.max_rounds, problem.developer_beta, problem.municipal_beta)
-    assert defaults == (0.5, 12, 1.0, 1.0) and problem.cache_key is None
+    assert defaults == (0.5, 12, 1.0, 1.0)
 
 
 @pytest.mark.parametrize("batch", [False, True])
@@ -345,73 +337,6 @@ def test_nash_fails_without_a_package_both_sides_gain_from():
         outcome = resolve_protocol("nash").negotiate(problem)
         assert (outcome.success, outcome.terms, outcome.rounds, outcome.protocol, outcome.reason) == \
             (False, None, 1, "nash", "no package gives both sides a positive surplus")
-
-
-# ---------------------------------------------------------------- the settlement cache (sim.negotiation.cache)
-
-
-def test_a_problem_key_tells_apart_every_byte_shape_type_name_and_value():
-    def key(*arrays, scalars=()):
-        k = ProblemKey()
-        for a in arrays:
-            k.array(a)
-        return k.scalars(*scalars).digest()
-
-    base = key(np.array([1.0, 2.0]), scalars=(1, "a"))
-    assert len(base) == 20 and base == key(np.array([1.0, 2.0]), scalars=(1, "a"))
-    assert base != key(np.array([1.0, 2.5]), scalars=(1, "a"))  # another value
-    assert base != key(np.array([1.0, 2.0], dtype=np.float32), scalars=(1, "a"))  # another type
-    assert key(np.zeros((2, 3))) != key(np.zeros((3, 2)))  # same bytes, another shape
-    assert key(np.arange(6.0).reshape(2, 3).T) == key(np.ascontiguousarray(np.arange(6.0).reshape(2, 3).T))
-    assert base != key(np.array([1.0, 2.0]), scalars=(1.0, "a"))  # 1 and 1.0 differ by repr
-    assert ProblemKey().digest() == ProblemKey().digest() != key(np.array([]))
-
-    a, b = Terms(1.0, 0.3, 0.0), Terms(1.0, 0.3, 0.0)
-    assert ProblemKey().dataclass(a).digest() == ProblemKey().dataclass(b).digest()
-    assert ProblemKey().dataclass(a).digest() != ProblemKey().dataclass(Terms(1.0, 0.3, 1e-12)).digest()
-    assert ProblemKey().dataclass(a).digest() != ProblemKey().scalars(1.0, 0.3, 0.0).digest()  # names count
-    out = outlook()
-    changed = outlook()
-    changed.works = np.array([WORKS + 1])
-    assert ProblemKey().dataclass(out).digest() == ProblemKey().dataclass(outlook()).digest()
-    assert ProblemKey().dataclass(out).digest() != ProblemKey().dataclass(changed).digest()
-
-
-def test_the_cache_counts_hits_and_misses_and_drops_the_least_recently_used():
-    cache = NegotiationCache(max_entries=2)
-    assert NegotiationCache().max_entries == 20_000 and len(cache) == 0 and (cache.hits, cache.misses) == (0, 0)
-    one, two, three = (Settlement(None, Terms(x, 0.3, 0.0), False, 1.0, 2.0) for x in (1.0, 2.0, 3.0))
-    assert cache.get(b"a") is None and (cache.hits, cache.misses) == (0, 1)
-    cache.put(b"a", one)
-    cache.put(b"b", two)
-    assert cache.get(b"a") is one and (cache.hits, cache.misses) == (1, 1)  # a is now the most recent
-    cache.put(b"c", three)  # b, the least recently used, goes
-    assert len(cache) == 2 and cache.get(b"b") is None and cache.get(b"a") is one and cache.get(b"c") is three
-    assert (cache.hits, cache.misses) == (3, 2)
-    assert one.offers_log == "[]"
-
-
-def test_only_the_packages_own_protocols_and_models_are_cached_and_every_model_attribute_is_keyed():
-    import tests.plugin_models
-    import tests.plugin_protocols
-
-    assert is_builtin(resolve("joint_venture")) and is_builtin(resolve_protocol("nash"))
-    assert not is_builtin(tests.plugin_models.HalfOverrunSharing())
-    assert not is_builtin(tests.plugin_protocols.SplitTheDifference())
-    prints = {name: cooperation_fingerprint(resolve(name)) for name in
-              ("traditional", "building_claim", "joint_venture", "concession", "private_realisation")}
-    assert len(set(prints.values())) == 5
-    assert prints["joint_venture"][0] == "sim.cooperation.models.JointVenture"
-    assert prints["joint_venture"][2:4] == (0.5, 0.5)
-    assert dict(zip(COOP_ATTRIBUTES, prints["concession"][1], strict=True))["works_payer"] == "developer"
-    for attribute, other in (("jv_municipal_share", 0.7), ("developer_weight", 0.9), ("default_overrun", 0.5)):
-        coop = resolve("joint_venture")
-        setattr(coop, attribute, other)
-        assert cooperation_fingerprint(coop) != prints["joint_venture"], attribute
-    shared = resolve("joint_venture")
-    shared.jv_municipal_share = 0.6
-    assert cooperation_fingerprint(shared)[2:4] == pytest.approx((0.6, 0.4))
-    assert cooperation_fingerprint(shared)[4] == "[('jv_municipal_share', 0.6)]"
 
 
 # ---------------------------------------------------------------- deal upkeep (sim.negotiation.upkeep)
@@ -827,7 +752,7 @@ def test_a_failed_voluntary_agreement_falls_back_to_the_capped_contribution_only
     """Private realisation: no deal → the contribution at its cap (the highest land price, 40) with the demanded
     programme (0.4) is imposed, if the owner's surplus is still ≥ 0 (exactly 0 at 40); else no deal."""
     failed = Outcome(False, None, 12, "scripted", "deadline passed", [])
-    desk = SimpleNamespace(cache=None, protocol=Scripted(failed))
+    desk = SimpleNamespace(protocol=Scripted(failed))
     settlement = settle(desk, SimpleNamespace(coop=resolve("private_realisation")), fallback_problem(dev_at))
     assert settlement.imposed is imposed and settlement.outcome is failed
     if imposed:
@@ -837,19 +762,6 @@ def test_a_failed_voluntary_agreement_falls_back_to_the_capped_contribution_only
         assert settlement.terms is None and np.isnan(settlement.developer_surplus)
     other = settle(desk, SimpleNamespace(coop=resolve("concession")), fallback_problem(dev_at))
     assert other.terms is None and not other.imposed  # no public-law fallback under other models
-
-
-def test_an_identical_negotiation_reuses_the_settlement_and_a_new_one_is_stored():
-    desk = SimpleNamespace(cache=NegotiationCache(), protocol=Scripted(agreed()))
-    area = SimpleNamespace(coop=resolve("concession"))
-    problem = fallback_problem(40.0)
-    problem.cache_key = b"k"
-    first = settle(desk, area, problem)
-    assert desk.protocol.calls == 1 and len(desk.cache) == 1 and first.terms == AGREED
-    assert first.offers_log == offers_log(agreed())
-    assert settle(desk, area, problem) is first and desk.protocol.calls == 1
-    problem.cache_key = None  # not cacheable: settled afresh, not stored
-    assert settle(desk, area, problem) is not first and desk.protocol.calls == 2 and len(desk.cache) == 1
 
 
 def test_the_offers_are_logged_rounded_to_euros_and_thousandths():
@@ -959,14 +871,12 @@ def test_the_land_price_policy_sells_at_the_lowest_bound_with_the_programme_dema
     coop = SimpleNamespace(land_price_at_market=True, fallback_on_failure=False)
     problem = fallback_problem(40.0)
     problem.overrun_bounds = (0.0, 1.0)
-    desk = SimpleNamespace(cache=None, protocol=Scripted(agreed()))
+    desk = SimpleNamespace(protocol=Scripted(agreed()))
     settlement = settle(desk, SimpleNamespace(coop=coop), problem)
     assert settlement.terms == Terms(0.0, 0.4, 0.0) and desk.protocol.calls == 0
     assert settlement.outcome.reason == ("serviced plots sold at the municipality's land price (today's residual "
                                          "value) with the programme it sets")
     assert settlement.outcome.offers == [] and settlement.offers_log == "[]"
-    problem.cache_key = b"k"  # a key but no cache (a single run): settled without one
-    assert settle(desk, SimpleNamespace(coop=coop), problem).terms == Terms(0.0, 0.4, 0.0)
 
 
 def test_the_negotiators_see_each_unstarted_phase_with_its_remaining_works_buy_outs_and_expected_start(monkeypatch):
@@ -1054,7 +964,7 @@ def test_the_problem_values_each_package_on_each_sides_beliefs_with_the_funds_an
     market = outlook.homes[:, 1:].sum()
     land_now = model.ctx.econ.land_value[0, 0, 1:] @ outlook.homes[:, 1:].sum(axis=0)
     assert problem.land_bounds == pytest.approx(north.coop.land_price_bounds(attributable, land_now / market))
-    assert (problem.developer_weight, problem.max_rounds, problem.cache_key) == (0.5, 12, None)
+    assert (problem.developer_weight, problem.max_rounds) == (0.5, 12)
     prefs = Preferences(developer.risk_aversion, municipality.risk_aversion, 40_000.0, 20_000.0, 48e6, 1e6, 1e6,
                         ((2.5e6, 0.6),))
     for terms in (Terms(10_000.0, 0.6, 0.0), Terms(-5_000.0, 0.5, 0.0)):
@@ -1100,22 +1010,6 @@ def test_the_weaker_side_concedes_faster_and_experience_speeds_both():
     assert (problem.developer_beta, problem.municipal_beta) == pytest.approx((0.4 / 0.6, 0.6 / 0.4))
 
 
-def test_a_shared_cache_keys_a_problem_by_its_inputs_unless_a_plug_in_protocol_is_used():
-    model, north, _ = broker_world()
-    model.desk.cache = NegotiationCache()
-
-    def key():
-        return make_problem(model.desk, north, model.parties.municipality_of(north), north.developer,
-                            build_outlook(model.desk, north, north.developer)).cache_key
-
-    assert key() is None  # the scripted protocol is not the package's own
-    model.desk.protocol = resolve_protocol("nash")
-    first = key()
-    assert first is not None and key() == first
-    north.affordable_demand = 0.65
-    assert key() != first
-
-
 def test_each_side_reads_the_price_and_cost_history_up_to_today_by_its_own_rule():
     """Fundamental expectations (prices revert to costs) at quarter 8 after prices rose 20 % and costs 5 %: each
     side's drift comes from today's price and cost index, and the problem values packages on them."""
@@ -1153,32 +1047,6 @@ def test_the_exclusive_claim_power_sets_the_developers_weight_under_a_building_c
                            build_outlook(model.desk, north, north.developer))
     assert problem.developer_weight == 0.7
     assert (problem.developer_beta, problem.municipal_beta) == pytest.approx((0.3 / 0.7, 1.69 * 0.7 / 0.3))
-
-
-def test_a_shared_settlement_is_keyed_by_experience_beliefs_and_protocol():
-    model, north, _ = broker_world()
-    model.desk.cache = NegotiationCache()
-    model.desk.protocol = resolve_protocol("nash")
-
-    def key():
-        return make_problem(model.desk, north, model.parties.municipality_of(north), north.developer,
-                            build_outlook(model.desk, north, north.developer)).cache_key
-
-    first = key()
-    model.desk.experience[("developer:1", "joint_venture")] = 1  # concedes faster: another negotiation
-    second = key()
-    model.desk.experience[("municipality:middle", "joint_venture")] = 1
-    third = key()
-    model.desk.protocol = resolve_protocol("alternating_offers")
-    fourth = key()
-    model.desk.protocol.max_rounds_hint = 3  # a protocol's own settings count too
-    fifth = key()
-    north.developer.beliefs, other = model.developers[1].beliefs, north.developer.beliefs
-    sixth = key()
-    north.developer.beliefs = other
-    model.parties.municipality_of(north).beliefs = model.municipalities[1].beliefs
-    seventh = key()
-    assert len({first, second, third, fourth, fifth, sixth, seventh}) == 7
 
 
 def batched(problem: Problem) -> Problem:
@@ -1224,21 +1092,6 @@ def test_trade_offs_give_on_the_issue_each_side_values_less():
     s_dev, s_mun = problem.evaluate(outcome.terms)
     line = problem.evaluate_line(np.linspace(0.0, 1.0, 41)).sum(axis=1)
     assert s_dev >= 0 and s_mun >= 0 and s_dev + s_mun > 45.0 > line.max() == pytest.approx(42.0)
-
-
-def test_a_shared_settlement_is_never_reused_under_another_cooperation_setting():
-    """Two joint ventures that differ only in the municipality's share of the company (a lever of an experiment)
-    face the same outlook, bounds and weights: the model's setting keys them apart."""
-    keys = []
-    for share in (0.5, 0.6):
-        model, north, _ = broker_world()
-        north.coop.jv_municipal_share = share
-        model.desk.cache = NegotiationCache()
-        model.desk.protocol = resolve_protocol("nash")
-        problem = make_problem(model.desk, north, model.parties.municipality_of(north), north.developer,
-                               build_outlook(model.desk, north, north.developer))
-        keys.append((problem.land_bounds, problem.overrun_bounds, problem.developer_weight, problem.cache_key))
-    assert keys[0][:3] == keys[1][:3] and keys[0][3] != keys[1][3]
 
 
 def test_an_unknown_protocol_is_one_line_naming_the_file_and_field():

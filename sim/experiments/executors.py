@@ -70,8 +70,7 @@ def split_tail(groups: Iterable[dict], last: int) -> Iterator[dict]:
     At the end of an experiment the workers finish their last groups one after another; a worker that finishes
     early idles until the others are done. Runs alone instead of the last few groups shorten that tail (a group
     of a ten-design grid takes ten runs' time). Results are unchanged: a run gives the same result alone as in
-    its group (:func:`sim.experiments.task.execute_group`, tested); only the settled negotiations these runs
-    could have shared are settled again.
+    its group (:func:`sim.experiments.task.execute_group`, tested).
     """
     held: deque[dict] = deque()
     for group in groups:

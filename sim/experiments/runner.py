@@ -59,14 +59,14 @@ MANIFEST_SECONDS = 10.0
 rewriting it every few runs would cost the parent process seconds over a 10,000-run study)."""
 
 GROUP_RUNS = 16
-"""Most runs of one future sent to a worker together (larger groups share more, balance load less)."""
+"""Most runs of one future sent to a worker together (larger groups make fewer round trips, balance load less)."""
 
 
 def future_groups(exp: LoadedExperiment, points: list[RunPoint], designs: dict) -> Iterator[dict]:
     """Group runs by future (same seed and uncertainty values; only levers differ), in design order.
 
-    The runs of a group go to one worker and share settled negotiations
-    (:func:`sim.experiments.task.execute_group`); results are the same as run by run.
+    The runs of a group go to one worker in one call (:func:`sim.experiments.task.execute_group`); results are
+    the same as run by run.
     """
     futures: dict[tuple, list[RunPoint]] = {}
     for point in points:

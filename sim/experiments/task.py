@@ -9,7 +9,6 @@ from __future__ import annotations
 import traceback
 
 from sim.experiments.paths import apply_all
-from sim.negotiation.cache import NegotiationCache
 from sim.plain import plain
 
 YEARLY = ("completed_total_social", "completed_total_mid_rent", "completed_total_free_rent",
@@ -21,11 +20,8 @@ def scenario_for(task: dict) -> dict:
     return apply_all(task["scenario"], task["overrides"])
 
 
-def run_model(task: dict, cache: NegotiationCache | None = None):
-    """Build and run the model of a task; returns the finished model.
-
-    ``cache``: shared with the other runs of the same future (see :func:`execute_group`).
-    """
+def run_model(task: dict):
+    """Build and run the model of a task; returns the finished model."""
     from sim.funds.design import FundDesign
     from sim.model import AreaModel
     from sim.scenario import from_dict
@@ -33,7 +29,7 @@ def run_model(task: dict, cache: NegotiationCache | None = None):
     scenario = from_dict(scenario_for(task), task.get("source", "<experiment>"))
     design = FundDesign.model_validate(task["fund_designs"][scenario.funds.design])
     return AreaModel(scenario, seed=task["seed"], fund_design=design,
-                     collect=task.get("collect") or collect_for(task), negotiation_cache=cache).run()
+                     collect=task.get("collect") or collect_for(task)).run()
 
 
 def collect_for(task: dict) -> str:
@@ -51,12 +47,12 @@ def outcomes_of(model) -> dict:
     return {k: plain(v) for k, v in values.items()}
 
 
-def execute(task: dict, cache: NegotiationCache | None = None) -> dict:
+def execute(task: dict) -> dict:
     """Run one task and return its outcomes, yearly series, area and phase tables (plain lists)."""
     from sim.funds.metrics import phase_table
     from sim.output.summary import area_delay_years
 
-    model = run_model(task, cache)
+    model = run_model(task)
     scenario = model.spec
     out = {"run_id": task["run_id"], "outcomes": outcomes_of(model)}
     if task.get("timeseries", True):
@@ -90,10 +86,10 @@ def execute(task: dict, cache: NegotiationCache | None = None) -> dict:
     return out
 
 
-def safe_execute(task: dict, cache: NegotiationCache | None = None) -> dict:
+def safe_execute(task: dict) -> dict:
     """:func:`execute`, but an exception becomes a recorded failure instead of stopping the experiment."""
     try:
-        return execute(task, cache)
+        return execute(task)
     except Exception as exc:  # noqa: BLE001 - any model error is recorded with its traceback
         return {"run_id": task["run_id"], "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
 
@@ -101,11 +97,9 @@ def safe_execute(task: dict, cache: NegotiationCache | None = None) -> dict:
 def execute_group(group: dict) -> list[dict]:
     """Run the tasks of one future (same seed and uncertainties, different levers) one after another.
 
-    They share a :class:`~sim.negotiation.cache.NegotiationCache`, so a negotiation that a lever
-    has not changed is settled once for all of them; each result is exactly what
-    :func:`safe_execute` gives for the task alone (tested). The cache lives only as long as the group; a group
-    of one run (e.g. each point of a Sobol study) has none, since keying every negotiation would buy nothing.
+    A group is one call to a worker (one round trip for several runs); each result is what :func:`safe_execute`
+    gives for the task alone. (Until the ninth performance session the runs of a group shared settled
+    negotiations; since negotiations became cheap, keying them cost as much as the repeats saved, so that cache
+    was removed: docs/performance.md.)
     """
-    tasks = group["tasks"]
-    cache = NegotiationCache() if len(tasks) > 1 else None  # a run alone settles no negotiation twice
-    return [safe_execute(task, cache) for task in tasks]
+    return [safe_execute(task) for task in group["tasks"]]

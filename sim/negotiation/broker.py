@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,7 +25,6 @@ import numpy as np
 from sim.area import MID_RENT, OWNER, SOCIAL, AreaPlan
 from sim.cooperation.base import Terms
 from sim.deal import Deal
-from sim.negotiation.cache import ProblemKey, Settlement, cooperation_fingerprint, is_builtin
 from sim.negotiation.economics import (
     Outlook,
     Preferences,
@@ -41,6 +41,20 @@ from sim.negotiation.protocols import Outcome, Problem
 if TYPE_CHECKING:
     from sim.agents import Developer, Municipality
     from sim.negotiation.desk import NegotiationDesk
+
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What a negotiation settled: the protocol's outcome, the terms applied and their surpluses (€)."""
+
+    outcome: Outcome
+    terms: Terms | None
+    imposed: bool
+    developer_surplus: float
+    municipal_surplus: float
+    offers_log: str = "[]"  # the offers as JSON text, for the event log
+
 
 LEAD_QUARTERS = 12.0
 """Expected quarters from the start of preparation to construction start (assumption: modes of
@@ -108,12 +122,11 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
     r, q = area.region_index, desk.ctx.quarter
     prices = desk.ctx.market.price_index[r, : q + 1]
     costs = desk.ctx.market.cost_index[: q + 1]
-    dev_drift = developer.beliefs.drift(prices, costs)
-    mun_drift = municipality.beliefs.drift(prices, costs)
+    dev_drift = developer.beliefs.drift(prices, costs)  # the municipality's valuation uses no price multipliers
 
     n_phases = outlook.homes.shape[0]
-    made: dict[str, tuple] = {}  # each side's ensemble inputs, made at the first evaluation (a shared settlement
-    # needs none): the developer's multipliers at the phases' lags, their mean over the ensemble, its overrun and
+    made: dict[str, tuple] = {}  # each side's ensemble inputs, made at the first evaluation (the land-price
+    # policy needs none): the developer's multipliers at the phases' lags, their mean over the ensemble, its overrun and
     # discount factors; the municipality's overrun and discount factors (its valuation uses no price multipliers)
 
     def sides() -> tuple[tuple, tuple]:
@@ -175,15 +188,6 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
                       max_rounds=neg.max_rounds,
                       developer_beta=neg.concession * (1 + neg.learning_rate) ** exp_dev * (1 - weight) / weight,
                       municipal_beta=neg.concession * (1 + neg.learning_rate) ** exp_mun * weight / (1 - weight))
-    if desk.cache is not None and is_builtin(coop) and is_builtin(desk.protocol):
-        problem.cache_key = (
-            ProblemKey().dataclass(outlook).scalars(cooperation_fingerprint(coop))
-            .scalars(developer.beliefs.digest(), dev_drift, municipality.beliefs.digest(), mun_drift)
-            .dataclass(prefs)
-            .scalars(land_bounds, affordable_bounds, overrun_bounds, weight, neg.max_rounds,
-                     problem.developer_beta, problem.municipal_beta,
-                     type(desk.protocol).__qualname__, repr(sorted(vars(desk.protocol).items())))
-            .digest())
     return problem
 
 
@@ -199,12 +203,7 @@ def offers_log(outcome: Outcome) -> str:
 
 
 def settle(desk: NegotiationDesk, area: AreaPlan, problem: Problem) -> Settlement:
-    """Run the protocol on a problem (or reuse the settlement of an identical one, see sim.negotiation.cache)."""
-    cache = desk.cache
-    if cache is not None and problem.cache_key is not None:
-        found = cache.get(problem.cache_key)
-        if found is not None:
-            return found
+    """Run the protocol on a problem (or sell plots under the land-price policy) and value the terms applied."""
     if area.coop.land_price_at_market:  # active land policy: plots are sold under the land-price policy
         terms = Terms(problem.land_bounds[0], problem.affordable_bounds[1], problem.overrun_bounds[0])
         outcome = Outcome(True, terms, 0, "land-price policy", "serviced plots sold at the municipality's land "
@@ -218,10 +217,7 @@ def settle(desk: NegotiationDesk, area: AreaPlan, problem: Problem) -> Settlemen
         if problem.evaluate(fallback)[0] >= 0:  # cost recovery is imposed only with a plan the owner can build
             terms, imposed = fallback, True
     s_dev, s_mun = problem.evaluate(terms) if terms is not None else (math.nan, math.nan)
-    settlement = Settlement(outcome, terms, imposed, s_dev, s_mun, offers_log(outcome))
-    if cache is not None and problem.cache_key is not None:
-        cache.put(problem.cache_key, settlement)
-    return settlement
+    return Settlement(outcome, terms, imposed, s_dev, s_mun, offers_log(outcome))
 
 
 def negotiate(desk: NegotiationDesk, area: AreaPlan, why: str) -> Deal | None:

@@ -1,7 +1,6 @@
 """The negotiation desk of a run: what all negotiations share.
 
-The protocol, the experience of every party with every cooperation model, and (in
-experiments) the cache of settled negotiations shared by runs of the same future. Deals are
+The protocol and the experience of every party with every cooperation model. Deals are
 made in :mod:`sim.negotiation.broker` and kept up in :mod:`sim.negotiation.upkeep`.
 """
 
@@ -14,7 +13,6 @@ if TYPE_CHECKING:
     from sim.agents.parties import Parties
     from sim.context import RunContext
     from sim.funds.portfolio import FundPortfolio
-    from sim.negotiation.cache import NegotiationCache
     from sim.negotiation.protocols import Protocol
 
 
@@ -24,7 +22,6 @@ class NegotiationDesk:
 
     Attributes:
         experience: deals closed per (party account, cooperation model name).
-        cache: settled negotiations shared by runs of one future (None: settle every one).
         upkeep_areas: the areas that may still need upkeep, in the run's order (see sim.negotiation.upkeep.upkeep;
             None until its first quarter).
     """
@@ -33,6 +30,5 @@ class NegotiationDesk:
     parties: Parties
     funds: FundPortfolio
     protocol: Protocol
-    cache: NegotiationCache | None = None
     experience: dict[tuple[str, str], int] = field(default_factory=dict)
     upkeep_areas: list | None = None

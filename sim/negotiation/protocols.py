@@ -72,7 +72,6 @@ class Problem:
         developer_weight: bargaining weight of the developer (0-1).
         max_rounds: deadline.
         developer_beta, municipal_beta: concession exponents (β > 1 concedes faster).
-        cache_key: digest of all inputs (set only when runs share a negotiation cache).
     """
 
     evaluate: Callable[[Terms], tuple[float, float]]
@@ -84,7 +83,6 @@ class Problem:
     max_rounds: int = 12
     developer_beta: float = 1.0
     municipal_beta: float = 1.0
-    cache_key: bytes | None = None  # digest of every input, when settlements may be shared (sim.negotiation.cache)
 
     def municipal_ideal(self) -> Terms:
         return Terms(self.land_bounds[1], self.affordable_bounds[1], self.overrun_bounds[1])
