@@ -121,6 +121,11 @@ class Ledger:
                   if category in categories and source.startswith(source_prefixes)]
         return float(np.asarray(picked, dtype=np.float64).sum())
 
+    def paid_from(self, source_prefix: str) -> list[tuple[str, int, float]]:
+        """(area, phase, €) of every transfer out of an account starting with ``source_prefix``, in booking order."""
+        return [(area, phase, amount) for _, source, _, amount, area, phase, _ in self._rows
+                if source.startswith(source_prefix)]
+
     def to_frame(self) -> pd.DataFrame:
         """All transactions as a DataFrame (one row each)."""
         time, source, target, amount, area, phase, category = self._columns()

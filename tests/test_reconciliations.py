@@ -219,7 +219,7 @@ def test_fund_ledger_per_area_and_category_equals_its_awards(runs):
                 assert back.loc[back["area"] == area, "amount"].sum() == pytest.approx(returned[area], rel=1e-9,
                                                                                       abs=1e-3), tag
                 checked["areas"] += paid[area] > 0
-        phases = phase_table(model, frame)
+        phases = phase_table(model)
         total = frame.loc[frame["source"].str.startswith(FUND_PREFIX) & (frame["area"] != ""), "amount"].sum()
         assert phases["fund_paid"].sum() == pytest.approx(total, rel=1e-9, abs=1e-3)
     assert checked["areas"] > 20, "reconciled too few funded areas"

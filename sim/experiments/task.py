@@ -49,7 +49,7 @@ def outcomes_of(model) -> dict:
 
 def execute(task: dict) -> dict:
     """Run one task and return its outcomes, yearly series, area and phase tables (plain lists)."""
-    from sim.funds.metrics import phase_table
+    from sim.funds.metrics import phase_columns
     from sim.output.summary import area_delay_years
 
     model = run_model(task)
@@ -81,8 +81,8 @@ def execute(task: dict) -> dict:
                           for a in model.areas],
             "delay_years": [plain(delays[a.name]) for a in model.areas],
         }
-        phases = phase_table(model)  # per phase: starts, completions, fund money (sim.funds.metrics)
-        out["phases"] = {c: [plain(v) for v in phases[c]] for c in phases.columns}
+        # per phase: starts, completions, fund money (sim.funds.metrics.phase_table, as plain columns)
+        out["phases"] = {c: [plain(v) for v in values] for c, values in phase_columns(model).items()}
     return out
 
 
