@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from sim.negotiation.desk import NegotiationDesk
 
 
-
 @dataclass(frozen=True)
 class Settlement:
     """What a negotiation settled: the protocol's outcome, the terms applied and their surpluses (€)."""
@@ -125,22 +124,6 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
     dev_drift = developer.beliefs.drift(prices, costs)  # the municipality's valuation uses no price multipliers
 
     n_phases = outlook.homes.shape[0]
-    made: dict[str, tuple] = {}  # each side's ensemble inputs, made at the first evaluation (the land-price
-    # policy needs none): the developer's multipliers at the phases' lags, their mean over the ensemble, its overrun and
-    # discount factors; the municipality's overrun and discount factors (its valuation uses no price multipliers)
-
-    def sides() -> tuple[tuple, tuple]:
-        known = made.get("sides")
-        if known is None:
-            dev_h, mun_h = developer.beliefs.steps.shape[0], municipality.beliefs.steps.shape[0]
-            lag, dev_df, mun_df = discounting(outlook, dev_h)
-            if mun_h != dev_h:
-                mun_df = discounting(outlook, mun_h)[2]
-            m = developer.beliefs.multipliers_at(dev_drift, lag)
-            known = made["sides"] = ((m, m.mean(axis=0), developer.beliefs.overrun_factors(outlook, n_phases), dev_df),
-                                     (municipality.beliefs.overrun_factors(outlook, n_phases), mun_df))
-        return known
-
     fund_municipal, fund_developer, fund_works = desk.funds.support(area)
     # A grant that binds the programme counts only for packages that meet its condition (and what was paid
     # already is at stake too: breaking the condition costs it back).
@@ -155,11 +138,20 @@ def make_problem(desk: NegotiationDesk, area: AreaPlan, municipality: Municipali
     budget_for_area = min(max(0.0, municipality.budget_left), mun.max_deficit_per_home * float(total))
     prefs = Preferences(developer.risk_aversion, municipality.risk_aversion, mun.max_deficit_per_home,
                         mun.affordable_home_value, budget_for_area, fund_municipal, fund_developer, binding)
+    # each side's ensemble inputs (after the co-funded works above): the developer's multipliers at the phases'
+    # lags, their mean over the ensemble, its overrun and discount factors; the municipality's overrun and discount
+    # factors (its valuation uses no price multipliers)
+    dev_h, mun_h = developer.beliefs.steps.shape[0], municipality.beliefs.steps.shape[0]
+    lag, dev_df, mun_df = discounting(outlook, dev_h)
+    if mun_h != dev_h:
+        mun_df = discounting(outlook, mun_h)[2]
+    m = developer.beliefs.multipliers_at(dev_drift, lag)
+    developer_side = (m, m.mean(axis=0), developer.beliefs.overrun_factors(outlook, n_phases), dev_df)
+    municipal_side = (municipality.beliefs.overrun_factors(outlook, n_phases), mun_df)
 
     def surpluses(land: np.ndarray, affordable: np.ndarray, overrun: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(T,) developer's and (T,) municipality's surplus of T packages (side_valuations' arrays)."""
         packages = package_batch(outlook, land, affordable, overrun, coop)
-        developer_side, municipal_side = sides()
         return (developer_surplus(developer_npvs(packages, *developer_side), prefs),
                 municipal_surplus(municipal_npvs(packages, *municipal_side), prefs))
 
